@@ -1,0 +1,141 @@
+//! rollgate's knowledge, kept as data files rather than strings in code.
+//!
+//! The built-in files live under `data/` and are compiled into the binary;
+//! [`Knowledge::load_dir`] adds a user's own packs on top (`--knowledge DIR`).
+//! This crate only loads and validates the data: matching it against prose is
+//! the intake stage's job, and reasoning with it is the planner's.
+
+mod catalog;
+mod error;
+mod vocab;
+
+pub use catalog::{Catalog, TechKind, Technology};
+pub use error::KnowledgeError;
+pub use vocab::{Role, RoleBook, TimeZoneBook, ZoneWords};
+
+use std::path::Path;
+
+/// Everything rollgate knows, loaded once and passed by reference.
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    pub catalog: Catalog,
+    pub zones: TimeZoneBook,
+    pub roles: RoleBook,
+}
+
+const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
+const BUILTIN_TIMEZONES: &str = include_str!("../data/timezones.toml");
+const BUILTIN_ROLES: &str = include_str!("../data/roles.toml");
+
+impl Knowledge {
+    /// The knowledge that ships with rollgate.
+    pub fn builtin() -> Result<Self, KnowledgeError> {
+        Ok(Self {
+            catalog: Catalog::from_toml(BUILTIN_TECHNOLOGIES, "builtin:technologies.toml")?,
+            zones: TimeZoneBook::from_toml(BUILTIN_TIMEZONES, "builtin:timezones.toml")?,
+            roles: RoleBook::from_toml(BUILTIN_ROLES, "builtin:roles.toml")?,
+        })
+    }
+
+    /// Adds the packs found in `dir`: any `technologies*.toml`,
+    /// `timezones*.toml` and `roles*.toml` file. An entry whose id already
+    /// exists replaces the built-in one, so a team can correct our data.
+    pub fn load_dir(&mut self, dir: &Path) -> Result<(), KnowledgeError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| KnowledgeError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|source| KnowledgeError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let origin = path.display().to_string();
+            if name.starts_with("technologies") {
+                self.catalog.merge(Catalog::from_toml(&text, &origin)?);
+            } else if name.starts_with("timezones") {
+                self.zones.merge(TimeZoneBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("roles") {
+                self.roles.merge(RoleBook::from_toml(&text, &origin)?);
+            } else {
+                return Err(KnowledgeError::UnknownPack { path: origin });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_knowledge_loads_and_is_large_enough() {
+        let k = Knowledge::builtin().unwrap();
+        assert!(k.catalog.technologies().len() >= 80, "catalog too small");
+        assert!(k.zones.zones().len() >= 30);
+        assert!(k.roles.roles().len() >= 10);
+    }
+
+    #[test]
+    fn every_catalog_kind_family_is_covered() {
+        let k = Knowledge::builtin().unwrap();
+        for kind in [
+            TechKind::RelationalDatabase,
+            TechKind::DocumentDatabase,
+            TechKind::ManagedDatabase,
+            TechKind::Cache,
+            TechKind::Queue,
+            TechKind::Stream,
+            TechKind::SearchEngine,
+            TechKind::Warehouse,
+            TechKind::Cdc,
+            TechKind::WebFramework,
+            TechKind::Runtime,
+            TechKind::AuthSaas,
+            TechKind::EmailSaas,
+            TechKind::PaymentSaas,
+            TechKind::SmsSaas,
+            TechKind::AnalyticsSaas,
+            TechKind::FeatureFlags,
+            TechKind::Deploy,
+            TechKind::ProgressiveDelivery,
+            TechKind::Orchestrator,
+            TechKind::Cloud,
+        ] {
+            assert!(
+                k.catalog.technologies().iter().any(|t| t.kind == kind),
+                "no technology of kind {kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_pack_overrides_and_extends() {
+        let dir = std::env::temp_dir().join(format!("rollgate-k-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("technologies-extra.toml"),
+            "[[technology]]\nid = \"acmedb\"\nname = \"AcmeDB\"\nkind = \"relational-database\"\naliases = [\"acmedb\"]\n",
+        )
+        .unwrap();
+        let mut k = Knowledge::builtin().unwrap();
+        k.load_dir(&dir).unwrap();
+        assert!(k.catalog.get("acmedb").is_some());
+        std::fs::write(dir.join("bogus.toml"), "x = 1").unwrap();
+        assert!(matches!(
+            k.load_dir(&dir),
+            Err(KnowledgeError::UnknownPack { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
