@@ -1,0 +1,1237 @@
+//! Turns prose fields (from tags or spec `description`s) and structured spec
+//! values into one [`Facts`]. Structured values override prose; every clause
+//! of prose that yielded nothing is reported as uninterpreted.
+
+use crate::error::{IntakeError, Location, Problem};
+use crate::extract::{self, dates::DurationRole, tech::TechHit, tech::TechMatcher, Hit};
+use crate::facts::*;
+use crate::source::SourceText;
+use crate::spec::{self, Spec};
+use crate::tagged::Tag;
+use jiff::civil::Date;
+use rollgate_knowledge::{Knowledge, TechKind, Technology};
+
+/// A piece of prose and what it is about.
+#[derive(Debug, Clone)]
+pub struct Prose {
+    /// Tag name or spec path, as cited in facts.
+    pub field: String,
+    /// Which tag's meaning the text carries.
+    pub tag: Tag,
+    pub text: String,
+    /// Byte offset of `text` in the source, when it is there verbatim.
+    pub base: Option<usize>,
+}
+
+struct Ctx<'a> {
+    src: &'a SourceText,
+    k: &'a Knowledge,
+    start: Date,
+    covered: Vec<Vec<(usize, usize)>>,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn origin(&self, p: &Prose, s: usize, e: usize) -> Origin {
+        let s = s.min(p.text.len());
+        let e = e.clamp(s, p.text.len());
+        Origin {
+            field: p.field.clone(),
+            text: p.text[s..e].trim().to_string(),
+            span: p.base.map(|b| self.src.span(b + s, b + e)),
+            how: OriginKind::Prose,
+        }
+    }
+
+    fn cover(&mut self, i: usize, s: usize, e: usize) {
+        self.covered[i].push((s, e));
+    }
+
+    fn fact<T>(&mut self, i: usize, p: &Prose, value: T, s: usize, e: usize) -> Fact<T> {
+        self.cover(i, s, e);
+        Fact {
+            value,
+            origin: self.origin(p, s, e),
+        }
+    }
+
+    fn tech_ref(&self, id: &str) -> Option<TechRef> {
+        self.k.catalog.get(id).map(tech_ref)
+    }
+}
+
+pub fn tech_ref(t: &Technology) -> TechRef {
+    TechRef {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        kind: t.kind.as_str().to_string(),
+    }
+}
+
+fn structured(field: &str, text: impl Into<String>, span: Option<crate::source::Span>) -> Origin {
+    Origin {
+        field: field.to_string(),
+        text: text.into(),
+        span,
+        how: OriginKind::Structured,
+    }
+}
+
+fn derived(field: &str, text: impl Into<String>) -> Origin {
+    Origin {
+        field: field.to_string(),
+        text: text.into(),
+        span: None,
+        how: OriginKind::Derived,
+    }
+}
+
+fn default_origin(field: &str, text: &str) -> Origin {
+    Origin {
+        field: field.to_string(),
+        text: text.to_string(),
+        span: None,
+        how: OriginKind::Default,
+    }
+}
+
+/// Kinds that can be the "what" of a system rather than where it runs.
+fn is_primary_kind(kind: TechKind) -> bool {
+    !matches!(
+        kind,
+        TechKind::Cloud
+            | TechKind::Compute
+            | TechKind::Platform
+            | TechKind::Orchestrator
+            | TechKind::ManagedDatabase
+            | TechKind::ManagedCache
+            | TechKind::BackupTool
+            | TechKind::Monitoring
+            | TechKind::Paging
+            | TechKind::StatusPage
+            | TechKind::ReplicationTool
+            | TechKind::Deploy
+            | TechKind::Proxy
+            | TechKind::ServiceMesh
+    )
+}
+
+pub struct Assembled {
+    pub facts: Facts,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    src: &SourceText,
+    form: &str,
+    prose: Vec<Prose>,
+    spec: Option<&Spec>,
+    k: &Knowledge,
+    start: Date,
+    mut warnings: Vec<Warning>,
+    loose: Vec<Uninterpreted>,
+) -> Result<Facts, IntakeError> {
+    let matcher = TechMatcher::new(&k.catalog);
+    let mut cx = Ctx {
+        src,
+        k,
+        start,
+        covered: vec![Vec::new(); prose.len()],
+        problems: Vec::new(),
+    };
+    let tech_hits: Vec<Vec<Hit<TechHit>>> = prose.iter().map(|p| matcher.find(&p.text)).collect();
+    let mut facts = Facts {
+        input: src.name.clone(),
+        form: form.to_string(),
+        start_date: start,
+        title: spec.and_then(|s| s.title.clone()),
+        migration: MigrationFacts::default(),
+        source: SystemFacts::default(),
+        target: SystemFacts::default(),
+        data_size: None,
+        rates: Vec::new(),
+        counts: Vec::new(),
+        criticality: Fact {
+            value: Criticality::High,
+            origin: default_origin("criticality", "assumed high: nothing in the input states a level"),
+        },
+        stakes: Vec::new(),
+        rollback_tolerance: Fact {
+            value: Tolerance { max_minutes: 60 },
+            origin: default_origin("rollback-acceptable-delay", "assumed 60 minutes: nothing in the input states a tolerance"),
+        },
+        capabilities: Vec::new(),
+        team: TeamFacts::default(),
+        experience: Vec::new(),
+        schedule: ScheduleFacts::default(),
+        budgeted_tools: Vec::new(),
+        integrations: Vec::new(),
+        technologies: Vec::new(),
+        uninterpreted: loose,
+        warnings: Vec::new(),
+    };
+
+    // Every technology mention, everywhere.
+    for (i, p) in prose.iter().enumerate() {
+        for h in &tech_hits[i] {
+            if let Some(tech) = cx.tech_ref(&h.value.id) {
+                let f = cx.fact(
+                    i,
+                    p,
+                    TechMention {
+                        tech,
+                        version: h.value.version.clone(),
+                        negated: h.value.negated,
+                        alternative: h.value.alternative,
+                    },
+                    h.start,
+                    h.end,
+                );
+                facts.technologies.push(f);
+            }
+        }
+    }
+
+    let mut criticality_found = false;
+    let mut tolerance_found = false;
+    let mut arrow_sides: Option<(SystemFacts, SystemFacts)> = None;
+    // Order matters where facts are deduplicated: the tag that owns a fact
+    // is read before others that may repeat it.
+    let mut order: Vec<usize> = (0..prose.len()).collect();
+    order.sort_by_key(|&i| match prose[i].tag {
+        Tag::ExistingDualRunCapability => 0,
+        Tag::Scale => 1,
+        _ => 2,
+    });
+    for &i in &order {
+        let p = &prose[i];
+        let text = p.text.as_str();
+        let hits = &tech_hits[i];
+        // Quantities can be stated in any field; the first statement wins.
+        for h in extract::quantity::data_sizes(text) {
+            let f = cx.fact(i, p, h.value, h.start, h.end);
+            if facts.data_size.is_none() {
+                facts.data_size = Some(f);
+            }
+        }
+        for h in extract::quantity::rates(text) {
+            let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+            if !facts.rates.iter().any(|r| r.value.unit == h.value.unit && (r.value.per_second - h.value.per_second).abs() < 1e-9) {
+                facts.rates.push(f);
+            }
+        }
+        if p.tag != Tag::TeamAvailability && p.tag != Tag::PriorMigrationExperience {
+            for h in extract::quantity::counts(text) {
+                let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+                if !facts.counts.iter().any(|c| c.value.what == h.value.what && c.value.count == h.value.count) {
+                    facts.counts.push(f);
+                }
+            }
+        }
+        for h in extract::criticality::stakes(text) {
+            let f = cx.fact(i, p, Stake { kind: h.value.clone() }, h.start, h.end);
+            if !facts.stakes.iter().any(|s| s.value.kind == h.value) {
+                facts.stakes.push(f);
+            }
+        }
+        if matches!(p.tag, Tag::ExistingDualRunCapability | Tag::FromState | Tag::ToState | Tag::Constraints | Tag::TeamAvailability) {
+            read_capabilities(&mut cx, i, p, hits, &mut facts);
+        }
+        match p.tag {
+            Tag::MigrationType => {
+                let f = cx.fact(i, p, text.trim().to_string(), 0, text.len());
+                facts.migration.summary.get_or_insert(f);
+                if let Some(at) = arrow(text) {
+                    let left: Vec<_> = hits.iter().filter(|h| h.end <= at.0).cloned().collect();
+                    let right: Vec<_> = hits.iter().filter(|h| h.start >= at.1).cloned().collect();
+                    let l = system(&mut cx, i, p, &left, 0, at.0);
+                    let r = system(&mut cx, i, p, &right, at.1, text.len());
+                    arrow_sides = Some((l, r));
+                }
+            }
+            Tag::FromState => {
+                let s = system(&mut cx, i, p, hits, 0, text.len());
+                merge_system(&mut facts.source, s);
+            }
+            Tag::ToState => {
+                let s = system(&mut cx, i, p, hits, 0, text.len());
+                merge_system(&mut facts.target, s);
+                read_goals(&mut cx, i, p, &mut facts);
+            }
+            Tag::Scale => {}
+            Tag::Criticality => {
+                if let Some(r) = extract::criticality::criticality(text) {
+                    let (s, e) = r.explicit.as_ref().map(|h| (h.start, h.end)).unwrap_or_else(|| {
+                        let top = r.context.iter().find(|h| h.value == r.level).expect("level comes from a hit");
+                        (top.start, top.end)
+                    });
+                    facts.criticality = cx.fact(i, p, r.level, s, e);
+                    for h in &r.context {
+                        cx.cover(i, h.start, h.end);
+                    }
+                    criticality_found = true;
+                } else if !text.trim().is_empty() {
+                    warnings.push(Warning {
+                        code: "criticality-unread".into(),
+                        message: format!("could not read a criticality level from {:?}; assumed high", text.trim()),
+                        span: p.base.map(|b| cx.src.span(b, b + text.len())),
+                    });
+                }
+            }
+            Tag::RollbackAcceptableDelay => {
+                if let Some(h) = extract::duration::tolerance(text) {
+                    let s = extract::duration::qualifier_before(text, h.start);
+                    facts.rollback_tolerance = cx.fact(i, p, h.value, s, h.end);
+                    tolerance_found = true;
+                    // "Multi-hour outage" clauses were read as the bound.
+                    let multi = crate::re!(r"(?i)\bmulti[\s-]?(?:hour|day|minute)s?\b");
+                    for m in multi.find_iter(text) {
+                        cx.cover(i, m.start(), m.end());
+                    }
+                } else if !text.trim().is_empty() {
+                    warnings.push(Warning {
+                        code: "tolerance-unread".into(),
+                        message: format!("could not read a rollback tolerance from {:?}; assumed 60 minutes", text.trim()),
+                        span: p.base.map(|b| cx.src.span(b, b + text.len())),
+                    });
+                }
+            }
+            Tag::ExistingDualRunCapability => {}
+            Tag::TeamAvailability => {
+                read_team(&mut cx, i, p, &mut facts);
+                read_experience(&mut cx, i, p, &mut facts);
+                read_schedule(&mut cx, i, p, hits, &mut facts, true);
+            }
+            Tag::PriorMigrationExperience => read_experience(&mut cx, i, p, &mut facts),
+            Tag::Constraints => read_schedule(&mut cx, i, p, hits, &mut facts, false),
+            Tag::IntegrationPoints => read_integrations(&mut cx, i, p, hits, &mut facts),
+        }
+    }
+
+    // Criticality from context elsewhere when the tag said nothing.
+    if !criticality_found {
+        for (i, p) in prose.iter().enumerate() {
+            if matches!(p.tag, Tag::Scale | Tag::FromState | Tag::MigrationType) {
+                if let Some(r) = extract::criticality::criticality(&p.text) {
+                    if r.explicit.is_none() && r.level >= Criticality::High {
+                        let top = r.context.iter().find(|h| h.value == r.level).expect("level from hit").clone();
+                        facts.criticality = cx.fact(i, p, r.level, top.start, top.end);
+                        criticality_found = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some((l, r)) = arrow_sides {
+        fill_system(&mut facts.source, l);
+        fill_system(&mut facts.target, r);
+    }
+
+    if let Some(spec) = spec {
+        overlay(&mut cx, spec, &matcher, &mut facts, &mut criticality_found, &mut tolerance_found);
+    }
+
+    derive_family(&cx, &prose, spec, &mut facts);
+    derive_changes(&cx, &mut facts);
+
+    if !criticality_found {
+        warnings.push(Warning {
+            code: "default-criticality".into(),
+            message: "no criticality stated: assumed high, so the plan errs on the careful side".into(),
+            span: None,
+        });
+    }
+    if !tolerance_found {
+        warnings.push(Warning {
+            code: "default-tolerance".into(),
+            message: "no rollback tolerance stated: assumed 60 minutes".into(),
+            span: None,
+        });
+    }
+    if let Some(d) = &facts.schedule.deadline {
+        if d.value.date < start {
+            cx.problems.push(problem_at(&cx, &d.origin, format!(
+                "the deadline {} ({}) is before the plan's start date {start}",
+                d.value.date, d.value.reading
+            ), Some("pass a start date before the deadline with --start YYYY-MM-DD, or correct the deadline".into())));
+        }
+    }
+
+    // Clauses no extractor used.
+    for (i, p) in prose.iter().enumerate() {
+        let covered = &cx.covered[i];
+        for c in extract::clauses(&p.text) {
+            if !covered.iter().any(|&(s, e)| s < c.end && c.start < e) {
+                facts.uninterpreted.push(Uninterpreted {
+                    field: p.field.clone(),
+                    text: p.text[c.start..c.end].to_string(),
+                    span: p.base.map(|b| cx.src.span(b + c.start, b + c.end)),
+                });
+            }
+        }
+    }
+    facts.uninterpreted.sort_by_key(|u| u.span.map(|s| s.start).unwrap_or(usize::MAX));
+    warnings.sort_by_key(|w| w.span.map(|s| s.start).unwrap_or(usize::MAX));
+    facts.warnings = warnings;
+    if !cx.problems.is_empty() {
+        return Err(IntakeError::Invalid { problems: cx.problems });
+    }
+    Ok(facts)
+}
+
+fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<String>) -> Problem {
+    let location = origin.span.map(|s| Location {
+        file: cx.src.name.clone(),
+        line: s.line,
+        column: s.column,
+    });
+    Problem {
+        excerpt: origin.span.map(|s| cx.src.line_text(s.start).to_string()),
+        location,
+        message: format!("{}: {message}", origin.field),
+        help,
+    }
+}
+
+/// The position of the arrow between "from" and "to" in a summary.
+fn arrow(text: &str) -> Option<(usize, usize)> {
+    for a in ["→", "->", "=>", "⇒", "⟶"] {
+        if let Some(i) = text.find(a) {
+            return Some((i, i + a.len()));
+        }
+    }
+    let re = crate::re!(r"(?i)\s(?:to|into|onto)\s");
+    let m = re.find(text)?;
+    Some((m.start(), m.end()))
+}
+
+fn system(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], from: usize, to: usize) -> SystemFacts {
+    let text = &p.text[..];
+    let mut s = SystemFacts::default();
+    let mut primary_hit: Option<&Hit<TechHit>> = None;
+    for h in hits.iter().filter(|h| !h.value.negated) {
+        let Some(t) = cx.k.catalog.get(&h.value.id) else { continue };
+        if is_primary_kind(t.kind) {
+            if primary_hit.is_none() {
+                primary_hit = Some(h);
+            }
+        } else if t.kind.is_hosting() {
+            let r = tech_ref(t);
+            if !s.hosting.iter().any(|x| x.value.id == r.id) {
+                let f = cx.fact(i, p, r, h.start, h.end);
+                s.hosting.push(f);
+            }
+        } else if t.kind == TechKind::BackupTool {
+            let f = cx.fact(i, p, t.name.clone(), h.start, h.end);
+            s.backups.push(f);
+        }
+    }
+    if let Some(h) = primary_hit {
+        let t = cx.k.catalog.get(&h.value.id).expect("hit from catalog");
+        s.technology = Some(cx.fact(i, p, tech_ref(t), h.start, h.end));
+        if let Some(v) = &h.value.version {
+            s.version = Some(cx.fact(i, p, v.clone(), h.start, h.end));
+        }
+    } else {
+        // "Aurora PostgreSQL 15": the engine of a single-engine managed service.
+        for h in hits.iter().filter(|h| !h.value.negated) {
+            let Some(t) = cx.k.catalog.get(&h.value.id) else { continue };
+            if t.kind.is_hosting() && t.engine.is_some() {
+                let engine = cx.k.catalog.engine_of(t);
+                s.technology = Some(Fact { value: tech_ref(engine), origin: cx.origin(p, h.start, h.end) });
+                if let Some(v) = &h.value.version {
+                    s.version = Some(cx.fact(i, p, v.clone(), h.start, h.end));
+                }
+                break;
+            }
+        }
+    }
+    let slice = &text[from..to];
+    let self_hosted = crate::re!(r"(?i)\b(?:self[\s-]hosted|self[\s-]managed|on[\s-]prem(?:ises?)?|our\s+own\s+(?:servers?|hardware|vms?|instances?)|we\s+run\s+it)\b");
+    let managed = crate::re!(r"(?i)\b(?:fully[\s-])?managed\b");
+    if let Some(m) = self_hosted.find(slice) {
+        s.self_hosted = Some(cx.fact(i, p, true, from + m.start(), from + m.end()));
+    } else if let Some(m) = managed.find(slice) {
+        s.self_hosted = Some(cx.fact(i, p, false, from + m.start(), from + m.end()));
+    } else if s.hosting.iter().any(|h| h.value.kind == "managed-database" || h.value.kind == "managed-cache") {
+        let h = &s.hosting[0];
+        s.self_hosted = Some(Fact { value: false, origin: h.origin.clone() });
+    }
+    let class = crate::re!(r"\b((?:db|cache)\.[a-z][0-9][a-z0-9-]*\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|[a-z][0-9][a-z]?[dgn]?\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|Standard_[A-Z][A-Za-z0-9_]+|[ne][12]-(?:standard|highmem|highcpu)-\d+)\b");
+    if let Some(m) = class.find(slice) {
+        s.instance_class = Some(cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end()));
+    }
+    let topo = crate::re!(r"(?i)\b(multi[\s-]az|single[\s-]az|single\s+(?:\w+\s+)?(?:instance|node|server|box|vm)|primary(?:\s+(?:and|\+|with))\s+(?:\d+|one|two|three)\s+(?:read\s+)?replicas?|replica\s+set|sharded|(?:\d+|three|five)[\s-]node\s+cluster|cluster\s+mode|sentinel|high[\s-]availability|automated\s+failover)\b");
+    for m in topo.find_iter(slice) {
+        let f = cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end());
+        s.topology.push(f);
+    }
+    let backups = crate::re!(r"(?i)\b((?:hourly|daily|nightly|weekly|continuous)\s+(?:backups?|snapshots?)|point[\s-]in[\s-]time\s+recovery|\bpitr\b|managed\s+backups?)");
+    for m in backups.find_iter(slice) {
+        let f = cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end());
+        s.backups.push(f);
+    }
+    s
+}
+
+/// Adds what `other` knows and `into` does not, keeping `into`'s values.
+fn merge_system(into: &mut SystemFacts, other: SystemFacts) {
+    fill_system(into, other);
+}
+
+fn fill_system(into: &mut SystemFacts, other: SystemFacts) {
+    if into.technology.is_none() {
+        into.technology = other.technology;
+    }
+    if into.version.is_none() {
+        // Only take a version that belongs to the same technology.
+        into.version = other.version;
+    }
+    for h in other.hosting {
+        if !into.hosting.iter().any(|x| x.value.id == h.value.id) {
+            into.hosting.push(h);
+        }
+    }
+    if into.self_hosted.is_none() {
+        into.self_hosted = other.self_hosted;
+    }
+    if into.instance_class.is_none() {
+        into.instance_class = other.instance_class;
+    }
+    for t in other.topology {
+        if !into.topology.iter().any(|x| x.value.eq_ignore_ascii_case(&t.value)) {
+            into.topology.push(t);
+        }
+    }
+    into.backups.extend(other.backups);
+}
+
+fn read_goals(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    let re = crate::re!(r"(?i)\b(?:goals?|why|motivation|because|in\s+order\s+to|so\s+that|we\s+want)\b\s*:?\s*");
+    for c in extract::clauses(&p.text) {
+        let clause = &p.text[c.start..c.end];
+        if let Some(m) = re.find(clause) {
+            let goal = clause[m.end()..].trim().trim_end_matches('.').to_string();
+            if !goal.is_empty() {
+                let f = cx.fact(i, p, goal, c.start, c.end);
+                facts.migration.goals.push(f);
+            }
+        }
+    }
+}
+
+fn read_capabilities(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
+    let text = &p.text;
+    for h in extract::capability::capabilities(text) {
+        let (cs, ce) = extract::clause_around(text, h.start);
+        let wanted = match h.value.kind {
+            CapabilityKind::FeatureFlags => Some("feature-flags"),
+            CapabilityKind::CanaryDeploys => Some("progressive-delivery"),
+            _ => None,
+        };
+        let provider = wanted.and_then(|kind| {
+            hits.iter()
+                .filter(|t| t.start >= cs && t.end <= ce && !t.value.negated)
+                .filter_map(|t| cx.k.catalog.get(&t.value.id))
+                .find(|t| t.kind.as_str() == kind)
+                .map(tech_ref)
+        });
+        // Cover the whole "via env var per service" tail of the clause.
+        let end = if h.value.mechanism.is_some() { ce } else { h.end };
+        let f = cx.fact(i, p, Capability { kind: h.value.kind, present: h.value.present, provider, mechanism: h.value.mechanism.clone() }, h.start, end);
+        if !facts.capabilities.iter().any(|c| c.value.kind == h.value.kind) {
+            facts.capabilities.push(f);
+        }
+    }
+    // A named flag or progressive-delivery product is the capability itself.
+    for t in hits.iter().filter(|t| !t.value.negated) {
+        let Some(tech) = cx.k.catalog.get(&t.value.id) else { continue };
+        let kind = match tech.kind {
+            TechKind::FeatureFlags => CapabilityKind::FeatureFlags,
+            TechKind::ProgressiveDelivery => CapabilityKind::CanaryDeploys,
+            _ => continue,
+        };
+        if p.tag != Tag::ExistingDualRunCapability && p.tag != Tag::Constraints {
+            continue;
+        }
+        match facts.capabilities.iter_mut().find(|c| c.value.kind == kind) {
+            Some(c) => {
+                if c.value.provider.is_none() && c.value.present {
+                    c.value.provider = Some(tech_ref(tech));
+                }
+            }
+            None => {
+                let f = cx.fact(i, p, Capability { kind, present: true, provider: Some(tech_ref(tech)), mechanism: None }, t.start, t.end);
+                facts.capabilities.push(f);
+            }
+        }
+    }
+}
+
+fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    for h in extract::team::members(&p.text, &cx.k.roles) {
+        let f = cx.fact(i, p, h.value, h.start, h.end);
+        facts.team.members.push(f);
+    }
+    if let Some(h) = extract::team::size(&p.text) {
+        facts.team.size = Some(cx.fact(i, p, h.value, h.start, h.end));
+    }
+    for h in extract::team::time_zones(&p.text, &cx.k.zones) {
+        let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+        if !facts.team.time_zones.iter().any(|z| z.value == h.value) {
+            facts.team.time_zones.push(f);
+        }
+    }
+    let tz_word = crate::re!(r"(?i)\b(?:time\s?zones?|all\s+in|based\s+in|located\s+in)\b");
+    for m in tz_word.find_iter(&p.text) {
+        if !facts.team.time_zones.is_empty() {
+            cx.cover(i, m.start(), m.end());
+        }
+    }
+}
+
+fn read_experience(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    let roles = cx.k.roles.clone();
+    let role_of = |clause: &str| {
+        let lower = clause.to_ascii_lowercase();
+        roles
+            .roles()
+            .iter()
+            .filter(|r| r.id != "engineer")
+            .find(|r| {
+                r.phrases.iter().any(|ph| {
+                    lower.match_indices(ph.as_str()).any(|(at, _)| {
+                        let before = lower[..at].chars().next_back();
+                        let after = lower[at + ph.len()..].chars().next();
+                        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+                    })
+                })
+            })
+            .map(|r| r.id.clone())
+    };
+    for h in extract::experience::experience(&p.text, &role_of) {
+        let f = cx.fact(i, p, h.value, h.start, h.end);
+        facts.experience.push(f);
+    }
+}
+
+fn read_schedule(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts, team_field: bool) {
+    let text = &p.text;
+    let start = cx.start;
+    let freezes = extract::dates::freezes(text, start);
+    for h in &freezes {
+        let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+        facts.schedule.freezes.push(f);
+    }
+    for h in extract::dates::holiday_countries(text) {
+        let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+        if !facts.schedule.holiday_countries.iter().any(|c| c.value == h.value) {
+            facts.schedule.holiday_countries.push(f);
+        }
+    }
+    if team_field {
+        return;
+    }
+    if let Some(h) = extract::dates::reference_month(text) {
+        cx.cover(i, h.start, h.end);
+        if h.value != start.month() {
+            facts.warnings.push(Warning {
+                code: "reference-month".into(),
+                message: format!(
+                    "the input says {:?}, but the plan starts {start}: relative dates are resolved against the start date",
+                    text[h.start..h.end].trim()
+                ),
+                span: p.base.map(|b| cx.src.span(b + h.start, b + h.end)),
+            });
+        }
+    }
+    let in_freeze = |at: usize| freezes.iter().any(|f| f.start <= at && at < f.end);
+    for h in extract::dates::dates(text, start) {
+        if in_freeze(h.start) {
+            continue;
+        }
+        let (cs, ce) = extract::clause_around(text, h.start);
+        let clause = text[cs..ce].to_ascii_lowercase();
+        if clause.contains("holiday") || clause.contains("day off") || clause.contains("offsite") {
+            let f = cx.fact(i, p, h.value.date, h.start, h.end);
+            facts.schedule.holidays.push(f);
+            continue;
+        }
+        if facts.schedule.deadline.is_none() && extract::dates::is_deadline_context(text, h.start) {
+            let reason = crate::re!(r"(?i)\b(?:for|because\s+of|due\s+to|ahead\s+of|in\s+time\s+for)\s+(?:the\s+|our\s+|a\s+)?([^.;,]+)")
+                .captures(&text[h.end..ce.max(h.end)])
+                .map(|c| c[1].trim().to_string());
+            let mut reading = h.value.reading.clone();
+            if h.value.ambiguous {
+                facts.warnings.push(Warning {
+                    code: "ambiguous-date".into(),
+                    message: format!("{:?} could be day/month or month/day; read as {}", &text[h.start..h.end], h.value.date),
+                    span: p.base.map(|b| cx.src.span(b + h.start, b + h.end)),
+                });
+                reading = format!("{} (ambiguous)", h.value.date);
+            }
+            let f = cx.fact(i, p, Deadline { date: h.value.date, reading, reason }, cs, ce);
+            facts.schedule.deadline = Some(f);
+        } else {
+            cx.cover(i, h.start, h.end);
+        }
+    }
+    for h in extract::duration::durations(text) {
+        let Some(role) = extract::dates::duration_role(text, h.start, h.end) else { continue };
+        let days = h.value.days().round() as u32;
+        let (cs, ce) = extract::clause_around(text, h.start);
+        let f = cx.fact(i, p, days, cs, ce);
+        match role {
+            DurationRole::Max if facts.schedule.max_duration_days.is_none() => facts.schedule.max_duration_days = Some(f),
+            DurationRole::Preferred if facts.schedule.preferred_duration_days.is_none() => facts.schedule.preferred_duration_days = Some(f),
+            _ => {}
+        }
+    }
+    let budget = crate::re!(r"(?i)\b(?:budget(?:ed)?|approved|licen[cs]ed?|can\s+use|allowed\s+to\s+use|paying\s+for|we\s+(?:pay|have\s+a\s+contract))\b");
+    for c in extract::clauses(text) {
+        if !budget.is_match(&text[c.start..c.end]) {
+            continue;
+        }
+        for t in hits.iter().filter(|t| t.start >= c.start && t.end <= c.end && !t.value.negated) {
+            if let Some(r) = cx.tech_ref(&t.value.id) {
+                let f = cx.fact(i, p, r.clone(), t.start, t.end);
+                if !facts.budgeted_tools.iter().any(|b| b.value.id == r.id) {
+                    facts.budgeted_tools.push(f);
+                }
+            }
+        }
+    }
+}
+
+fn read_integrations(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
+    let catalog = &cx.k.catalog;
+    let kinds_in = |s: usize, e: usize| -> Vec<String> {
+        hits.iter()
+            .filter(|h| h.start >= s && h.end <= e)
+            .filter_map(|h| catalog.get(&h.value.id))
+            .map(|t| t.kind.as_str().to_string())
+            .collect()
+    };
+    let found = extract::integration::integrations(&p.text, &kinds_in);
+    for h in found {
+        let technologies = hits
+            .iter()
+            .filter(|t| t.start >= h.start && t.end <= h.end)
+            .filter_map(|t| cx.tech_ref(&t.value.id))
+            .collect();
+        let v = Integration {
+            name: h.value.name,
+            kinds: h.value.kinds,
+            technologies,
+            count: h.value.count,
+            mechanisms: h.value.mechanisms,
+        };
+        let f = cx.fact(i, p, v, h.start, h.end);
+        facts.integrations.push(f);
+    }
+}
+
+fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut Facts) {
+    if let Some(fam) = spec.and_then(|s| s.migration.as_ref()).and_then(|m| m.family) {
+        let family = match fam {
+            spec::FamilySpec::Database => Family::Database,
+            spec::FamilySpec::Datastore => Family::Datastore,
+            spec::FamilySpec::Framework => Family::Framework,
+            spec::FamilySpec::Service => Family::Service,
+            spec::FamilySpec::MonolithSplit => Family::MonolithSplit,
+        };
+        facts.migration.family = Some(Fact { value: family, origin: structured("migration.family", family.as_str(), None) });
+        return;
+    }
+    let summary = prose.iter().find(|p| p.tag == Tag::MigrationType);
+    let monolith = crate::re!(r"(?i)\b(?:monolith|strangler|extract(?:ing|ion)?\s+(?:\w+\s+){0,3}(?:service|module)|split(?:ting)?\s+(?:\w+\s+){0,3}into|break(?:ing)?\s+out|carve[\s-]out)");
+    if let Some(p) = summary {
+        if let Some(m) = monolith.find(&p.text) {
+            facts.migration.family = Some(Fact { value: Family::MonolithSplit, origin: cx.origin(p, m.start(), m.end()) });
+            return;
+        }
+    }
+    let by_kind = |kind: &str| -> Option<Family> {
+        Some(match kind {
+            "relational-database" | "document-database" | "wide-column-store" | "managed-database" => Family::Database,
+            "cache" | "managed-cache" | "key-value-store" | "queue" | "stream" | "job-queue" | "search-engine" | "warehouse" => Family::Datastore,
+            "web-framework" | "runtime" => Family::Framework,
+            "auth-saas" | "email-saas" | "payment-saas" | "sms-saas" | "analytics-saas" | "feature-flags" | "search-saas" => Family::Service,
+            _ => return None,
+        })
+    };
+    for side in [&facts.source, &facts.target] {
+        if let Some(t) = &side.technology {
+            if let Some(f) = by_kind(&t.value.kind) {
+                let why = format!("{} is a {}", t.value.name, t.value.kind);
+                facts.migration.family = Some(Fact { value: f, origin: derived(&t.origin.field, why) });
+                return;
+            }
+        }
+    }
+    if let Some(p) = summary {
+        let table: &[(&str, Family)] = &[
+            (r"(?i)\b(?:database|db|schema|sql)\b", Family::Database),
+            (r"(?i)\b(?:cache|caching|queue|broker|search\s+index|datastore|key[\s-]value)\b", Family::Datastore),
+            (r"(?i)\b(?:framework|runtime|upgrade)\b", Family::Framework),
+            (r"(?i)\b(?:vendor|provider|third[\s-]party|saas|service)\b", Family::Service),
+        ];
+        for (re, fam) in table {
+            let re = regex::Regex::new(re).expect("valid");
+            if let Some(m) = re.find(&p.text) {
+                facts.migration.family = Some(Fact { value: *fam, origin: cx.origin(p, m.start(), m.end()) });
+                return;
+            }
+        }
+    }
+}
+
+fn major(v: &str) -> &str {
+    v.split('.').next().unwrap_or(v)
+}
+
+fn derive_changes(cx: &Ctx<'_>, facts: &mut Facts) {
+    let (Some(s), Some(t)) = (&facts.source.technology, &facts.target.technology) else { return };
+    let engine = |r: &TechRef| cx.k.catalog.get(&r.id).map(|t| cx.k.catalog.engine_of(t).id.clone()).unwrap_or_else(|| r.id.clone());
+    let mut changes = Vec::new();
+    if engine(&s.value) != engine(&t.value) {
+        changes.push(Fact { value: ChangeKind::VendorChange, origin: derived("source/target", format!("{} → {}", s.value.name, t.value.name)) });
+    } else {
+        if let (Some(a), Some(b)) = (&facts.source.version, &facts.target.version) {
+            if major(&a.value) != major(&b.value) || a.value != b.value {
+                changes.push(Fact { value: ChangeKind::VersionUpgrade, origin: derived("source/target", format!("{} {} → {}", s.value.name, a.value, b.value)) });
+            }
+        }
+        let ids = |sys: &SystemFacts| {
+            let mut v: Vec<String> = sys.hosting.iter().map(|h| h.value.id.clone()).collect();
+            v.sort();
+            v
+        };
+        let (ha, hb) = (ids(&facts.source), ids(&facts.target));
+        let self_a = facts.source.self_hosted.as_ref().map(|f| f.value);
+        let self_b = facts.target.self_hosted.as_ref().map(|f| f.value);
+        if (!ha.is_empty() && !hb.is_empty() && ha != hb) || (self_a.is_some() && self_b.is_some() && self_a != self_b) {
+            let name = |sys: &SystemFacts| sys.hosting.iter().map(|h| h.value.name.clone()).collect::<Vec<_>>().join(" + ");
+            changes.push(Fact { value: ChangeKind::HostingMove, origin: derived("source/target", format!("{} → {}", name(&facts.source), name(&facts.target))) });
+        }
+    }
+    if changes.is_empty() {
+        changes.push(Fact { value: ChangeKind::Other, origin: derived("source/target", "same technology, version and hosting as far as the input says") });
+    }
+    facts.migration.changes = changes;
+}
+
+/// Applies structured spec values on top of what prose said.
+fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Facts, criticality_found: &mut bool, tolerance_found: &mut bool) {
+    let src = cx.src;
+    let at = |key: &str, value: &str| spec::locate(src, key, value).map(|o| src.span(o, o + value.len()));
+    let resolve = |cx: &mut Ctx<'_>, path: &str, key: &str, value: &str| -> Option<TechRef> {
+        let v = value.trim();
+        if let Some(t) = cx.k.catalog.get(&v.to_ascii_lowercase()) {
+            return Some(tech_ref(t));
+        }
+        let hits = matcher.find(v);
+        if let Some(h) = hits.first() {
+            return cx.tech_ref(&h.value.id);
+        }
+        let best = cx
+            .k
+            .catalog
+            .technologies()
+            .iter()
+            .map(|t| (t, strsim::jaro_winkler(&v.to_ascii_lowercase(), &t.id).max(strsim::jaro_winkler(&v.to_ascii_lowercase(), &t.name.to_ascii_lowercase()))))
+            .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+        let help = match best {
+            Some((t, score)) if score > 0.8 => Some(format!("did you mean `{}` ({})? Technologies rollgate does not know can be added with --knowledge DIR", t.id, t.name)),
+            _ => Some("see the catalog ids in crates/rollgate-knowledge/data/technologies.toml, or add your own with --knowledge DIR".into()),
+        };
+        let span = at(key, v);
+        cx.problems.push(Problem {
+            location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+            excerpt: span.map(|s| src.line_text(s.start).to_string()),
+            message: format!("{path}: unknown technology {v:?}"),
+            help,
+        });
+        None
+    };
+    for (side_name, side_spec, side) in [("source", &spec.source, &mut facts.source), ("target", &spec.target, &mut facts.target)] {
+        let Some(sys) = side_spec else { continue };
+        if let Some(t) = &sys.technology {
+            let path = format!("{side_name}.technology");
+            if let Some(r) = resolve(cx, &path, "technology", t) {
+                side.technology = Some(Fact { value: r, origin: structured(&path, t, at("technology", t)) });
+            }
+        }
+        if let Some(v) = &sys.version {
+            let path = format!("{side_name}.version");
+            side.version = Some(Fact { value: v.clone(), origin: structured(&path, v, at("version", v)) });
+        }
+        if let Some(h) = &sys.hosting {
+            let path = format!("{side_name}.hosting");
+            let lower = h.to_ascii_lowercase();
+            if lower.contains("self-hosted") || lower.contains("self hosted") || lower == "on-prem" {
+                side.self_hosted = Some(Fact { value: true, origin: structured(&path, h, at("hosting", h)) });
+            }
+            let hits = matcher.find(h);
+            if hits.is_empty() && side.self_hosted.is_none() {
+                resolve(cx, &path, "hosting", h);
+            }
+            let mut hosting = Vec::new();
+            for hit in hits {
+                if let Some(r) = cx.tech_ref(&hit.value.id) {
+                    hosting.push(Fact { value: r, origin: structured(&path, h, at("hosting", h)) });
+                }
+            }
+            if !hosting.is_empty() {
+                if hosting.iter().any(|f| f.value.kind.starts_with("managed")) && side.self_hosted.is_none() {
+                    side.self_hosted = Some(Fact { value: false, origin: structured(&path, h, at("hosting", h)) });
+                }
+                side.hosting = hosting;
+            }
+        }
+        if let Some(c) = &sys.instance_class {
+            let path = format!("{side_name}.instance_class");
+            side.instance_class = Some(Fact { value: c.clone(), origin: structured(&path, c, at("instance_class", c)) });
+        }
+    }
+    if let Some(scale) = &spec.scale {
+        if let Some(size) = &scale.data_size {
+            let (text, parsed) = match size {
+                spec::NumberOrText::Number(n) => (format!("{n}"), (*n >= 0.0 && n.is_finite()).then(|| DataSize { bytes: (n * 1e9) as u64, approximate: false })),
+                spec::NumberOrText::Text(t) => (t.clone(), extract::quantity::data_sizes(t).first().map(|h| h.value)),
+            };
+            match parsed {
+                Some(v) => facts.data_size = Some(Fact { value: v, origin: structured("scale.data_size", &text, at("data_size", &text)) }),
+                None => push_value_problem(cx, "scale.data_size", "data_size", &text, "a data size such as \"600 GB\" or a number of gigabytes (not negative)"),
+            }
+        }
+        for r in &scale.peak_rates {
+            match extract::quantity::rates(r).first() {
+                Some(h) => {
+                    let mut v = h.value.clone();
+                    v.peak = true;
+                    facts.rates.retain(|x| x.value.unit != v.unit);
+                    facts.rates.push(Fact { value: v, origin: structured("scale.peak_rates", r, at("peak_rates", r)) });
+                }
+                None => push_value_problem(cx, "scale.peak_rates", "peak_rates", r, "a rate such as \"12000 queries/s\" or \"5k rps\""),
+            }
+        }
+        for (what, val, key) in [("services", scale.consumers, "consumers"), ("customers", scale.customers, "customers")] {
+            if let Some(n) = val {
+                facts.counts.retain(|c| c.value.what != what);
+                facts.counts.push(Fact { value: Count { count: n, what: what.into(), approximate: false }, origin: structured(&format!("scale.{key}"), n.to_string(), at(key, &n.to_string())) });
+            }
+        }
+    }
+    if let Some(level) = spec.criticality.as_ref().and_then(|c| c.level) {
+        let value = match level {
+            spec::CriticalityLevel::Low => Criticality::Low,
+            spec::CriticalityLevel::Medium => Criticality::Medium,
+            spec::CriticalityLevel::High => Criticality::High,
+            spec::CriticalityLevel::Critical => Criticality::Critical,
+        };
+        facts.criticality = Fact { value, origin: structured("criticality.level", value.as_str(), at("level", value.as_str())) };
+        *criticality_found = true;
+    }
+    if let Some(delay) = spec.rollback.as_ref().and_then(|r| r.acceptable_delay.as_ref()) {
+        let (text, minutes) = match delay {
+            spec::NumberOrText::Number(n) => (format!("{n}"), (*n > 0.0 && n.is_finite()).then(|| n.ceil() as u64)),
+            spec::NumberOrText::Text(t) => (t.clone(), extract::duration::tolerance(t).map(|h| h.value.max_minutes)),
+        };
+        match minutes {
+            Some(m) => {
+                facts.rollback_tolerance = Fact { value: Tolerance { max_minutes: m }, origin: structured("rollback.acceptable_delay", &text, at("acceptable_delay", &text)) };
+                *tolerance_found = true;
+            }
+            None => push_value_problem(cx, "rollback.acceptable_delay", "acceptable_delay", &text, "a duration such as \"15 minutes\", \"1h\", \"half a day\", or a positive number of minutes"),
+        }
+    }
+    if let Some(caps) = &spec.capabilities {
+        let set = |facts: &mut Facts, kind: CapabilityKind, present: bool, provider: Option<TechRef>, mechanism: Option<String>, path: &str, text: String, span| {
+            facts.capabilities.retain(|c| c.value.kind != kind);
+            facts.capabilities.push(Fact { value: Capability { kind, present, provider, mechanism }, origin: structured(path, text, span) });
+        };
+        if let Some(p) = &caps.flag_provider {
+            if is_none_word(p) {
+                set(facts, CapabilityKind::FeatureFlags, false, None, None, "capabilities.flag_provider", p.clone(), at("flag_provider", p));
+            } else if let Some(r) = resolve(cx, "capabilities.flag_provider", "flag_provider", p) {
+                set(facts, CapabilityKind::FeatureFlags, true, Some(r), None, "capabilities.flag_provider", p.clone(), at("flag_provider", p));
+            }
+        }
+        if let Some(p) = &caps.canary_tooling {
+            if is_none_word(p) {
+                set(facts, CapabilityKind::CanaryDeploys, false, None, None, "capabilities.canary_tooling", p.clone(), at("canary_tooling", p));
+            } else if let Some(r) = resolve(cx, "capabilities.canary_tooling", "canary_tooling", p) {
+                set(facts, CapabilityKind::CanaryDeploys, true, Some(r), None, "capabilities.canary_tooling", p.clone(), at("canary_tooling", p));
+            }
+        }
+        for (kind, value, key) in [(CapabilityKind::ReadRouting, &caps.read_routing, "read_routing"), (CapabilityKind::DualWrite, &caps.dual_write, "dual_write")] {
+            if let Some(v) = value {
+                let path = format!("capabilities.{key}");
+                match v {
+                    spec::BoolOrText::Bool(b) => set(facts, kind, *b, None, None, &path, b.to_string(), at(key, &b.to_string())),
+                    spec::BoolOrText::Text(t) => {
+                        let present = !is_none_word(t) && !extract::negated_before(&format!("{t} x"), t.len() + 1);
+                        let mech = extract::capability::capabilities(&format!("route reads via {t}")).first().and_then(|h| h.value.mechanism.clone()).or_else(|| Some(t.clone()));
+                        set(facts, kind, present, None, if present { mech } else { None }, &path, t.clone(), at(key, t));
+                    }
+                }
+            }
+        }
+        for (kind, value, key) in [(CapabilityKind::BlueGreen, caps.blue_green, "blue_green"), (CapabilityKind::ConfigWithoutDeploy, caps.config_without_deploy, "config_without_deploy")] {
+            if let Some(b) = value {
+                set(facts, kind, b, None, None, &format!("capabilities.{key}"), b.to_string(), at(key, &b.to_string()));
+            }
+        }
+    }
+    if let Some(team) = &spec.team {
+        if !team.roles.is_empty() {
+            let mut members = Vec::new();
+            for r in &team.roles {
+                let wanted = r.role.to_ascii_lowercase();
+                let role = cx.k.roles.get(&wanted).or_else(|| cx.k.roles.roles().iter().find(|x| x.phrases.iter().any(|p| *p == wanted || format!("{p}s") == wanted) || x.name.eq_ignore_ascii_case(&wanted)));
+                match role {
+                    Some(role) if r.count > 0 => members.push(Fact {
+                        value: TeamMember { role: role.id.clone(), role_name: role.name.clone(), count: r.count, contractor: r.contractor, part_time: r.part_time },
+                        origin: structured("team.roles", &r.role, at("role", &r.role)),
+                    }),
+                    Some(_) => push_value_problem(cx, "team.roles.count", "count", "0", "a count of at least 1"),
+                    None => {
+                        let ids: Vec<&str> = cx.k.roles.roles().iter().map(|x| x.id.as_str()).collect();
+                        let best = ids.iter().min_by_key(|id| strsim::levenshtein(id, &wanted)).copied().unwrap_or("engineer");
+                        let span = at("role", &r.role);
+                        cx.problems.push(Problem {
+                            location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+                            excerpt: span.map(|s| src.line_text(s.start).to_string()),
+                            message: format!("team.roles: unknown role {:?}", r.role),
+                            help: Some(format!("did you mean `{best}`? Known roles: {}", ids.join(", "))),
+                        });
+                    }
+                }
+            }
+            facts.team.members = members;
+        }
+        if let Some(n) = team.size {
+            if n == 0 {
+                push_value_problem(cx, "team.size", "size", "0", "a team of at least one person");
+            } else {
+                facts.team.size = Some(Fact { value: n, origin: structured("team.size", n.to_string(), at("size", &n.to_string())) });
+            }
+        }
+        if !team.time_zones.is_empty() {
+            let mut zones = Vec::new();
+            for z in &team.time_zones {
+                let span = at("time_zones", z);
+                if jiff::tz::db().get(z).is_ok() {
+                    zones.push(Fact { value: z.clone(), origin: structured("team.time_zones", z, span) });
+                    continue;
+                }
+                let words = extract::team::time_zones(z, &cx.k.zones);
+                if let Some(h) = words.first() {
+                    zones.push(Fact { value: h.value.clone(), origin: structured("team.time_zones", z, span) });
+                    continue;
+                }
+                let best = jiff::tz::db()
+                    .available()
+                    .map(|n| n.to_string())
+                    .max_by(|a, b| strsim::jaro_winkler(a, z).partial_cmp(&strsim::jaro_winkler(b, z)).unwrap_or(std::cmp::Ordering::Equal));
+                cx.problems.push(Problem {
+                    location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+                    excerpt: span.map(|s| src.line_text(s.start).to_string()),
+                    message: format!("team.time_zones: {z:?} is not a time zone"),
+                    help: Some(match best {
+                        Some(b) => format!("did you mean `{b}`? Use an IANA name such as America/Los_Angeles"),
+                        None => "use an IANA name such as America/Los_Angeles".into(),
+                    }),
+                });
+            }
+            facts.team.time_zones = zones;
+        }
+    }
+    if let Some(n) = spec.experience.as_ref().and_then(|e| e.prior_migrations) {
+        facts.experience.insert(0, Fact {
+            value: Experience { who: "team".into(), count: Some(n), subject: "comparable migrations".into(), done: n > 0, outcome: None },
+            origin: structured("experience.prior_migrations", n.to_string(), at("prior_migrations", &n.to_string())),
+        });
+    }
+    if let Some(c) = &spec.constraints {
+        if let Some(d) = &c.deadline {
+            let parsed = extract::dates::dates(d, cx.start);
+            match parsed.first() {
+                Some(h) => {
+                    facts.schedule.deadline = Some(Fact {
+                        value: Deadline { date: h.value.date, reading: h.value.reading.clone(), reason: None },
+                        origin: structured("constraints.deadline", d, at("deadline", d)),
+                    })
+                }
+                None => push_value_problem(cx, "constraints.deadline", "deadline", d, "a date (YYYY-MM-DD) or words such as \"by Q3 2026\", \"end of June\""),
+            }
+        }
+        for (value, key) in [(&c.preferred_duration, "preferred_duration"), (&c.max_duration, "max_duration")] {
+            let Some(v) = value else { continue };
+            match extract::duration::durations(v).first() {
+                Some(h) if h.value.minutes > 0.0 => {
+                    let f = Fact { value: h.value.days().round().max(1.0) as u32, origin: structured(&format!("constraints.{key}"), v, at(key, v)) };
+                    if key == "max_duration" {
+                        facts.schedule.max_duration_days = Some(f);
+                    } else {
+                        facts.schedule.preferred_duration_days = Some(f);
+                    }
+                }
+                _ => push_value_problem(cx, &format!("constraints.{key}"), key, v, "a duration such as \"3 months\" or \"8 weeks\""),
+            }
+        }
+        if !c.budgeted_tools.is_empty() {
+            let mut tools = Vec::new();
+            for t in &c.budgeted_tools {
+                if let Some(r) = resolve(cx, "constraints.budgeted_tools", "budgeted_tools", t) {
+                    tools.push(Fact { value: r, origin: structured("constraints.budgeted_tools", t, at("budgeted_tools", t)) });
+                }
+            }
+            facts.budgeted_tools = tools;
+        }
+        for f in &c.freeze_windows {
+            let name = f.name.clone().unwrap_or_else(|| "freeze".into());
+            match (&f.from, &f.to, &f.rule) {
+                (Some(from), Some(to), None) => {
+                    let pf = from.parse::<Date>();
+                    let pt = to.parse::<Date>();
+                    match (pf, pt) {
+                        (Ok(a), Ok(b)) if a <= b => facts.schedule.freezes.push(Fact { value: Freeze::Range { name, from: a, to: b }, origin: structured("constraints.freeze_windows", format!("{from} to {to}"), at("from", from)) }),
+                        (Ok(_), Ok(_)) => push_value_problem(cx, "constraints.freeze_windows", "to", to, "a `to` date on or after `from`"),
+                        (Err(_), _) => push_value_problem(cx, "constraints.freeze_windows.from", "from", from, "a date as YYYY-MM-DD"),
+                        (_, Err(_)) => push_value_problem(cx, "constraints.freeze_windows.to", "to", to, "a date as YYYY-MM-DD"),
+                    }
+                }
+                (None, None, Some(rule)) => {
+                    let found = extract::dates::freezes(rule, cx.start);
+                    let found = if found.is_empty() { extract::dates::freezes(&format!("no deploys {rule}"), cx.start) } else { found };
+                    match found.into_iter().next() {
+                        Some(h) => facts.schedule.freezes.push(Fact { value: rename_freeze(h.value, &name, f.name.is_some()), origin: structured("constraints.freeze_windows.rule", rule, at("rule", rule)) }),
+                        None => push_value_problem(cx, "constraints.freeze_windows.rule", "rule", rule, "a rule such as \"last 2 business days of every month\" or \"no deploys on Fridays\""),
+                    }
+                }
+                _ => push_value_problem(cx, "constraints.freeze_windows", "freeze_windows", &name, "either `from` and `to` dates, or a `rule`"),
+            }
+        }
+        for h in &c.holidays {
+            match h.parse::<Date>() {
+                Ok(d) => facts.schedule.holidays.push(Fact { value: d, origin: structured("constraints.holidays", h, at("holidays", h)) }),
+                Err(_) => push_value_problem(cx, "constraints.holidays", "holidays", h, "a date as YYYY-MM-DD"),
+            }
+        }
+        for code in &c.holiday_countries {
+            let upper = code.to_ascii_uppercase();
+            if upper.len() == 2 && upper.chars().all(|c| c.is_ascii_alphabetic()) {
+                if !facts.schedule.holiday_countries.iter().any(|c| c.value == upper) {
+                    facts.schedule.holiday_countries.push(Fact { value: upper, origin: structured("constraints.holiday_countries", code, at("holiday_countries", code)) });
+                }
+            } else {
+                push_value_problem(cx, "constraints.holiday_countries", "holiday_countries", code, "an ISO 3166 two-letter country code such as \"US\" or \"DE\"");
+            }
+        }
+    }
+    for (n, integ) in spec.integrations.iter().enumerate() {
+        let path = format!("integrations[{n}]");
+        let name = integ.name.clone().or_else(|| integ.description.clone()).unwrap_or_else(|| format!("integration {}", n + 1));
+        // Integrations with prose were already read from their description;
+        // the structured fields refine the matching entry.
+        let field = format!("{path}.description");
+        let mut value = Integration { name: name.clone(), kinds: vec![], technologies: vec![], count: None, mechanisms: vec![] };
+        // A description may read as several items; they are one integration.
+        for part in facts.integrations.iter().filter(|f| f.origin.field == field) {
+            for k in &part.value.kinds {
+                if *k != IntegrationKind::Other && !value.kinds.contains(k) {
+                    value.kinds.push(*k);
+                }
+            }
+            for t in &part.value.technologies {
+                if !value.technologies.iter().any(|x| x.id == t.id) {
+                    value.technologies.push(t.clone());
+                }
+            }
+            for m in &part.value.mechanisms {
+                if !value.mechanisms.contains(m) {
+                    value.mechanisms.push(m.clone());
+                }
+            }
+            value.count = value.count.or(part.value.count);
+        }
+        facts.integrations.retain(|f| f.origin.field != field);
+        value.name = name.clone();
+        if let Some(kind) = integ.kind {
+            let k = integration_kind(kind);
+            value.kinds.retain(|x| *x != k);
+            value.kinds.insert(0, k);
+        }
+        if let Some(t) = &integ.technology {
+            if let Some(r) = resolve(cx, &format!("{path}.technology"), "technology", t) {
+                if !value.technologies.iter().any(|x| x.id == r.id) {
+                    value.technologies.insert(0, r);
+                }
+            }
+        }
+        if let Some(c) = integ.count {
+            value.count = Some(c);
+        }
+        if value.kinds.is_empty() {
+            let kinds: Vec<&str> = value.technologies.iter().map(|t| t.kind.as_str()).collect();
+            value.kinds = extract::integration::classify(&name, &kinds).kinds;
+        }
+        facts.integrations.push(Fact { value, origin: structured(&path, &name, at("name", &name)) });
+    }
+}
+
+fn rename_freeze(f: Freeze, name: &str, named: bool) -> Freeze {
+    if !named {
+        return f;
+    }
+    let name = name.to_string();
+    match f {
+        Freeze::Range { from, to, .. } => Freeze::Range { name, from, to },
+        Freeze::LastBusinessDaysOfMonth { days, .. } => Freeze::LastBusinessDaysOfMonth { name, days },
+        Freeze::FirstBusinessDaysOfMonth { days, .. } => Freeze::FirstBusinessDaysOfMonth { name, days },
+        Freeze::Weekdays { weekdays, .. } => Freeze::Weekdays { name, weekdays },
+        Freeze::Unresolved { .. } => Freeze::Unresolved { name },
+    }
+}
+
+fn integration_kind(k: spec::IntegrationKindSpec) -> IntegrationKind {
+    use spec::IntegrationKindSpec as S;
+    match k {
+        S::ServiceConsumers => IntegrationKind::ServiceConsumers,
+        S::Webhook => IntegrationKind::Webhook,
+        S::ReadReplica => IntegrationKind::ReadReplica,
+        S::AnalyticsPipeline => IntegrationKind::AnalyticsPipeline,
+        S::Cdc => IntegrationKind::Cdc,
+        S::Etl => IntegrationKind::Etl,
+        S::Cache => IntegrationKind::Cache,
+        S::Queue => IntegrationKind::Queue,
+        S::Search => IntegrationKind::Search,
+        S::Payment => IntegrationKind::Payment,
+        S::Email => IntegrationKind::Email,
+        S::Sms => IntegrationKind::Sms,
+        S::Auth => IntegrationKind::Auth,
+        S::MobileApp => IntegrationKind::MobileApp,
+        S::PartnerApi => IntegrationKind::PartnerApi,
+        S::BatchJob => IntegrationKind::BatchJob,
+        S::Other => IntegrationKind::Other,
+    }
+}
+
+fn is_none_word(s: &str) -> bool {
+    matches!(s.trim().to_ascii_lowercase().as_str(), "none" | "no" | "n/a" | "false" | "nothing" | "")
+}
+
+fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expected: &str) {
+    let src = cx.src;
+    let span = spec::locate(src, key, value).map(|o| src.span(o, o + value.len()));
+    cx.problems.push(Problem {
+        location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+        excerpt: span.map(|s| src.line_text(s.start).to_string()),
+        message: format!("{path}: cannot read {value:?}"),
+        help: Some(format!("expected {expected}")),
+    });
+}

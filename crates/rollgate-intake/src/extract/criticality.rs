@@ -1,0 +1,166 @@
+//! Criticality from words ("critical", "internal tool") and context
+//! ("every customer transaction touches the DB"), and the stakes that make
+//! failure expensive (compliance, SLA, revenue).
+
+use super::Hit;
+use crate::facts::Criticality;
+
+/// Explicit level words, strongest reading first within each group.
+const EXPLICIT: &[(&str, Criticality)] = &[
+    (r"not\s+(?:very\s+|that\s+|business[\s-])?critical|non[\s-]?critical|not\s+important|low[\s-]?(?:criticality|priority|risk|stakes)|\blow\b", Criticality::Low),
+    (r"mission[\s-]critical|business[\s-]critical|revenue[\s-]critical|safety[\s-]critical|tier[\s-]?0|\bp0\b|\bcritical\b|highest", Criticality::Critical),
+    (r"\bhigh[\s-]?(?:criticality|priority|stakes|risk)?\b|tier[\s-]?1|\bimportant\b|\bp1\b", Criticality::High),
+    (r"medium|moderate|\bmid\b|tier[\s-]?2|\bp2\b|somewhat\s+important", Criticality::Medium),
+];
+
+/// Context that implies a level when no level word is given.
+const CONTEXT: &[(&str, Criticality)] = &[
+    (r"product\s+(?:is\s+)?down|site\s+(?:is\s+)?down|everything\s+(?:is\s+)?down|every\s+(?:customer\s+)?(?:transaction|request|order|payment)|single\s+point\s+of\s+failure|payments?|checkout|money|billing|\bauth(?:entication)?\b|\blogin", Criticality::Critical),
+    (r"customer[\s-]facing|customers?\s+(?:see|notice|use)|production\s+traffic|revenue|\bsla\b", Criticality::High),
+    (r"internal\s+(?:tool|only|dashboard|service|app)|back[\s-]office|admin\s+(?:tool|panel)|staff\s+only|nobody\s+(?:outside|external)", Criticality::Low),
+    (r"batch|reporting|analytics\s+only|can\s+wait|degraded\s+is\s+fine", Criticality::Medium),
+];
+
+/// A reading of criticality with the words that support it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriticalityReading {
+    pub level: Criticality,
+    /// The explicit level word, if there was one.
+    pub explicit: Option<Hit<Criticality>>,
+    /// Context phrases that informed the level.
+    pub context: Vec<Hit<Criticality>>,
+}
+
+/// Reads criticality from a text. Explicit words win; context phrases decide
+/// only when no level is named, and then the highest context wins.
+pub fn criticality(text: &str) -> Option<CriticalityReading> {
+    let mut explicit: Option<Hit<Criticality>> = None;
+    for (pattern, level) in EXPLICIT {
+        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+        if let Some(m) = re.find(text) {
+            let better = match &explicit {
+                None => true,
+                Some(e) => m.start() < e.start,
+            };
+            if better {
+                explicit = Some(Hit::new(*level, m.start(), m.end()));
+            }
+        }
+    }
+    let mut context = Vec::new();
+    for (pattern, level) in CONTEXT {
+        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+        for m in re.find_iter(text) {
+            if explicit.as_ref().is_some_and(|e| e.start < m.end() && m.start() < e.end) {
+                continue;
+            }
+            context.push(Hit::new(*level, m.start(), m.end()));
+        }
+    }
+    context.sort_by_key(|h| h.start);
+    let level = match &explicit {
+        Some(e) => e.value,
+        None => context.iter().map(|h| h.value).max()?,
+    };
+    Some(CriticalityReading {
+        level,
+        explicit,
+        context,
+    })
+}
+
+/// Stakes named anywhere: what makes a long outage expensive.
+pub fn stakes(text: &str) -> Vec<Hit<String>> {
+    let table: &[(&str, &str)] = &[
+        (r"complian(?:ce|t)|audit", "compliance"),
+        (r"\bsla\b|service[\s-]level\s+agreement", "sla"),
+        (r"regulat(?:ory|or|ion)|\blegal\b", "regulatory"),
+        (r"\bpci(?:[\s-]dss)?\b", "pci-dss"),
+        (r"\bhipaa\b", "hipaa"),
+        (r"\bsoc\s?2\b", "soc2"),
+        (r"\bgdpr\b", "gdpr"),
+        (r"revenue|money|payments?|checkout|billing", "revenue"),
+        (r"customer\s+trust|reputation|churn", "reputation"),
+        (r"data\s+loss|lose\s+data", "data-loss"),
+    ];
+    let mut out = Vec::new();
+    for (pattern, kind) in table {
+        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+        if let Some(m) = re.find(text) {
+            out.push(Hit::new(kind.to_string(), m.start(), m.end()));
+        }
+    }
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(text: &str) -> Option<Criticality> {
+        criticality(text).map(|r| r.level)
+    }
+
+    #[test]
+    fn explicit_levels() {
+        use Criticality::*;
+        for (t, l) in [
+            ("Critical. Every customer transaction touches the DB.", Critical),
+            ("Mission-critical", Critical),
+            ("business critical", Critical),
+            ("tier 0 service", Critical),
+            ("High", High),
+            ("high priority", High),
+            ("important but not critical", High),
+            ("Medium", Medium),
+            ("moderate", Medium),
+            ("Low. Internal tool.", Low),
+            ("not critical", Low),
+            ("non-critical", Low),
+            ("Not business-critical at all", Low),
+            ("low stakes", Low),
+            ("P0", Critical),
+            ("tier-2", Medium),
+        ] {
+            assert_eq!(level(t), Some(l), "{t}");
+        }
+    }
+
+    #[test]
+    fn levels_from_context() {
+        use Criticality::*;
+        for (t, l) in [
+            ("Down DB = product down", Critical),
+            ("every customer transaction goes through it", Critical),
+            ("handles payments", Critical),
+            ("all logins go through it", Critical),
+            ("customer-facing dashboards", High),
+            ("SLA with enterprise customers", High),
+            ("an internal tool for support staff", Low),
+            ("back-office tool", Low),
+            ("back-office reporting", Medium),
+            ("nightly batch reporting", Medium),
+        ] {
+            assert_eq!(level(t), Some(l), "{t}");
+        }
+    }
+
+    #[test]
+    fn no_level_without_words() {
+        for t in ["", "we use it", "600GB", "Postgres 14", "the team is small"] {
+            assert_eq!(level(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn stakes_found() {
+        let kinds: Vec<String> = stakes("Multi-hour outage = compliance issue + customer SLA breach")
+            .into_iter()
+            .map(|h| h.value)
+            .collect();
+        assert_eq!(kinds, vec!["compliance", "sla"]);
+        assert!(stakes("PCI-DSS scope, GDPR").iter().any(|h| h.value == "pci-dss"));
+        assert!(stakes("nothing at stake").is_empty());
+    }
+}

@@ -1,0 +1,214 @@
+//! Durations in words and numbers, and the rollback tolerance they express.
+
+use super::{parse_number, Hit, NUMBER};
+use crate::facts::Tolerance;
+
+/// A length of time, in minutes; `calendar` is set for months, quarters and
+/// years, which planners should read as calendar spans.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Duration {
+    pub minutes: f64,
+    pub calendar: bool,
+}
+
+impl Duration {
+    pub fn days(self) -> f64 {
+        self.minutes / 1440.0
+    }
+}
+
+fn unit_minutes(unit: &str) -> Option<(f64, bool)> {
+    let u = unit.to_ascii_lowercase();
+    let u = u.trim_end_matches('.');
+    Some(match u {
+        "s" | "sec" | "secs" | "second" | "seconds" => (1.0 / 60.0, false),
+        "m" | "min" | "mins" | "minute" | "minutes" => (1.0, false),
+        "h" | "hr" | "hrs" | "hour" | "hours" => (60.0, false),
+        "d" | "day" | "days" => (1440.0, false),
+        "business day" | "business days" | "working day" | "working days" => (1440.0 * 7.0 / 5.0, false),
+        "w" | "wk" | "wks" | "week" | "weeks" => (10080.0, false),
+        "mo" | "month" | "months" => (43830.0, true),
+        "quarter" | "quarters" => (131490.0, true),
+        "y" | "yr" | "yrs" | "year" | "years" => (525960.0, true),
+        _ => return None,
+    })
+}
+
+const UNITS: &str = r"business\s+days?|working\s+days?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|quarters?|years?|yrs?|[smhdw]\b";
+
+/// Numeric and counted durations: `15 minutes`, `2h`, `3-5 days`, `a few
+/// hours`, `half a day`, `8 weeks`, `3 months`. Ranges report their upper end.
+pub fn durations(text: &str) -> Vec<Hit<Duration>> {
+    let re = crate::re!(&format!(
+        r"(?i)({NUMBER})(?:\s*(?:-|–|to)\s*({NUMBER}))?\s*-?\s*({UNITS})"
+    ));
+    let mut out = Vec::new();
+    for caps in re.captures_iter(text) {
+        let whole = caps.get(0).unwrap();
+        // "db.r5.xlarge" and "14.7m rows" style noise: require a boundary.
+        if text[..whole.start()].ends_with(|c: char| c.is_alphanumeric() || c == '.') {
+            continue;
+        }
+        let unit = caps[3].split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some((per, calendar)) = unit_minutes(&unit) else { continue };
+        let n = match caps.get(2) {
+            Some(hi) => parse_number(hi.as_str()),
+            None => parse_number(&caps[1]),
+        };
+        let Some(n) = n else { continue };
+        // "a m" is not a duration; single letters need digits.
+        if caps[3].len() == 1 && !caps[1].trim().starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        out.push(Hit::new(
+            Duration {
+                minutes: n * per,
+                calendar,
+            },
+            whole.start(),
+            whole.end(),
+        ));
+    }
+    out
+}
+
+/// Phrases that name a tolerance without a number.
+const WORD_TOLERANCES: &[(&str, u64)] = &[
+    (r"zero[\s-]downtime|no\s+downtime|instant(?:ly|aneous)?|immediate(?:ly)?|seconds(?:\s+only)?|real[\s-]?time", 1),
+    (r"(?:a\s+few\s+|several\s+|couple\s+of\s+)?minutes(?:\s+only)?|minutes,?\s+not\s+hours", 15),
+    (r"within\s+(?:the|an|one)\s+hour|an\s+hour|one\s+hour|the\s+hour|sub[\s-]hour", 60),
+    (r"a\s+couple\s+of\s+hours|a\s+few\s+hours|several\s+hours|hours", 180),
+    (r"half\s+a\s+day|half-day|a\s+half\s+day", 720),
+    (r"same[\s-]day|a\s+day|one\s+day|a\s+business\s+day|overnight|next\s+business\s+day", 1440),
+    (r"a\s+few\s+days|days", 4320),
+    (r"a\s+week|one\s+week", 10080),
+];
+
+/// Words that mark a clause as describing what is *not* acceptable.
+fn is_unacceptable_clause(clause: &str) -> bool {
+    let c = clause.to_ascii_lowercase();
+    ["outage", "breach", "unacceptable", "not acceptable", "not ok", "would be", "too long", "= ", "means", "violat", "penalt"]
+        .iter()
+        .any(|w| c.contains(w))
+}
+
+/// The rollback tolerance a text states: the first acceptable duration
+/// ("minutes only", "under 15 minutes", "within the hour", "half a day").
+/// A clause describing an unacceptable duration ("multi-hour outage =
+/// breach") bounds the tolerance from above when nothing else is said.
+pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
+    let mut candidates: Vec<(usize, usize, u64, bool)> = Vec::new();
+    for hit in durations(text) {
+        let minutes = hit.value.minutes.ceil().max(1.0) as u64;
+        candidates.push((hit.start, hit.end, minutes, false));
+    }
+    for (pattern, minutes) in WORD_TOLERANCES {
+        let re = regex::Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).ok()?;
+        for m in re.find_iter(text) {
+            if candidates.iter().any(|c| c.0 < m.end() && m.start() < c.1) {
+                continue;
+            }
+            candidates.push((m.start(), m.end(), *minutes, false));
+        }
+    }
+    let multi = crate::re!(r"(?i)\bmulti[\s-]?(hour|day|minute)s?\b");
+    for m in multi.captures_iter(text) {
+        let whole = m.get(0).unwrap();
+        let bound = match &m[1].to_ascii_lowercase()[..] {
+            "minute" => 5,
+            "hour" => 60,
+            _ => 1440,
+        };
+        candidates.retain(|c| !(c.0 < whole.end() && whole.start() < c.1));
+        candidates.push((whole.start(), whole.end(), bound, true));
+    }
+    candidates.sort_by_key(|c| c.0);
+    let acceptable = candidates.iter().find(|c| {
+        let (cs, ce) = super::clause_around(text, c.0);
+        !c.3 && !is_unacceptable_clause(&text[cs..ce])
+    });
+    let chosen = acceptable.or_else(|| candidates.first())?;
+    let (start, end, minutes, multi_bound) = *chosen;
+    let (cs, ce) = super::clause_around(text, start);
+    let unacceptable = multi_bound || is_unacceptable_clause(&text[cs..ce]);
+    // "2 hours would be a breach": the tolerance is below that.
+    // "Multi-hour" already names the bound (under an hour).
+    let max_minutes = if unacceptable && acceptable.is_none() && !multi_bound {
+        (minutes / 2).max(1)
+    } else {
+        minutes
+    };
+    Some(Hit::new(Tolerance { max_minutes }, start, end))
+}
+
+/// Upper bound qualifiers before a number ("under 15 minutes"), so callers
+/// can extend a hit to cover them.
+pub fn qualifier_before(text: &str, at: usize) -> usize {
+    let re = crate::re!(r"(?i)(?:under|below|less\s+than|at\s+most|no\s+more\s+than|within|up\s+to|max(?:imum)?|<|≤)\s*$");
+    re.find(&text[..at]).map(|m| m.start()).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(text: &str) -> Option<u64> {
+        tolerance(text).map(|h| h.value.max_minutes)
+    }
+
+    #[test]
+    fn tolerances_in_words() {
+        assert_eq!(minutes("Minutes only. Multi-hour outage = compliance issue + customer SLA breach."), Some(15));
+        assert_eq!(minutes("under 15 minutes"), Some(15));
+        assert_eq!(minutes("within the hour"), Some(60));
+        assert_eq!(minutes("half a day is fine"), Some(720));
+        assert_eq!(minutes("a few hours"), Some(180));
+        assert_eq!(minutes("30 min"), Some(30));
+        assert_eq!(minutes("2h"), Some(120));
+        assert_eq!(minutes("Zero downtime"), Some(1));
+        assert_eq!(minutes("seconds"), Some(1));
+        assert_eq!(minutes("Same day is OK; it's an internal tool"), Some(1440));
+        assert_eq!(minutes("a day or two"), Some(1440));
+        assert_eq!(minutes("a few days, nobody uses it on weekends"), Some(4320));
+        assert_eq!(minutes("5-10 minutes"), Some(10));
+        assert_eq!(minutes("up to 4 hours"), Some(240));
+        assert_eq!(minutes("an hour at most"), Some(60));
+        assert_eq!(minutes("Minutes, not hours"), Some(15));
+        assert_eq!(minutes("90 seconds"), Some(2));
+        assert_eq!(minutes("overnight is acceptable"), Some(1440));
+        assert_eq!(minutes("1 week"), Some(10080));
+    }
+
+    #[test]
+    fn unacceptable_durations_bound_the_tolerance() {
+        assert_eq!(minutes("Multi-hour outage is unacceptable"), Some(60));
+        assert_eq!(minutes("2 hours of downtime would be a breach"), Some(60));
+        assert_eq!(minutes("Multi-hour outage = breach. 10 minutes is fine"), Some(10));
+    }
+
+    #[test]
+    fn no_tolerance_without_time_words() {
+        for t in ["", "ASAP", "we would like to be careful", "depends on the customer", "Critical."] {
+            assert_eq!(minutes(t), None, "{t}");
+        }
+    }
+
+    fn days(text: &str) -> Vec<f64> {
+        durations(text).iter().map(|h| h.value.days()).collect()
+    }
+
+    #[test]
+    fn general_durations() {
+        assert_eq!(days("in 8 weeks"), vec![56.0]);
+        assert_eq!(days("Prefer 3 months"), vec![3.0 * 43830.0 / 1440.0]);
+        assert_eq!(days("2 years ago"), vec![2.0 * 525960.0 / 1440.0]);
+        assert_eq!(days("a week"), vec![7.0]);
+        assert_eq!(days("3-5 days"), vec![5.0]);
+        assert_eq!(days("two weeks"), vec![14.0]);
+        assert_eq!(days("10 business days"), vec![14.0]);
+        assert!(days("db.r5.xlarge").is_empty());
+        assert!(days("pg16").is_empty());
+        assert!(days("the m5 instance").is_empty());
+        assert!(days("Tuesday 10am").is_empty());
+    }
+}

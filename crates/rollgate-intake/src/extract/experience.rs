@@ -1,0 +1,135 @@
+//! Prior migration experience: what the team (or a named role) has done,
+//! how often, and how it went; and what it has never done.
+
+use super::{clauses, parse_number, Hit};
+use crate::facts::Experience;
+
+/// Experience statements, one per clause that states one.
+/// `role_of` maps a clause to the role it is about ("the DBA" → dba).
+pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<Hit<Experience>> {
+    let done_re = crate::re!(r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled)\b");
+    let not_re = crate::re!(r"(?i)\b(?:not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b");
+    let subject_re = crate::re!(r"(?i)\b(vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b");
+    let count_re = crate::re!(r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b");
+    let mut out = Vec::new();
+    for clause in clauses(text) {
+        let c = &text[clause.start..clause.end];
+        let negative = not_re.find(c);
+        let positive = done_re.find(c);
+        if negative.is_none() && positive.is_none() {
+            continue;
+        }
+        let subject = match subject_re.find(c) {
+            Some(m) => m.as_str().to_string(),
+            // "We've migrated 3 services": the verb names the subject.
+            None => match positive.map(|m| m.as_str().to_ascii_lowercase()) {
+                Some(v) if v == "migrated" => "migration".to_string(),
+                Some(v) if v == "upgraded" => "upgrade".to_string(),
+                _ => continue,
+            },
+        };
+        let subject_text = describe_subject(c, &subject);
+        let count = count_re.captures(c).and_then(|caps| {
+            let n = caps[1].to_ascii_lowercase();
+            match n.as_str() {
+                "many" | "multiple" => Some(5),
+                _ => parse_number(&n).map(|v| v as u32),
+            }
+        });
+        let lower = c.to_ascii_lowercase();
+        let outcome = [
+            ("went well", "went well"),
+            ("smooth", "went smoothly"),
+            ("without issue", "went without issues"),
+            ("no issues", "went without issues"),
+            ("painful", "was painful"),
+            ("went badly", "went badly"),
+            ("rolled back", "was rolled back"),
+            ("outage", "caused an outage"),
+            ("data loss", "lost data"),
+            ("simple", "was simple"),
+        ]
+        .iter()
+        .find(|(k, _)| lower.contains(k))
+        .map(|(_, v)| v.to_string());
+        out.push(Hit::new(
+            Experience {
+                who: role_of(c).unwrap_or_else(|| "team".to_string()),
+                count,
+                subject: subject_text,
+                done: negative.is_none(),
+                outcome,
+            },
+            clause.start,
+            clause.end,
+        ));
+    }
+    out
+}
+
+/// A short description of what was done: the subject noun with the
+/// version arrow or kind words that qualify it.
+fn describe_subject(clause: &str, subject: &str) -> String {
+    let s = subject.trim().to_ascii_lowercase();
+    let arrow = crate::re!(r"(\d+(?:\.\d+)?)\s*(?:→|->|to)\s*(\d+(?:\.\d+)?)");
+    let mut out = String::new();
+    if let Some(c) = arrow.captures(clause) {
+        out.push_str(&format!("{}→{} ", &c[1], &c[2]));
+    }
+    let lower = clause.to_ascii_lowercase();
+    if lower.contains("in-place") || lower.contains("in place") {
+        if !s.contains("in") {
+            out.push_str("in-place ");
+        }
+    }
+    out.push_str(&s);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exp(text: &str) -> Vec<Experience> {
+        let role = |c: &str| c.to_ascii_lowercase().contains("dba").then(|| "dba".to_string());
+        experience(text, &role).into_iter().map(|h| h.value).collect()
+    }
+
+    #[test]
+    fn seed_sentences() {
+        let e = exp("Team did one minor Pg 13→14 in-place upgrade 2 years ago (went well, simple). Have not done a vendor switch.");
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].who, "team");
+        assert_eq!(e[0].count, Some(1));
+        assert!(e[0].done);
+        assert_eq!(e[0].subject, "13→14 in-place upgrade");
+        assert_eq!(e[0].outcome.as_deref(), Some("went well"));
+        assert!(!e[1].done);
+        assert_eq!(e[1].subject, "vendor switch");
+        let e = exp("The DBA has done 2 prior Postgres migrations.");
+        assert_eq!(e[0].who, "dba");
+        assert_eq!(e[0].count, Some(2));
+    }
+
+    #[test]
+    fn other_phrasings() {
+        let e = exp("We have never done a major version upgrade.");
+        assert!(!e[0].done);
+        let e = exp("This is our first migration.");
+        assert!(!e[0].done);
+        let e = exp("We've migrated 3 services off the monolith before, smooth.");
+        assert!(e[0].done);
+        assert_eq!(e[0].outcome.as_deref(), Some("went smoothly"));
+        let e = exp("Did many Rails upgrades");
+        assert_eq!(e[0].count, Some(5));
+        let e = exp("Last upgrade was rolled back after an outage");
+        assert!(e.is_empty() || e[0].outcome.is_some());
+    }
+
+    #[test]
+    fn no_experience_statement() {
+        for t in ["", "600GB of data", "We use Postgres", "Critical system"] {
+            assert!(exp(t).is_empty(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Integration points: the systems upstream and downstream of the one being
+//! migrated, each classified by how a migration can break it.
+
+use super::{parse_number, Hit};
+use crate::facts::IntegrationKind;
+
+/// One integration as written, with its kinds and mechanisms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegrationHit {
+    pub name: String,
+    pub kinds: Vec<IntegrationKind>,
+    pub count: Option<u64>,
+    pub mechanisms: Vec<String>,
+}
+
+/// Splits a list of integrations at top-level commas, semicolons, line
+/// breaks and bullets (not inside parentheses), and at "and" before the last.
+pub fn items(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = (depth - 1).max(0),
+            b',' | b';' | b'\n' if depth == 0 => {
+                push_item(text, start, i, &mut out);
+                start = i + 1;
+            }
+            b'.' if depth == 0 && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) => {
+                push_item(text, start, i, &mut out);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    push_item(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_item(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let mut s = start + lead;
+    let mut t = piece.trim();
+    for prefix in ["and ", "And ", "- ", "* ", "• ", "plus "] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            s += prefix.len();
+            t = rest.trim_start();
+        }
+    }
+    if !t.is_empty() {
+        out.push((s, s + t.len()));
+    }
+}
+
+const KIND_WORDS: &[(IntegrationKind, &str)] = &[
+    (IntegrationKind::Webhook, r"webhooks?"),
+    (IntegrationKind::Cdc, r"\bcdc\b|change[\s-]data[\s-]capture|replication\s+slots?|binlog|debezium|wal\s+(?:stream|consumer)"),
+    (IntegrationKind::ReadReplica, r"read[\s-]replicas?|\breplicas?\b"),
+    (IntegrationKind::AnalyticsPipeline, r"analytics|reporting|\bbi\b|dashboards?|looker|metabase|tableau|data\s+warehouse"),
+    (IntegrationKind::Etl, r"\betl\b|\belt\b|pipelines?|\bdbt\b|exports?|fivetran|airbyte"),
+    (IntegrationKind::MobileApp, r"mobile|\bios\b|android|app\s+store"),
+    (IntegrationKind::PartnerApi, r"partners?|public\s+api|third[\s-]party\s+(?:clients|integrations)|customer\s+integrations"),
+    (IntegrationKind::BatchJob, r"\bcron\b|batch|nightly|scheduled\s+jobs?"),
+    (IntegrationKind::Payment, r"payments?|billing|checkout"),
+    (IntegrationKind::Email, r"e-?mails?"),
+    (IntegrationKind::Sms, r"\bsms\b|text\s+messages"),
+    (IntegrationKind::Auth, r"\bauth\b|login|sso|identity"),
+    (IntegrationKind::Cache, r"cach(?:e|es|ing)"),
+    (IntegrationKind::Queue, r"queues?|workers?|jobs?|consumers?|topics?"),
+    (IntegrationKind::Search, r"search"),
+    (IntegrationKind::ServiceConsumers, r"services?|microservices?|backend|\bapis?\b|\bapps?\b|applications?"),
+];
+
+const MECHANISMS: &[(&str, &str)] = &[
+    (r"logical\s+replication\s+slots?|replication\s+slots?", "logical-replication-slots"),
+    (r"logical\s+replication|logical\s+decoding", "logical-replication"),
+    (r"read[\s-]replicas?", "read-replica"),
+    (r"webhooks?", "webhooks"),
+    (r"\bcdc\b|change[\s-]data[\s-]capture", "cdc"),
+    (r"triggers?", "triggers"),
+    (r"foreign\s+data\s+wrappers?|\bfdw\b|dblink", "foreign-data-wrapper"),
+    (r"direct\s+(?:sql|db|database)\s+access|connects?\s+directly|direct\s+connections?", "direct-database-access"),
+    (r"binlog", "binlog"),
+    (r"idempoten", "idempotency"),
+    (r"pub/?sub|listen/notify|notify", "pubsub"),
+];
+
+/// Classifies one integration item.
+pub fn classify(item: &str, tech_kinds: &[&str]) -> IntegrationHit {
+    let mut kinds = Vec::new();
+    for (kind, pattern) in KIND_WORDS {
+        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid");
+        if re.is_match(item) && !kinds.contains(kind) {
+            kinds.push(*kind);
+        }
+    }
+    for tk in tech_kinds {
+        let k = match *tk {
+            "payment-saas" => Some(IntegrationKind::Payment),
+            "email-saas" => Some(IntegrationKind::Email),
+            "sms-saas" => Some(IntegrationKind::Sms),
+            "auth-saas" => Some(IntegrationKind::Auth),
+            "warehouse" | "analytics-saas" => Some(IntegrationKind::AnalyticsPipeline),
+            "cdc" => Some(IntegrationKind::Cdc),
+            "cache" | "managed-cache" => Some(IntegrationKind::Cache),
+            "queue" | "stream" | "job-queue" => Some(IntegrationKind::Queue),
+            "search-engine" | "search-saas" => Some(IntegrationKind::Search),
+            _ => None,
+        };
+        if let Some(k) = k {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+    }
+    // A webhook or CDC stream is what the item is, whatever else it touches.
+    kinds.sort_by_key(|k| match k {
+        IntegrationKind::Webhook => 0,
+        IntegrationKind::Cdc => 1,
+        IntegrationKind::ReadReplica => 2,
+        _ => 3,
+    });
+    if kinds.is_empty() {
+        kinds.push(IntegrationKind::Other);
+    }
+    let mut mechanisms = Vec::new();
+    for (pattern, name) in MECHANISMS {
+        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid");
+        if re.is_match(item) && !mechanisms.iter().any(|m: &String| m.starts_with(name)) {
+            mechanisms.push(name.to_string());
+        }
+    }
+    if mechanisms.iter().any(|m| m == "logical-replication-slots") {
+        mechanisms.retain(|m| m != "logical-replication");
+    }
+    let count = crate::re!(r"\((?:~|about\s+)?(\d[\d,]*\s?[kK]?)\+?\)|(?:^|\s)(?:~|about\s+)?(\d[\d,]*)\+?\s+(?:services|microservices|apps|workers|consumers|partners|clients)")
+        .captures(item)
+        .and_then(|c| parse_number(c.get(1).or(c.get(2))?.as_str()))
+        .map(|n| n as u64);
+    IntegrationHit {
+        name: item.trim().trim_end_matches(['.', ';']).to_string(),
+        kinds,
+        count,
+        mechanisms,
+    }
+}
+
+/// Items of an integration list with their classification.
+pub fn integrations(text: &str, tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>) -> Vec<Hit<IntegrationHit>> {
+    items(text)
+        .into_iter()
+        .map(|(s, e)| {
+            let kinds = tech_kinds_in(s, e);
+            let refs: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            Hit::new(classify(&text[s..e], &refs), s, e)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use IntegrationKind::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        items(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn splits_lists_but_not_parentheses() {
+        assert_eq!(
+            split("Backend services (50), Stripe webhook handler, our analytics pipeline (read-replica today), our CDC stream into Snowflake (uses logical replication slots)."),
+            vec![
+                "Backend services (50)",
+                "Stripe webhook handler",
+                "our analytics pipeline (read-replica today)",
+                "our CDC stream into Snowflake (uses logical replication slots)",
+            ]
+        );
+        assert_eq!(split("- mobile apps\n- partner API; cron jobs and reports"), vec!["mobile apps", "partner API", "cron jobs and reports"]);
+    }
+
+    #[test]
+    fn classifies_items() {
+        let c = classify("Backend services (50)", &[]);
+        assert_eq!((c.kinds[0], c.count), (ServiceConsumers, Some(50)));
+        let c = classify("Stripe webhook handler", &["payment-saas"]);
+        assert_eq!(c.kinds, vec![Webhook, Payment]);
+        let c = classify("our analytics pipeline (read-replica today)", &[]);
+        assert_eq!(c.kinds[0], ReadReplica);
+        assert!(c.kinds.contains(&AnalyticsPipeline));
+        assert_eq!(c.mechanisms, vec!["read-replica"]);
+        let c = classify("our CDC stream into Snowflake (uses logical replication slots)", &["warehouse"]);
+        assert_eq!(c.kinds[0], Cdc);
+        assert_eq!(c.mechanisms, vec!["logical-replication-slots", "cdc"]);
+        assert_eq!(classify("iOS and Android apps", &[]).kinds[0], MobileApp);
+        assert_eq!(classify("nightly cron exports", &[]).kinds, vec![Etl, BatchJob]);
+        assert_eq!(classify("Sidekiq workers", &["job-queue"]).kinds, vec![Queue]);
+        assert_eq!(classify("partner API", &[]).kinds[0], PartnerApi);
+        assert_eq!(classify("the thing Bob built", &[]).kinds, vec![Other]);
+        assert_eq!(classify("SSO via Okta", &["auth-saas"]).kinds, vec![Auth]);
+    }
+}

@@ -1,0 +1,463 @@
+//! The typed model of what a team told us about its migration. Every value
+//! remembers where it came from, so a plan can cite the input that caused a
+//! recommendation.
+
+use crate::source::Span;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Where a fact came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The tag (`from-state`) or spec path (`source.version`) it was read from.
+    pub field: String,
+    /// The words it was read from, as written.
+    pub text: String,
+    /// Its place in the input, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    pub how: OriginKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OriginKind {
+    /// Extracted from free text.
+    Prose,
+    /// A structured spec value.
+    Structured,
+    /// Computed from other facts (the family from the technologies).
+    Derived,
+    /// Nothing was said; rollgate assumed a stated default.
+    Default,
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+/// A catalog technology as referenced by a fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TechRef {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// One mention of a technology in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TechMention {
+    pub tech: TechRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The mention is negated ("no Kafka", "without LaunchDarkly").
+    pub negated: bool,
+    /// The mention is offered as a choice ("AWS DMS or pglogical").
+    pub alternative: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Criticality {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Criticality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+/// The family of a migration, which decides the planning playbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Database,
+    Datastore,
+    Framework,
+    Service,
+    MonolithSplit,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Database => "database",
+            Self::Datastore => "datastore",
+            Self::Framework => "framework",
+            Self::Service => "service",
+            Self::MonolithSplit => "monolith-split",
+        }
+    }
+}
+
+/// The kind of change within a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    VersionUpgrade,
+    HostingMove,
+    VendorChange,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct MigrationFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Fact<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<Fact<Family>>,
+    /// What changes: version, hosting, vendor (several may apply).
+    pub changes: Vec<Fact<ChangeKind>>,
+    pub goals: Vec<Fact<String>>,
+}
+
+/// One side of the migration: the system today, or the one we move to.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct SystemFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub technology: Option<Fact<TechRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Fact<String>>,
+    /// Where it runs: managed services, clouds, compute.
+    pub hosting: Vec<Fact<TechRef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_hosted: Option<Fact<bool>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_class: Option<Fact<String>>,
+    /// Multi-AZ, a replica set, a single instance…
+    pub topology: Vec<Fact<String>>,
+    pub backups: Vec<Fact<String>>,
+}
+
+/// A data size in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DataSize {
+    pub bytes: u64,
+    pub approximate: bool,
+}
+
+impl DataSize {
+    pub fn gigabytes(self) -> f64 {
+        self.bytes as f64 / 1e9
+    }
+}
+
+/// A peak or typical rate, normalised to per second.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rate {
+    pub per_second: f64,
+    /// What is counted: queries, requests, writes, emails…
+    pub unit: String,
+    pub peak: bool,
+    pub approximate: bool,
+}
+
+/// A count of things: services, workers, customers, tables…
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Count {
+    pub count: u64,
+    /// Normalised plural noun: services, workers, customers, users…
+    pub what: String,
+    pub approximate: bool,
+}
+
+/// How long a rollback may take before it becomes an incident of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tolerance {
+    /// The longest acceptable time to be back on the old system.
+    pub max_minutes: u64,
+}
+
+/// A stake that raises the cost of failure (compliance, SLA, revenue…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stake {
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapabilityKind {
+    FeatureFlags,
+    ReadRouting,
+    DualWrite,
+    CanaryDeploys,
+    BlueGreen,
+    ConfigWithoutDeploy,
+    Backups,
+    Replication,
+    ShadowTraffic,
+    Staging,
+}
+
+impl CapabilityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FeatureFlags => "feature-flags",
+            Self::ReadRouting => "read-routing",
+            Self::DualWrite => "dual-write",
+            Self::CanaryDeploys => "canary-deploys",
+            Self::BlueGreen => "blue-green",
+            Self::ConfigWithoutDeploy => "config-without-deploy",
+            Self::Backups => "backups",
+            Self::Replication => "replication",
+            Self::ShadowTraffic => "shadow-traffic",
+            Self::Staging => "staging",
+        }
+    }
+}
+
+/// Something the team can (or cannot) do today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Capability {
+    pub kind: CapabilityKind,
+    pub present: bool,
+    /// The product that provides it, when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<TechRef>,
+    /// How it works (env var, per service, config file…), when said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mechanism: Option<String>,
+}
+
+/// People on the team, grouped by role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamMember {
+    pub role: String,
+    pub role_name: String,
+    pub count: u32,
+    pub contractor: bool,
+    pub part_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct TeamFacts {
+    pub members: Vec<Fact<TeamMember>>,
+    /// IANA names.
+    pub time_zones: Vec<Fact<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<Fact<u32>>,
+}
+
+impl TeamFacts {
+    /// People counted from the roles, when no size was stated.
+    pub fn headcount(&self) -> u32 {
+        match &self.size {
+            Some(s) => s.value,
+            None => self.members.iter().map(|m| m.value.count).sum(),
+        }
+    }
+}
+
+/// What the team (or a person on it) has done before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Experience {
+    /// Who: "team" or a role id.
+    pub who: String,
+    /// How many migrations of this kind, when counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// What kind: a version upgrade, a vendor switch, a technology…
+    pub subject: String,
+    /// Whether they have done it (false: "have not done a vendor switch").
+    pub done: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+/// A deadline and how it was expressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub date: Date,
+    /// Why this date ("start of Q3 2026").
+    pub reading: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A period in which nothing may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Freeze {
+    /// Fixed dates, inclusive.
+    Range {
+        name: String,
+        from: Date,
+        to: Date,
+    },
+    /// The last `days` business days of every month.
+    LastBusinessDaysOfMonth { name: String, days: u32 },
+    /// The first `days` business days of every month.
+    FirstBusinessDaysOfMonth { name: String, days: u32 },
+    /// Every week on these weekdays (1 = Monday … 7 = Sunday).
+    Weekdays { name: String, weekdays: Vec<u8> },
+    /// Named but without dates; the user must supply them.
+    Unresolved { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ScheduleFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Fact<Deadline>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_duration_days: Option<Fact<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration_days: Option<Fact<u32>>,
+    pub freezes: Vec<Fact<Freeze>>,
+    pub holidays: Vec<Fact<Date>>,
+    /// Countries whose public holidays apply (ISO 3166 alpha-2).
+    pub holiday_countries: Vec<Fact<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntegrationKind {
+    ServiceConsumers,
+    Webhook,
+    ReadReplica,
+    AnalyticsPipeline,
+    Cdc,
+    Etl,
+    Cache,
+    Queue,
+    Search,
+    Payment,
+    Email,
+    Sms,
+    Auth,
+    MobileApp,
+    PartnerApi,
+    BatchJob,
+    Other,
+}
+
+impl IntegrationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServiceConsumers => "service-consumers",
+            Self::Webhook => "webhook",
+            Self::ReadReplica => "read-replica",
+            Self::AnalyticsPipeline => "analytics-pipeline",
+            Self::Cdc => "cdc",
+            Self::Etl => "etl",
+            Self::Cache => "cache",
+            Self::Queue => "queue",
+            Self::Search => "search",
+            Self::Payment => "payment",
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Auth => "auth",
+            Self::MobileApp => "mobile-app",
+            Self::PartnerApi => "partner-api",
+            Self::BatchJob => "batch-job",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// Something upstream or downstream of the migrated system.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Integration {
+    pub name: String,
+    /// Every kind the description matches; the first is the main one.
+    pub kinds: Vec<IntegrationKind>,
+    pub technologies: Vec<TechRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Mechanisms that matter to a migration ("logical replication slots").
+    pub mechanisms: Vec<String>,
+}
+
+/// A piece of the input rollgate could not turn into a fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Uninterpreted {
+    pub field: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// A warning about the input: a missing tag, an unknown tag, a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+}
+
+/// Everything rollgate understood about a migration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Facts {
+    /// Name of the input (file path or `-`).
+    pub input: String,
+    /// The form it was read in: tagged, toml, yaml or json.
+    pub form: String,
+    /// The plan's start date, against which relative dates were resolved.
+    pub start_date: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub migration: MigrationFacts,
+    pub source: SystemFacts,
+    pub target: SystemFacts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_size: Option<Fact<DataSize>>,
+    pub rates: Vec<Fact<Rate>>,
+    pub counts: Vec<Fact<Count>>,
+    pub criticality: Fact<Criticality>,
+    pub stakes: Vec<Fact<Stake>>,
+    pub rollback_tolerance: Fact<Tolerance>,
+    pub capabilities: Vec<Fact<Capability>>,
+    pub team: TeamFacts,
+    pub experience: Vec<Fact<Experience>>,
+    pub schedule: ScheduleFacts,
+    pub budgeted_tools: Vec<Fact<TechRef>>,
+    pub integrations: Vec<Fact<Integration>>,
+    /// Every technology named anywhere, in input order.
+    pub technologies: Vec<Fact<TechMention>>,
+    pub uninterpreted: Vec<Uninterpreted>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Facts {
+    /// The capability of this kind, if the input said anything about it.
+    pub fn capability(&self, kind: CapabilityKind) -> Option<&Fact<Capability>> {
+        self.capabilities.iter().find(|c| c.value.kind == kind)
+    }
+
+    /// The largest count of `what` ("services", "customers").
+    pub fn count_of(&self, what: &str) -> Option<&Fact<Count>> {
+        self.counts
+            .iter()
+            .filter(|c| c.value.what == what)
+            .max_by_key(|c| c.value.count)
+    }
+
+    /// The highest peak rate stated.
+    pub fn peak_rate(&self) -> Option<&Fact<Rate>> {
+        self.rates.iter().max_by(|a, b| {
+            a.value
+                .per_second
+                .partial_cmp(&b.value.per_second)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+    }
+
+    /// Whether the input named this catalog technology anywhere (not negated).
+    pub fn names_technology(&self, id: &str) -> bool {
+        self.technologies
+            .iter()
+            .any(|m| m.value.tech.id == id && !m.value.negated)
+    }
+}
