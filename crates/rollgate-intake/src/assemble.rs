@@ -333,6 +333,7 @@ pub fn assemble(
         overlay(&mut cx, spec, &matcher, &mut facts, &mut criticality_found, &mut tolerance_found);
     }
 
+    add_structured_mentions(&mut facts);
     derive_family(&cx, &prose, spec, &mut facts);
     derive_changes(&cx, &mut facts);
 
@@ -352,9 +353,10 @@ pub fn assemble(
     }
     if let Some(d) = &facts.schedule.deadline {
         if d.value.date < start {
+            let reading = if d.value.reading == d.value.date.to_string() { String::new() } else { format!(" ({})", d.value.reading) };
             cx.problems.push(problem_at(&cx, &d.origin, format!(
-                "the deadline {} ({}) is before the plan's start date {start}",
-                d.value.date, d.value.reading
+                "the deadline {}{reading} is before the plan's start date {start}",
+                d.value.date
             ), Some("pass a start date before the deadline with --start YYYY-MM-DD, or correct the deadline".into())));
         }
     }
@@ -826,8 +828,8 @@ fn derive_changes(cx: &Ctx<'_>, facts: &mut Facts) {
 /// Applies structured spec values on top of what prose said.
 fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Facts, criticality_found: &mut bool, tolerance_found: &mut bool) {
     let src = cx.src;
-    let at = |key: &str, value: &str| spec::locate(src, key, value).map(|o| src.span(o, o + value.len()));
-    let resolve = |cx: &mut Ctx<'_>, path: &str, key: &str, value: &str| -> Option<TechRef> {
+    let at = |path: &str, value: &str| spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
+    let resolve = |cx: &mut Ctx<'_>, path: &str, value: &str| -> Option<TechRef> {
         let v = value.trim();
         if let Some(t) = cx.k.catalog.get(&v.to_ascii_lowercase()) {
             return Some(tech_ref(t));
@@ -845,9 +847,9 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
         let help = match best {
             Some((t, score)) if score > 0.8 => Some(format!("did you mean `{}` ({})? Technologies rollgate does not know can be added with --knowledge DIR", t.id, t.name)),
-            _ => Some("see the catalog ids in crates/rollgate-knowledge/data/technologies.toml, or add your own with --knowledge DIR".into()),
+            _ => Some("name it by a catalog id or alias, or teach rollgate about it with --knowledge DIR (a technologies.toml pack)".into()),
         };
-        let span = at(key, v);
+        let span = at(path, v);
         cx.problems.push(Problem {
             location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
             excerpt: span.map(|s| src.line_text(s.start).to_string()),
@@ -860,50 +862,51 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         let Some(sys) = side_spec else { continue };
         if let Some(t) = &sys.technology {
             let path = format!("{side_name}.technology");
-            if let Some(r) = resolve(cx, &path, "technology", t) {
-                side.technology = Some(Fact { value: r, origin: structured(&path, t, at("technology", t)) });
+            if let Some(r) = resolve(cx, &path, t) {
+                side.technology = Some(Fact { value: r, origin: structured(&path, t, at(&format!("{side_name}.technology"), t)) });
             }
         }
         if let Some(v) = &sys.version {
             let path = format!("{side_name}.version");
-            side.version = Some(Fact { value: v.clone(), origin: structured(&path, v, at("version", v)) });
+            side.version = Some(Fact { value: v.clone(), origin: structured(&path, v, at(&format!("{side_name}.version"), v)) });
         }
         if let Some(h) = &sys.hosting {
             let path = format!("{side_name}.hosting");
             let lower = h.to_ascii_lowercase();
             if lower.contains("self-hosted") || lower.contains("self hosted") || lower == "on-prem" {
-                side.self_hosted = Some(Fact { value: true, origin: structured(&path, h, at("hosting", h)) });
+                side.self_hosted = Some(Fact { value: true, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
             }
             let hits = matcher.find(h);
             if hits.is_empty() && side.self_hosted.is_none() {
-                resolve(cx, &path, "hosting", h);
+                resolve(cx, &path, h);
             }
             let mut hosting = Vec::new();
             for hit in hits {
                 if let Some(r) = cx.tech_ref(&hit.value.id) {
-                    hosting.push(Fact { value: r, origin: structured(&path, h, at("hosting", h)) });
+                    hosting.push(Fact { value: r, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
                 }
             }
             if !hosting.is_empty() {
                 if hosting.iter().any(|f| f.value.kind.starts_with("managed")) && side.self_hosted.is_none() {
-                    side.self_hosted = Some(Fact { value: false, origin: structured(&path, h, at("hosting", h)) });
+                    side.self_hosted = Some(Fact { value: false, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
                 }
                 side.hosting = hosting;
             }
         }
         if let Some(c) = &sys.instance_class {
             let path = format!("{side_name}.instance_class");
-            side.instance_class = Some(Fact { value: c.clone(), origin: structured(&path, c, at("instance_class", c)) });
+            side.instance_class = Some(Fact { value: c.clone(), origin: structured(&path, c, at(&format!("{side_name}.instance_class"), c)) });
         }
     }
     if let Some(scale) = &spec.scale {
         if let Some(size) = &scale.data_size {
             let (text, parsed) = match size {
                 spec::NumberOrText::Number(n) => (format!("{n}"), (*n >= 0.0 && n.is_finite()).then(|| DataSize { bytes: (n * 1e9) as u64, approximate: false })),
+                spec::NumberOrText::Text(t) if t.trim_start().starts_with('-') => (t.clone(), None),
                 spec::NumberOrText::Text(t) => (t.clone(), extract::quantity::data_sizes(t).first().map(|h| h.value)),
             };
             match parsed {
-                Some(v) => facts.data_size = Some(Fact { value: v, origin: structured("scale.data_size", &text, at("data_size", &text)) }),
+                Some(v) => facts.data_size = Some(Fact { value: v, origin: structured("scale.data_size", &text, at("scale.data_size", &text)) }),
                 None => push_value_problem(cx, "scale.data_size", "data_size", &text, "a data size such as \"600 GB\" or a number of gigabytes (not negative)"),
             }
         }
@@ -913,7 +916,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                     let mut v = h.value.clone();
                     v.peak = true;
                     facts.rates.retain(|x| x.value.unit != v.unit);
-                    facts.rates.push(Fact { value: v, origin: structured("scale.peak_rates", r, at("peak_rates", r)) });
+                    facts.rates.push(Fact { value: v, origin: structured("scale.peak_rates", r, at("scale.peak_rates", r)) });
                 }
                 None => push_value_problem(cx, "scale.peak_rates", "peak_rates", r, "a rate such as \"12000 queries/s\" or \"5k rps\""),
             }
@@ -921,7 +924,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         for (what, val, key) in [("services", scale.consumers, "consumers"), ("customers", scale.customers, "customers")] {
             if let Some(n) = val {
                 facts.counts.retain(|c| c.value.what != what);
-                facts.counts.push(Fact { value: Count { count: n, what: what.into(), approximate: false }, origin: structured(&format!("scale.{key}"), n.to_string(), at(key, &n.to_string())) });
+                facts.counts.push(Fact { value: Count { count: n, what: what.into(), approximate: false }, origin: structured(&format!("scale.{key}"), n.to_string(), at(&format!("scale.{key}"), &n.to_string())) });
             }
         }
     }
@@ -932,17 +935,18 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             spec::CriticalityLevel::High => Criticality::High,
             spec::CriticalityLevel::Critical => Criticality::Critical,
         };
-        facts.criticality = Fact { value, origin: structured("criticality.level", value.as_str(), at("level", value.as_str())) };
+        facts.criticality = Fact { value, origin: structured("criticality.level", value.as_str(), at("criticality.level", value.as_str())) };
         *criticality_found = true;
     }
     if let Some(delay) = spec.rollback.as_ref().and_then(|r| r.acceptable_delay.as_ref()) {
         let (text, minutes) = match delay {
             spec::NumberOrText::Number(n) => (format!("{n}"), (*n > 0.0 && n.is_finite()).then(|| n.ceil() as u64)),
+            spec::NumberOrText::Text(t) if t.trim_start().starts_with('-') => (t.clone(), None),
             spec::NumberOrText::Text(t) => (t.clone(), extract::duration::tolerance(t).map(|h| h.value.max_minutes)),
         };
         match minutes {
             Some(m) => {
-                facts.rollback_tolerance = Fact { value: Tolerance { max_minutes: m }, origin: structured("rollback.acceptable_delay", &text, at("acceptable_delay", &text)) };
+                facts.rollback_tolerance = Fact { value: Tolerance { max_minutes: m }, origin: structured("rollback.acceptable_delay", &text, at("rollback.acceptable_delay", &text)) };
                 *tolerance_found = true;
             }
             None => push_value_problem(cx, "rollback.acceptable_delay", "acceptable_delay", &text, "a duration such as \"15 minutes\", \"1h\", \"half a day\", or a positive number of minutes"),
@@ -955,34 +959,34 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         };
         if let Some(p) = &caps.flag_provider {
             if is_none_word(p) {
-                set(facts, CapabilityKind::FeatureFlags, false, None, None, "capabilities.flag_provider", p.clone(), at("flag_provider", p));
-            } else if let Some(r) = resolve(cx, "capabilities.flag_provider", "flag_provider", p) {
-                set(facts, CapabilityKind::FeatureFlags, true, Some(r), None, "capabilities.flag_provider", p.clone(), at("flag_provider", p));
+                set(facts, CapabilityKind::FeatureFlags, false, None, None, "capabilities.flag_provider", p.clone(), at("capabilities.flag_provider", p));
+            } else if let Some(r) = resolve(cx, "capabilities.flag_provider", p) {
+                set(facts, CapabilityKind::FeatureFlags, true, Some(r), None, "capabilities.flag_provider", p.clone(), at("capabilities.flag_provider", p));
             }
         }
         if let Some(p) = &caps.canary_tooling {
             if is_none_word(p) {
-                set(facts, CapabilityKind::CanaryDeploys, false, None, None, "capabilities.canary_tooling", p.clone(), at("canary_tooling", p));
-            } else if let Some(r) = resolve(cx, "capabilities.canary_tooling", "canary_tooling", p) {
-                set(facts, CapabilityKind::CanaryDeploys, true, Some(r), None, "capabilities.canary_tooling", p.clone(), at("canary_tooling", p));
+                set(facts, CapabilityKind::CanaryDeploys, false, None, None, "capabilities.canary_tooling", p.clone(), at("capabilities.canary_tooling", p));
+            } else if let Some(r) = resolve(cx, "capabilities.canary_tooling", p) {
+                set(facts, CapabilityKind::CanaryDeploys, true, Some(r), None, "capabilities.canary_tooling", p.clone(), at("capabilities.canary_tooling", p));
             }
         }
         for (kind, value, key) in [(CapabilityKind::ReadRouting, &caps.read_routing, "read_routing"), (CapabilityKind::DualWrite, &caps.dual_write, "dual_write")] {
             if let Some(v) = value {
                 let path = format!("capabilities.{key}");
                 match v {
-                    spec::BoolOrText::Bool(b) => set(facts, kind, *b, None, None, &path, b.to_string(), at(key, &b.to_string())),
+                    spec::BoolOrText::Bool(b) => set(facts, kind, *b, None, None, &path, b.to_string(), at(&format!("capabilities.{key}"), &b.to_string())),
                     spec::BoolOrText::Text(t) => {
                         let present = !is_none_word(t) && !extract::negated_before(&format!("{t} x"), t.len() + 1);
                         let mech = extract::capability::capabilities(&format!("route reads via {t}")).first().and_then(|h| h.value.mechanism.clone()).or_else(|| Some(t.clone()));
-                        set(facts, kind, present, None, if present { mech } else { None }, &path, t.clone(), at(key, t));
+                        set(facts, kind, present, None, if present { mech } else { None }, &path, t.clone(), at(&format!("capabilities.{key}"), t));
                     }
                 }
             }
         }
         for (kind, value, key) in [(CapabilityKind::BlueGreen, caps.blue_green, "blue_green"), (CapabilityKind::ConfigWithoutDeploy, caps.config_without_deploy, "config_without_deploy")] {
             if let Some(b) = value {
-                set(facts, kind, b, None, None, &format!("capabilities.{key}"), b.to_string(), at(key, &b.to_string()));
+                set(facts, kind, b, None, None, &format!("capabilities.{key}"), b.to_string(), at(&format!("capabilities.{key}"), &b.to_string()));
             }
         }
     }
@@ -995,13 +999,13 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                 match role {
                     Some(role) if r.count > 0 => members.push(Fact {
                         value: TeamMember { role: role.id.clone(), role_name: role.name.clone(), count: r.count, contractor: r.contractor, part_time: r.part_time },
-                        origin: structured("team.roles", &r.role, at("role", &r.role)),
+                        origin: structured("team.roles", &r.role, at("team.role", &r.role)),
                     }),
                     Some(_) => push_value_problem(cx, "team.roles.count", "count", "0", "a count of at least 1"),
                     None => {
                         let ids: Vec<&str> = cx.k.roles.roles().iter().map(|x| x.id.as_str()).collect();
                         let best = ids.iter().min_by_key(|id| strsim::levenshtein(id, &wanted)).copied().unwrap_or("engineer");
-                        let span = at("role", &r.role);
+                        let span = at("team.role", &r.role);
                         cx.problems.push(Problem {
                             location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
                             excerpt: span.map(|s| src.line_text(s.start).to_string()),
@@ -1017,13 +1021,13 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             if n == 0 {
                 push_value_problem(cx, "team.size", "size", "0", "a team of at least one person");
             } else {
-                facts.team.size = Some(Fact { value: n, origin: structured("team.size", n.to_string(), at("size", &n.to_string())) });
+                facts.team.size = Some(Fact { value: n, origin: structured("team.size", n.to_string(), at("team.size", &n.to_string())) });
             }
         }
         if !team.time_zones.is_empty() {
             let mut zones = Vec::new();
             for z in &team.time_zones {
-                let span = at("time_zones", z);
+                let span = at("team.time_zones", z);
                 if jiff::tz::db().get(z).is_ok() {
                     zones.push(Fact { value: z.clone(), origin: structured("team.time_zones", z, span) });
                     continue;
@@ -1053,7 +1057,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
     if let Some(n) = spec.experience.as_ref().and_then(|e| e.prior_migrations) {
         facts.experience.insert(0, Fact {
             value: Experience { who: "team".into(), count: Some(n), subject: "comparable migrations".into(), done: n > 0, outcome: None },
-            origin: structured("experience.prior_migrations", n.to_string(), at("prior_migrations", &n.to_string())),
+            origin: structured("experience.prior_migrations", n.to_string(), at("experience.prior_migrations", &n.to_string())),
         });
     }
     if let Some(c) = &spec.constraints {
@@ -1063,7 +1067,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                 Some(h) => {
                     facts.schedule.deadline = Some(Fact {
                         value: Deadline { date: h.value.date, reading: h.value.reading.clone(), reason: None },
-                        origin: structured("constraints.deadline", d, at("deadline", d)),
+                        origin: structured("constraints.deadline", d, at("constraints.deadline", d)),
                     })
                 }
                 None => push_value_problem(cx, "constraints.deadline", "deadline", d, "a date (YYYY-MM-DD) or words such as \"by Q3 2026\", \"end of June\""),
@@ -1073,7 +1077,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let Some(v) = value else { continue };
             match extract::duration::durations(v).first() {
                 Some(h) if h.value.minutes > 0.0 => {
-                    let f = Fact { value: h.value.days().round().max(1.0) as u32, origin: structured(&format!("constraints.{key}"), v, at(key, v)) };
+                    let f = Fact { value: h.value.days().round().max(1.0) as u32, origin: structured(&format!("constraints.{key}"), v, at(&format!("constraints.{key}"), v)) };
                     if key == "max_duration" {
                         facts.schedule.max_duration_days = Some(f);
                     } else {
@@ -1086,8 +1090,8 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         if !c.budgeted_tools.is_empty() {
             let mut tools = Vec::new();
             for t in &c.budgeted_tools {
-                if let Some(r) = resolve(cx, "constraints.budgeted_tools", "budgeted_tools", t) {
-                    tools.push(Fact { value: r, origin: structured("constraints.budgeted_tools", t, at("budgeted_tools", t)) });
+                if let Some(r) = resolve(cx, "constraints.budgeted_tools", t) {
+                    tools.push(Fact { value: r, origin: structured("constraints.budgeted_tools", t, at("constraints.budgeted_tools", t)) });
                 }
             }
             facts.budgeted_tools = tools;
@@ -1099,7 +1103,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                     let pf = from.parse::<Date>();
                     let pt = to.parse::<Date>();
                     match (pf, pt) {
-                        (Ok(a), Ok(b)) if a <= b => facts.schedule.freezes.push(Fact { value: Freeze::Range { name, from: a, to: b }, origin: structured("constraints.freeze_windows", format!("{from} to {to}"), at("from", from)) }),
+                        (Ok(a), Ok(b)) if a <= b => facts.schedule.freezes.push(Fact { value: Freeze::Range { name, from: a, to: b }, origin: structured("constraints.freeze_windows", format!("{from} to {to}"), at("constraints.freeze_windows.from", from)) }),
                         (Ok(_), Ok(_)) => push_value_problem(cx, "constraints.freeze_windows", "to", to, "a `to` date on or after `from`"),
                         (Err(_), _) => push_value_problem(cx, "constraints.freeze_windows.from", "from", from, "a date as YYYY-MM-DD"),
                         (_, Err(_)) => push_value_problem(cx, "constraints.freeze_windows.to", "to", to, "a date as YYYY-MM-DD"),
@@ -1109,7 +1113,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                     let found = extract::dates::freezes(rule, cx.start);
                     let found = if found.is_empty() { extract::dates::freezes(&format!("no deploys {rule}"), cx.start) } else { found };
                     match found.into_iter().next() {
-                        Some(h) => facts.schedule.freezes.push(Fact { value: rename_freeze(h.value, &name, f.name.is_some()), origin: structured("constraints.freeze_windows.rule", rule, at("rule", rule)) }),
+                        Some(h) => facts.schedule.freezes.push(Fact { value: rename_freeze(h.value, &name, f.name.is_some()), origin: structured("constraints.freeze_windows.rule", rule, at("constraints.freeze_windows.rule", rule)) }),
                         None => push_value_problem(cx, "constraints.freeze_windows.rule", "rule", rule, "a rule such as \"last 2 business days of every month\" or \"no deploys on Fridays\""),
                     }
                 }
@@ -1118,7 +1122,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         }
         for h in &c.holidays {
             match h.parse::<Date>() {
-                Ok(d) => facts.schedule.holidays.push(Fact { value: d, origin: structured("constraints.holidays", h, at("holidays", h)) }),
+                Ok(d) => facts.schedule.holidays.push(Fact { value: d, origin: structured("constraints.holidays", h, at("constraints.holidays", h)) }),
                 Err(_) => push_value_problem(cx, "constraints.holidays", "holidays", h, "a date as YYYY-MM-DD"),
             }
         }
@@ -1126,7 +1130,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let upper = code.to_ascii_uppercase();
             if upper.len() == 2 && upper.chars().all(|c| c.is_ascii_alphabetic()) {
                 if !facts.schedule.holiday_countries.iter().any(|c| c.value == upper) {
-                    facts.schedule.holiday_countries.push(Fact { value: upper, origin: structured("constraints.holiday_countries", code, at("holiday_countries", code)) });
+                    facts.schedule.holiday_countries.push(Fact { value: upper, origin: structured("constraints.holiday_countries", code, at("constraints.holiday_countries", code)) });
                 }
             } else {
                 push_value_problem(cx, "constraints.holiday_countries", "holiday_countries", code, "an ISO 3166 two-letter country code such as \"US\" or \"DE\"");
@@ -1167,7 +1171,7 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             value.kinds.insert(0, k);
         }
         if let Some(t) = &integ.technology {
-            if let Some(r) = resolve(cx, &format!("{path}.technology"), "technology", t) {
+            if let Some(r) = resolve(cx, &format!("{path}.technology"), t) {
                 if !value.technologies.iter().any(|x| x.id == r.id) {
                     value.technologies.insert(0, r);
                 }
@@ -1180,7 +1184,34 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let kinds: Vec<&str> = value.technologies.iter().map(|t| t.kind.as_str()).collect();
             value.kinds = extract::integration::classify(&name, &kinds).kinds;
         }
-        facts.integrations.push(Fact { value, origin: structured(&path, &name, at("name", &name)) });
+        facts.integrations.push(Fact { value, origin: structured(&path, &name, at(&format!("{path}.name"), &name)) });
+    }
+}
+
+/// Technologies named by structured values count as named by the input.
+fn add_structured_mentions(facts: &mut Facts) {
+    let mut named: Vec<(TechRef, Origin)> = Vec::new();
+    for side in [&facts.source, &facts.target] {
+        named.extend(side.technology.iter().map(|f| (f.value.clone(), f.origin.clone())));
+        named.extend(side.hosting.iter().map(|f| (f.value.clone(), f.origin.clone())));
+    }
+    for c in &facts.capabilities {
+        if let Some(p) = &c.value.provider {
+            named.push((p.clone(), c.origin.clone()));
+        }
+    }
+    named.extend(facts.budgeted_tools.iter().map(|f| (f.value.clone(), f.origin.clone())));
+    for i in &facts.integrations {
+        named.extend(i.value.technologies.iter().map(|t| (t.clone(), i.origin.clone())));
+    }
+    for (tech, origin) in named {
+        if origin.how != OriginKind::Structured || facts.technologies.iter().any(|m| m.value.tech.id == tech.id) {
+            continue;
+        }
+        facts.technologies.push(Fact {
+            value: TechMention { tech, version: None, negated: false, alternative: false },
+            origin,
+        });
     }
 }
 
@@ -1227,7 +1258,8 @@ fn is_none_word(s: &str) -> bool {
 
 fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expected: &str) {
     let src = cx.src;
-    let span = spec::locate(src, key, value).map(|o| src.span(o, o + value.len()));
+    let _ = key;
+    let span = spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
     cx.problems.push(Problem {
         location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
         excerpt: span.map(|s| src.line_text(s.start).to_string()),

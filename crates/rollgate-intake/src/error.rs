@@ -57,7 +57,7 @@ impl std::fmt::Display for Problem {
 /// before giving up, so a user fixes them in one pass.
 #[derive(Debug, Error)]
 pub enum IntakeError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: String,
         #[source]

@@ -346,24 +346,39 @@ pub fn did_you_mean(message: &str) -> Option<String> {
     })
 }
 
-/// Finds where a structured value sits in the file: the first occurrence of
-/// `value` after the key `key`. Used to point errors at values that parsed
-/// but do not make sense.
-pub fn locate(src: &SourceText, key: &str, value: &str) -> Option<usize> {
+/// Finds where a structured value sits in the file: inside the section
+/// named by `path`'s leading segments (`target` in `target.technology`,
+/// the second `integrations` for `integrations[1].name`), the first
+/// occurrence of `value` after the key. Used to point errors and facts at
+/// values that parsed but still need a place.
+pub fn locate(src: &SourceText, path: &str, value: &str) -> Option<usize> {
     let text = &src.text;
+    let segments: Vec<&str> = path.split('.').collect();
+    let (key, sections) = segments.split_last()?;
     let mut from = 0;
-    while let Some(k) = text[from..].find(key) {
-        let key_at = from + k;
-        if let Some(v) = text[key_at..].find(value) {
-            let at = key_at + v;
-            // Stay within a few lines of the key.
-            if text[key_at..at].matches('\n').count() <= 3 {
-                return Some(at);
-            }
+    for section in sections {
+        let (name, index) = match section.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap_or(0)),
+            None => (*section, 0),
+        };
+        for _ in 0..=index {
+            let found = find_word(&text[from..], name)?;
+            from += found + name.len();
         }
-        from = key_at + key.len();
     }
-    text.find(value)
+    let key = key.split('[').next().unwrap_or(key);
+    let key_at = from + find_word(&text[from..], key).unwrap_or(0);
+    text[key_at..].find(value).map(|v| key_at + v).or_else(|| text.find(value))
+}
+
+/// Byte offset of `word` in `text` as a whole word (not inside another key).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
 }
 
 #[cfg(test)]
@@ -404,6 +419,14 @@ mod tests {
         assert!(err("[source\n", SpecFormat::Toml).contains("spec:1:"));
         assert!(err("{\"title\": ", SpecFormat::Json).contains("spec:1:"));
         assert!(err("a: [1, 2\n", SpecFormat::Yaml).contains("spec:"));
+    }
+
+    #[test]
+    fn locate_respects_sections() {
+        let src = SourceText::new("s", "[source]\ntechnology = \"pg\"\n[target]\ntechnology = \"pg\"\n[[integrations]]\nname = \"a\"\n[[integrations]]\nname = \"a\"\n");
+        assert_eq!(src.line_col(locate(&src, "source.technology", "pg").unwrap()).0, 2);
+        assert_eq!(src.line_col(locate(&src, "target.technology", "pg").unwrap()).0, 4);
+        assert_eq!(src.line_col(locate(&src, "integrations[1].name", "a").unwrap()).0, 8);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::facts::Experience;
 /// Experience statements, one per clause that states one.
 /// `role_of` maps a clause to the role it is about ("the DBA" → dba).
 pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<Hit<Experience>> {
-    let done_re = crate::re!(r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled)\b");
+    let done_re = crate::re!(r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b");
     let not_re = crate::re!(r"(?i)\b(?:not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b");
     let subject_re = crate::re!(r"(?i)\b(vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b");
     let count_re = crate::re!(r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b");
@@ -28,8 +28,18 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
                 _ => continue,
             },
         };
-        let subject_text = describe_subject(c, &subject);
-        let count = count_re.captures(c).and_then(|caps| {
+        let counted = count_re.captures(c);
+        // "2 prior Postgres migrations": the words after the count say what.
+        let subject_text = match &counted {
+            Some(caps) => {
+                let whole = caps.get(0).unwrap();
+                let words = c[caps.get(1).unwrap().end()..whole.end()].trim().to_ascii_lowercase();
+                let words = words.trim_start_matches("prior ").trim_start_matches("previous ").trim_start_matches("past ");
+                describe_subject(c, words)
+            }
+            None => describe_subject(c, &subject),
+        };
+        let count = counted.as_ref().and_then(|caps| {
             let n = caps[1].to_ascii_lowercase();
             match n.as_str() {
                 "many" | "multiple" => Some(5),
@@ -74,7 +84,9 @@ fn describe_subject(clause: &str, subject: &str) -> String {
     let arrow = crate::re!(r"(\d+(?:\.\d+)?)\s*(?:→|->|to)\s*(\d+(?:\.\d+)?)");
     let mut out = String::new();
     if let Some(c) = arrow.captures(clause) {
-        out.push_str(&format!("{}→{} ", &c[1], &c[2]));
+        if !s.contains('→') {
+            out.push_str(&format!("{}→{} ", &c[1], &c[2]));
+        }
     }
     let lower = clause.to_ascii_lowercase();
     if lower.contains("in-place") || lower.contains("in place") {
@@ -102,13 +114,14 @@ mod tests {
         assert_eq!(e[0].who, "team");
         assert_eq!(e[0].count, Some(1));
         assert!(e[0].done);
-        assert_eq!(e[0].subject, "13→14 in-place upgrade");
+        assert_eq!(e[0].subject, "minor pg 13→14 in-place upgrade");
         assert_eq!(e[0].outcome.as_deref(), Some("went well"));
         assert!(!e[1].done);
         assert_eq!(e[1].subject, "vendor switch");
         let e = exp("The DBA has done 2 prior Postgres migrations.");
         assert_eq!(e[0].who, "dba");
         assert_eq!(e[0].count, Some(2));
+        assert_eq!(e[0].subject, "postgres migrations");
     }
 
     #[test]
@@ -120,6 +133,8 @@ mod tests {
         let e = exp("We've migrated 3 services off the monolith before, smooth.");
         assert!(e[0].done);
         assert_eq!(e[0].outcome.as_deref(), Some("went smoothly"));
+        let e = exp("One minor 13→14 upgrade 2 years ago, went well.");
+        assert!(e[0].done);
         let e = exp("Did many Rails upgrades");
         assert_eq!(e[0].count, Some(5));
         let e = exp("Last upgrade was rolled back after an outage");

@@ -1,0 +1,125 @@
+//! Flag definitions. Help text and examples live here, next to the flags
+//! they describe.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rollgate",
+    version,
+    about = "Designs staged rollouts for risky migrations: phases, gates, rollbacks, kill switch, timeline.",
+    long_about = None,
+    after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --format json\n  rollgate init migration.toml\n  rollgate schema spec > spec.schema.json\n\nExit codes: 0 ok, 1 a finding you asked to fail on (--strict), 2 an error in the input or environment."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show every fact rollgate understood from a spec, with its source, and
+    /// the text it could not interpret.
+    #[command(after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate check migration.toml --format json\n  cat spec.yaml | rollgate check -\n  rollgate check migration.toml --strict   # exit 1 if anything was not understood")]
+    Check(CheckArgs),
+    /// Produce the rollout plan for a migration spec.
+    #[command(after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n\nThe planner is being built: for now `plan` prints the facts it will plan from.")]
+    Plan(PlanArgs),
+    /// Write a commented spec template; on a terminal, ask the questions one
+    /// by one and fill in the answers.
+    #[command(after_help = "Examples:\n  rollgate init                 # writes rollgate.toml\n  rollgate init migration.toml --no-input\n  rollgate init - --no-input    # template to stdout")]
+    Init(InitArgs),
+    /// Print a JSON Schema.
+    #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The spec: a .toml, .yaml/.yml or .json file, the tagged-text form
+    /// (.txt or anything else), or `-` to read stdin (the form is sniffed).
+    pub input: String,
+    /// The plan's start date (YYYY-MM-DD); relative dates such as "in 8
+    /// weeks" are resolved against it. Default: next Monday.
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// A directory of extra knowledge packs (technologies*.toml,
+    /// timezones*.toml, roles*.toml) that add to or override the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub knowledge: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FactsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
+    pub format: FactsFormat,
+    /// Exit 1 when any warning or uninterpreted text remains.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PlanFormat {
+    Markdown,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Mode {
+    Database,
+    Framework,
+    Service,
+    CriticalPath,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+    /// Override the planning mode detected from the facts.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Write the output to a file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the spec (`-` for stdout).
+    #[arg(default_value = "rollgate.toml")]
+    pub file: String,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Never ask questions; write the commented template.
+    #[arg(long, conflicts_with = "interactive")]
+    pub no_input: bool,
+    /// Ask the questions even when stdin is not a terminal (for scripts).
+    #[arg(long)]
+    pub interactive: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// The migration spec (TOML, YAML and JSON share it).
+    Spec,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}

@@ -1,0 +1,106 @@
+//! One function per subcommand.
+
+mod init;
+
+use crate::cli::{CheckArgs, Cli, Command, FactsFormat, InputArgs, PlanArgs, PlanFormat, SchemaKind};
+use crate::{facts_text, Outcome};
+use anyhow::{bail, Context, Result};
+use jiff::civil::{Date, Weekday};
+use rollgate_intake::Facts;
+use rollgate_knowledge::Knowledge;
+use std::io::Write;
+
+pub fn dispatch(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Plan(args) => plan(args),
+        Command::Init(args) => init::run(args),
+        Command::Schema(args) => match args.kind {
+            SchemaKind::Spec => {
+                println!("{}", serde_json::to_string_pretty(&rollgate_intake::json_schema())?);
+                Ok(Outcome::Ok)
+            }
+        },
+    }
+}
+
+/// The start date from `--start`, or the next Monday after today.
+fn start_date(flag: Option<&str>) -> Result<Date> {
+    match flag {
+        Some(s) => s
+            .trim()
+            .parse::<Date>()
+            .with_context(|| format!("--start {s:?} is not a date; use YYYY-MM-DD, e.g. --start 2026-04-27")),
+        None => {
+            let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+            let mut d = today.tomorrow()?;
+            while d.weekday() != Weekday::Monday {
+                d = d.tomorrow()?;
+            }
+            Ok(d)
+        }
+    }
+}
+
+fn knowledge(args: &InputArgs) -> Result<Knowledge> {
+    let mut k = Knowledge::builtin().context("loading built-in knowledge")?;
+    if let Some(dir) = &args.knowledge {
+        k.load_dir(dir)
+            .with_context(|| format!("loading knowledge packs from {}", dir.display()))?;
+    }
+    Ok(k)
+}
+
+fn read_facts(args: &InputArgs) -> Result<Facts> {
+    let start = start_date(args.start.as_deref())?;
+    let k = knowledge(args)?;
+    rollgate_intake::read_path(&args.input, &k, start).map_err(anyhow::Error::new)
+}
+
+fn check(args: CheckArgs) -> Result<Outcome> {
+    let facts = read_facts(&args.input)?;
+    let out = match args.format {
+        FactsFormat::Text => facts_text::render(&facts),
+        FactsFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    if args.strict && (!facts.warnings.is_empty() || !facts.uninterpreted.is_empty()) {
+        eprintln!(
+            "rollgate: --strict: {} warning(s) and {} uninterpreted passage(s)",
+            facts.warnings.len(),
+            facts.uninterpreted.len()
+        );
+        return Ok(Outcome::Finding);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn plan(args: PlanArgs) -> Result<Outcome> {
+    let facts = read_facts(&args.input)?;
+    if let Some(mode) = args.mode {
+        // Accepted now so scripts can rely on the flag; the planner uses it.
+        let _ = mode;
+    }
+    let out = match args.format {
+        PlanFormat::Markdown | PlanFormat::Text => format!(
+            "# rollgate plan: facts only\n\nThe planning engine is not built yet; these are the facts it will plan from.\n\n```text\n{}```\n",
+            facts_text::render(&facts)
+        ),
+        PlanFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "status": "facts-only",
+                "facts": facts,
+            }))? + "\n"
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            if path.is_dir() {
+                bail!("-o {}: is a directory", path.display());
+            }
+            std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    }
+    Ok(Outcome::Ok)
+}

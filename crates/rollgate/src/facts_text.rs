@@ -1,0 +1,263 @@
+//! Renders [`Facts`] for a terminal: one line per fact with the place it
+//! came from, then warnings and the text that was not interpreted.
+
+use rollgate_intake::*;
+use std::fmt::Write;
+
+fn at(o: &Origin) -> String {
+    let place = match (&o.span, o.how) {
+        (Some(s), _) => format!("{} {}:{}", o.field, s.line, s.column),
+        (None, OriginKind::Derived) => format!("derived from {}", o.field),
+        (None, OriginKind::Default) => "default".to_string(),
+        (None, _) => o.field.clone(),
+    };
+    let text: String = o.text.chars().take(70).collect();
+    let ellipsis = if o.text.chars().count() > 70 { "…" } else { "" };
+    match o.how {
+        OriginKind::Default | OriginKind::Derived => format!("[{place}: {text}{ellipsis}]"),
+        _ => format!("[{place}: \"{text}{ellipsis}\"]"),
+    }
+}
+
+fn line<T>(out: &mut String, label: &str, value: impl AsRef<str>, fact: &Fact<T>) {
+    let _ = writeln!(out, "  {label:<18} {:<44} {}", value.as_ref(), at(&fact.origin));
+}
+
+fn bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e12 {
+        format!("{:.1} TB", n / 1e12)
+    } else if n >= 1e9 {
+        format!("{:.0} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.0} MB", n / 1e6)
+    } else {
+        format!("{n:.0} B")
+    }
+}
+
+fn minutes(m: u64) -> String {
+    match m {
+        0..=1 => "about a minute or less".into(),
+        2..=59 => format!("{m} minutes"),
+        60..=1439 if m % 60 == 0 => format!("{} hour(s)", m / 60),
+        60..=1439 => format!("{:.1} hours", m as f64 / 60.0),
+        _ => format!("{:.1} days", m as f64 / 1440.0),
+    }
+}
+
+fn system(out: &mut String, title: &str, s: &SystemFacts) {
+    let _ = writeln!(out, "{title}");
+    let mut any = false;
+    if let Some(t) = &s.technology {
+        line(out, "technology", &t.value.name, t);
+        any = true;
+    }
+    if let Some(v) = &s.version {
+        line(out, "version", &v.value, v);
+        any = true;
+    }
+    for h in &s.hosting {
+        line(out, "hosting", format!("{} ({})", h.value.name, h.value.kind), h);
+        any = true;
+    }
+    if let Some(h) = &s.self_hosted {
+        line(out, "self-hosted", if h.value { "yes" } else { "no (managed)" }, h);
+        any = true;
+    }
+    if let Some(c) = &s.instance_class {
+        line(out, "instance class", &c.value, c);
+        any = true;
+    }
+    for t in &s.topology {
+        line(out, "topology", &t.value, t);
+        any = true;
+    }
+    for b in &s.backups {
+        line(out, "backups", &b.value, b);
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "  (nothing understood)");
+    }
+}
+
+pub fn render(f: &Facts) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rollgate read {} ({} form); start date {}\n",
+        f.input, f.form, f.start_date
+    );
+    let _ = writeln!(out, "Migration");
+    if let Some(t) = &f.title {
+        let _ = writeln!(out, "  {:<18} {t}", "title");
+    }
+    if let Some(s) = &f.migration.summary {
+        let short: String = s.value.chars().take(44).collect();
+        line(&mut out, "summary", short, s);
+    }
+    match &f.migration.family {
+        Some(fam) => line(&mut out, "family", fam.value.as_str(), fam),
+        None => {
+            let _ = writeln!(out, "  {:<18} unknown (pass --mode, or name the technologies)", "family");
+        }
+    }
+    for c in &f.migration.changes {
+        let name = match c.value {
+            ChangeKind::VersionUpgrade => "version upgrade",
+            ChangeKind::HostingMove => "hosting move",
+            ChangeKind::VendorChange => "vendor change",
+            ChangeKind::Other => "no change detected",
+        };
+        line(&mut out, "change", name, c);
+    }
+    for g in &f.migration.goals {
+        let short: String = g.value.chars().take(44).collect();
+        line(&mut out, "goal", short, g);
+    }
+    let _ = writeln!(out);
+    system(&mut out, "Source (today)", &f.source);
+    let _ = writeln!(out);
+    system(&mut out, "Target", &f.target);
+    let _ = writeln!(out, "\nScale");
+    if let Some(d) = &f.data_size {
+        let approx = if d.value.approximate { "~" } else { "" };
+        line(&mut out, "data size", format!("{approx}{}", bytes(d.value.bytes)), d);
+    }
+    for r in &f.rates {
+        let peak = if r.value.peak { " (peak)" } else { "" };
+        line(&mut out, "rate", format!("{:.0} {}/s{peak}", r.value.per_second, r.value.unit), r);
+    }
+    for c in &f.counts {
+        let approx = if c.value.approximate { "~" } else { "" };
+        line(&mut out, "count", format!("{approx}{} {}", c.value.count, c.value.what), c);
+    }
+    let _ = writeln!(out, "\nRisk");
+    line(&mut out, "criticality", f.criticality.value.as_str(), &f.criticality);
+    line(&mut out, "rollback within", minutes(f.rollback_tolerance.value.max_minutes), &f.rollback_tolerance);
+    for s in &f.stakes {
+        line(&mut out, "stake", &s.value.kind, s);
+    }
+    let _ = writeln!(out, "\nCapabilities");
+    if f.capabilities.is_empty() {
+        let _ = writeln!(out, "  (none stated)");
+    }
+    for c in &f.capabilities {
+        let mut v = format!("{}: {}", c.value.kind.as_str(), if c.value.present { "yes" } else { "NO" });
+        if let Some(p) = &c.value.provider {
+            v.push_str(&format!(" via {}", p.name));
+        }
+        if let Some(m) = &c.value.mechanism {
+            v.push_str(&format!(" ({m})"));
+        }
+        line(&mut out, "capability", v, c);
+    }
+    let _ = writeln!(out, "\nTeam");
+    for m in &f.team.members {
+        let mut v = format!("{} × {}", m.value.count, m.value.role_name);
+        if m.value.contractor {
+            v.push_str(", contractor");
+        }
+        if m.value.part_time {
+            v.push_str(", part-time");
+        }
+        line(&mut out, "people", v, m);
+    }
+    if let Some(s) = &f.team.size {
+        line(&mut out, "team size", s.value.to_string(), s);
+    }
+    for z in &f.team.time_zones {
+        line(&mut out, "time zone", &z.value, z);
+    }
+    for e in &f.experience {
+        let mut v = format!("{}: {}{}", e.value.who, if e.value.done { "" } else { "has NOT done " }, e.value.subject);
+        if let Some(n) = e.value.count {
+            v.push_str(&format!(" ×{n}"));
+        }
+        if let Some(o) = &e.value.outcome {
+            v.push_str(&format!(", {o}"));
+        }
+        line(&mut out, "experience", v, e);
+    }
+    let _ = writeln!(out, "\nSchedule");
+    if let Some(d) = &f.schedule.deadline {
+        let mut v = d.value.date.to_string();
+        if d.value.reading != v {
+            v.push_str(&format!(" ({})", d.value.reading));
+        }
+        if let Some(r) = &d.value.reason {
+            v.push_str(&format!(" for {r}"));
+        }
+        line(&mut out, "deadline", v, d);
+    }
+    if let Some(p) = &f.schedule.preferred_duration_days {
+        line(&mut out, "preferred length", format!("{} days", p.value), p);
+    }
+    if let Some(p) = &f.schedule.max_duration_days {
+        line(&mut out, "maximum length", format!("{} days", p.value), p);
+    }
+    for fr in &f.schedule.freezes {
+        let v = match &fr.value {
+            Freeze::Range { from, to, .. } => format!("{from} to {to}"),
+            Freeze::LastBusinessDaysOfMonth { days, .. } => format!("last {days} business day(s) of each month"),
+            Freeze::FirstBusinessDaysOfMonth { days, .. } => format!("first {days} business day(s) of each month"),
+            Freeze::Weekdays { weekdays, .. } => format!("every week on day(s) {weekdays:?} (1 = Monday)"),
+            Freeze::Unresolved { .. } => "dates unknown: add them to the spec".into(),
+        };
+        line(&mut out, "freeze", v, fr);
+    }
+    for h in &f.schedule.holidays {
+        line(&mut out, "holiday", h.value.to_string(), h);
+    }
+    for c in &f.schedule.holiday_countries {
+        line(&mut out, "holidays of", &c.value, c);
+    }
+    for b in &f.budgeted_tools {
+        line(&mut out, "budgeted tool", &b.value.name, b);
+    }
+    let _ = writeln!(out, "\nIntegrations");
+    if f.integrations.is_empty() {
+        let _ = writeln!(out, "  (none named)");
+    }
+    for i in &f.integrations {
+        let kinds: Vec<&str> = i.value.kinds.iter().map(|k| k.as_str()).collect();
+        let mut v = kinds.join(", ");
+        if let Some(n) = i.value.count {
+            v.push_str(&format!(" ×{n}"));
+        }
+        if !i.value.mechanisms.is_empty() {
+            v.push_str(&format!(" [{}]", i.value.mechanisms.join(", ")));
+        }
+        line(&mut out, "integration", v, i);
+    }
+    let named: Vec<String> = {
+        let mut seen = Vec::new();
+        for t in &f.technologies {
+            let mut n = t.value.tech.name.clone();
+            if t.value.negated {
+                n = format!("not {n}");
+            }
+            if !seen.contains(&n) {
+                seen.push(n);
+            }
+        }
+        seen
+    };
+    let _ = writeln!(out, "\nTechnologies named: {}", if named.is_empty() { "none".into() } else { named.join(", ") });
+    if !f.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for w in &f.warnings {
+            let place = w.span.map(|s| format!("{}:{}:{}: ", f.input, s.line, s.column)).unwrap_or_default();
+            let _ = writeln!(out, "  warning[{}]: {place}{}", w.code, w.message);
+        }
+    }
+    if !f.uninterpreted.is_empty() {
+        let _ = writeln!(out, "\nNot interpreted (rollgate read these words but took no fact from them)");
+        for u in &f.uninterpreted {
+            let place = u.span.map(|s| format!("{}:{}:{}", f.input, s.line, s.column)).unwrap_or_else(|| u.field.clone());
+            let _ = writeln!(out, "  {place} [{}]: \"{}\"", u.field, u.text);
+        }
+    }
+    out
+}
