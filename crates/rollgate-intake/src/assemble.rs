@@ -153,12 +153,18 @@ pub fn assemble(
         counts: Vec::new(),
         criticality: Fact {
             value: Criticality::High,
-            origin: default_origin("criticality", "assumed high: nothing in the input states a level"),
+            origin: default_origin(
+                "criticality",
+                "assumed high: nothing in the input states a level",
+            ),
         },
         stakes: Vec::new(),
         rollback_tolerance: Fact {
             value: Tolerance { max_minutes: 60 },
-            origin: default_origin("rollback-acceptable-delay", "assumed 60 minutes: nothing in the input states a tolerance"),
+            origin: default_origin(
+                "rollback-acceptable-delay",
+                "assumed 60 minutes: nothing in the input states a tolerance",
+            ),
         },
         capabilities: Vec::new(),
         team: TeamFacts::default(),
@@ -216,25 +222,47 @@ pub fn assemble(
         }
         for h in extract::quantity::rates(text) {
             let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
-            if !facts.rates.iter().any(|r| r.value.unit == h.value.unit && (r.value.per_second - h.value.per_second).abs() < 1e-9) {
+            if !facts.rates.iter().any(|r| {
+                r.value.unit == h.value.unit
+                    && (r.value.per_second - h.value.per_second).abs() < 1e-9
+            }) {
                 facts.rates.push(f);
             }
         }
         if p.tag != Tag::TeamAvailability && p.tag != Tag::PriorMigrationExperience {
             for h in extract::quantity::counts(text) {
                 let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
-                if !facts.counts.iter().any(|c| c.value.what == h.value.what && c.value.count == h.value.count) {
+                if !facts
+                    .counts
+                    .iter()
+                    .any(|c| c.value.what == h.value.what && c.value.count == h.value.count)
+                {
                     facts.counts.push(f);
                 }
             }
         }
         for h in extract::criticality::stakes(text) {
-            let f = cx.fact(i, p, Stake { kind: h.value.clone() }, h.start, h.end);
+            let f = cx.fact(
+                i,
+                p,
+                Stake {
+                    kind: h.value.clone(),
+                },
+                h.start,
+                h.end,
+            );
             if !facts.stakes.iter().any(|s| s.value.kind == h.value) {
                 facts.stakes.push(f);
             }
         }
-        if matches!(p.tag, Tag::ExistingDualRunCapability | Tag::FromState | Tag::ToState | Tag::Constraints | Tag::TeamAvailability) {
+        if matches!(
+            p.tag,
+            Tag::ExistingDualRunCapability
+                | Tag::FromState
+                | Tag::ToState
+                | Tag::Constraints
+                | Tag::TeamAvailability
+        ) {
             read_capabilities(&mut cx, i, p, hits, &mut facts);
         }
         match p.tag {
@@ -261,10 +289,18 @@ pub fn assemble(
             Tag::Scale => {}
             Tag::Criticality => {
                 if let Some(r) = extract::criticality::criticality(text) {
-                    let (s, e) = r.explicit.as_ref().map(|h| (h.start, h.end)).unwrap_or_else(|| {
-                        let top = r.context.iter().find(|h| h.value == r.level).expect("level comes from a hit");
-                        (top.start, top.end)
-                    });
+                    let (s, e) = r
+                        .explicit
+                        .as_ref()
+                        .map(|h| (h.start, h.end))
+                        .unwrap_or_else(|| {
+                            let top = r
+                                .context
+                                .iter()
+                                .find(|h| h.value == r.level)
+                                .expect("level comes from a hit");
+                            (top.start, top.end)
+                        });
                     facts.criticality = cx.fact(i, p, r.level, s, e);
                     for h in &r.context {
                         cx.cover(i, h.start, h.end);
@@ -273,7 +309,10 @@ pub fn assemble(
                 } else if !text.trim().is_empty() {
                     warnings.push(Warning {
                         code: "criticality-unread".into(),
-                        message: format!("could not read a criticality level from {:?}; assumed high", text.trim()),
+                        message: format!(
+                            "could not read a criticality level from {:?}; assumed high",
+                            text.trim()
+                        ),
                         span: p.base.map(|b| cx.src.span(b, b + text.len())),
                     });
                 }
@@ -291,7 +330,10 @@ pub fn assemble(
                 } else if !text.trim().is_empty() {
                     warnings.push(Warning {
                         code: "tolerance-unread".into(),
-                        message: format!("could not read a rollback tolerance from {:?}; assumed 60 minutes", text.trim()),
+                        message: format!(
+                            "could not read a rollback tolerance from {:?}; assumed 60 minutes",
+                            text.trim()
+                        ),
                         span: p.base.map(|b| cx.src.span(b, b + text.len())),
                     });
                 }
@@ -314,7 +356,12 @@ pub fn assemble(
             if matches!(p.tag, Tag::Scale | Tag::FromState | Tag::MigrationType) {
                 if let Some(r) = extract::criticality::criticality(&p.text) {
                     if r.explicit.is_none() && r.level >= Criticality::High {
-                        let top = r.context.iter().find(|h| h.value == r.level).expect("level from hit").clone();
+                        let top = r
+                            .context
+                            .iter()
+                            .find(|h| h.value == r.level)
+                            .expect("level from hit")
+                            .clone();
                         facts.criticality = cx.fact(i, p, r.level, top.start, top.end);
                         criticality_found = true;
                         break;
@@ -330,7 +377,14 @@ pub fn assemble(
     }
 
     if let Some(spec) = spec {
-        overlay(&mut cx, spec, &matcher, &mut facts, &mut criticality_found, &mut tolerance_found);
+        overlay(
+            &mut cx,
+            spec,
+            &matcher,
+            &mut facts,
+            &mut criticality_found,
+            &mut tolerance_found,
+        );
     }
 
     add_structured_mentions(&mut facts);
@@ -340,7 +394,8 @@ pub fn assemble(
     if !criticality_found {
         warnings.push(Warning {
             code: "default-criticality".into(),
-            message: "no criticality stated: assumed high, so the plan errs on the careful side".into(),
+            message: "no criticality stated: assumed high, so the plan errs on the careful side"
+                .into(),
             span: None,
         });
     }
@@ -353,7 +408,11 @@ pub fn assemble(
     }
     if let Some(d) = &facts.schedule.deadline {
         if d.value.date < start {
-            let reading = if d.value.reading == d.value.date.to_string() { String::new() } else { format!(" ({})", d.value.reading) };
+            let reading = if d.value.reading == d.value.date.to_string() {
+                String::new()
+            } else {
+                format!(" ({})", d.value.reading)
+            };
             cx.problems.push(problem_at(&cx, &d.origin, format!(
                 "the deadline {}{reading} is before the plan's start date {start}",
                 d.value.date
@@ -374,11 +433,15 @@ pub fn assemble(
             }
         }
     }
-    facts.uninterpreted.sort_by_key(|u| u.span.map(|s| s.start).unwrap_or(usize::MAX));
+    facts
+        .uninterpreted
+        .sort_by_key(|u| u.span.map(|s| s.start).unwrap_or(usize::MAX));
     warnings.sort_by_key(|w| w.span.map(|s| s.start).unwrap_or(usize::MAX));
     facts.warnings = warnings;
     if !cx.problems.is_empty() {
-        return Err(IntakeError::Invalid { problems: cx.problems });
+        return Err(IntakeError::Invalid {
+            problems: cx.problems,
+        });
     }
     Ok(facts)
 }
@@ -409,12 +472,21 @@ fn arrow(text: &str) -> Option<(usize, usize)> {
     Some((m.start(), m.end()))
 }
 
-fn system(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], from: usize, to: usize) -> SystemFacts {
+fn system(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    from: usize,
+    to: usize,
+) -> SystemFacts {
     let text = &p.text[..];
     let mut s = SystemFacts::default();
     let mut primary_hit: Option<&Hit<TechHit>> = None;
     for h in hits.iter().filter(|h| !h.value.negated) {
-        let Some(t) = cx.k.catalog.get(&h.value.id) else { continue };
+        let Some(t) = cx.k.catalog.get(&h.value.id) else {
+            continue;
+        };
         if is_primary_kind(t.kind) {
             if primary_hit.is_none() {
                 primary_hit = Some(h);
@@ -439,10 +511,15 @@ fn system(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], from: us
     } else {
         // "Aurora PostgreSQL 15": the engine of a single-engine managed service.
         for h in hits.iter().filter(|h| !h.value.negated) {
-            let Some(t) = cx.k.catalog.get(&h.value.id) else { continue };
+            let Some(t) = cx.k.catalog.get(&h.value.id) else {
+                continue;
+            };
             if t.kind.is_hosting() && t.engine.is_some() {
                 let engine = cx.k.catalog.engine_of(t);
-                s.technology = Some(Fact { value: tech_ref(engine), origin: cx.origin(p, h.start, h.end) });
+                s.technology = Some(Fact {
+                    value: tech_ref(engine),
+                    origin: cx.origin(p, h.start, h.end),
+                });
                 if let Some(v) = &h.value.version {
                     s.version = Some(cx.fact(i, p, v.clone(), h.start, h.end));
                 }
@@ -451,28 +528,61 @@ fn system(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], from: us
         }
     }
     let slice = &text[from..to];
-    let self_hosted = crate::re!(r"(?i)\b(?:self[\s-]hosted|self[\s-]managed|on[\s-]prem(?:ises?)?|our\s+own\s+(?:servers?|hardware|vms?|instances?)|we\s+run\s+it)\b");
+    let self_hosted = crate::re!(
+        r"(?i)\b(?:self[\s-]hosted|self[\s-]managed|on[\s-]prem(?:ises?)?|our\s+own\s+(?:servers?|hardware|vms?|instances?)|we\s+run\s+it)\b"
+    );
     let managed = crate::re!(r"(?i)\b(?:fully[\s-])?managed\b");
     if let Some(m) = self_hosted.find(slice) {
         s.self_hosted = Some(cx.fact(i, p, true, from + m.start(), from + m.end()));
     } else if let Some(m) = managed.find(slice) {
         s.self_hosted = Some(cx.fact(i, p, false, from + m.start(), from + m.end()));
-    } else if s.hosting.iter().any(|h| h.value.kind == "managed-database" || h.value.kind == "managed-cache") {
+    } else if s
+        .hosting
+        .iter()
+        .any(|h| h.value.kind == "managed-database" || h.value.kind == "managed-cache")
+    {
         let h = &s.hosting[0];
-        s.self_hosted = Some(Fact { value: false, origin: h.origin.clone() });
+        s.self_hosted = Some(Fact {
+            value: false,
+            origin: h.origin.clone(),
+        });
     }
-    let class = crate::re!(r"\b((?:db|cache)\.[a-z][0-9][a-z0-9-]*\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|[a-z][0-9][a-z]?[dgn]?\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|Standard_[A-Z][A-Za-z0-9_]+|[ne][12]-(?:standard|highmem|highcpu)-\d+)\b");
+    let class = crate::re!(
+        r"\b((?:db|cache)\.[a-z][0-9][a-z0-9-]*\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|[a-z][0-9][a-z]?[dgn]?\.[0-9]*x?(?:large|medium|small|micro|nano|metal)|Standard_[A-Z][A-Za-z0-9_]+|[ne][12]-(?:standard|highmem|highcpu)-\d+)\b"
+    );
     if let Some(m) = class.find(slice) {
-        s.instance_class = Some(cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end()));
+        s.instance_class = Some(cx.fact(
+            i,
+            p,
+            m.as_str().to_string(),
+            from + m.start(),
+            from + m.end(),
+        ));
     }
-    let topo = crate::re!(r"(?i)\b(multi[\s-]az|single[\s-]az|single\s+(?:\w+\s+)?(?:instance|node|server|box|vm)|primary(?:\s+(?:and|\+|with))\s+(?:\d+|one|two|three)\s+(?:read\s+)?replicas?|replica\s+set|sharded|(?:\d+|three|five)[\s-]node\s+cluster|cluster\s+mode|sentinel|high[\s-]availability|automated\s+failover)\b");
+    let topo = crate::re!(
+        r"(?i)\b(multi[\s-]az|single[\s-]az|single\s+(?:\w+\s+)?(?:instance|node|server|box|vm)|primary(?:\s+(?:and|\+|with))\s+(?:\d+|one|two|three)\s+(?:read\s+)?replicas?|replica\s+set|sharded|(?:\d+|three|five)[\s-]node\s+cluster|cluster\s+mode|sentinel|high[\s-]availability|automated\s+failover)\b"
+    );
     for m in topo.find_iter(slice) {
-        let f = cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end());
+        let f = cx.fact(
+            i,
+            p,
+            m.as_str().to_string(),
+            from + m.start(),
+            from + m.end(),
+        );
         s.topology.push(f);
     }
-    let backups = crate::re!(r"(?i)\b((?:hourly|daily|nightly|weekly|continuous)\s+(?:backups?|snapshots?)|point[\s-]in[\s-]time\s+recovery|\bpitr\b|managed\s+backups?)");
+    let backups = crate::re!(
+        r"(?i)\b((?:hourly|daily|nightly|weekly|continuous)\s+(?:backups?|snapshots?)|point[\s-]in[\s-]time\s+recovery|\bpitr\b|managed\s+backups?)"
+    );
     for m in backups.find_iter(slice) {
-        let f = cx.fact(i, p, m.as_str().to_string(), from + m.start(), from + m.end());
+        let f = cx.fact(
+            i,
+            p,
+            m.as_str().to_string(),
+            from + m.start(),
+            from + m.end(),
+        );
         s.backups.push(f);
     }
     s
@@ -503,7 +613,11 @@ fn fill_system(into: &mut SystemFacts, other: SystemFacts) {
         into.instance_class = other.instance_class;
     }
     for t in other.topology {
-        if !into.topology.iter().any(|x| x.value.eq_ignore_ascii_case(&t.value)) {
+        if !into
+            .topology
+            .iter()
+            .any(|x| x.value.eq_ignore_ascii_case(&t.value))
+        {
             into.topology.push(t);
         }
     }
@@ -511,7 +625,9 @@ fn fill_system(into: &mut SystemFacts, other: SystemFacts) {
 }
 
 fn read_goals(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
-    let re = crate::re!(r"(?i)\b(?:goals?|why|motivation|because|in\s+order\s+to|so\s+that|we\s+want)\b\s*:?\s*");
+    let re = crate::re!(
+        r"(?i)\b(?:goals?|why|motivation|because|in\s+order\s+to|so\s+that|we\s+want)\b\s*:?\s*"
+    );
     for c in extract::clauses(&p.text) {
         let clause = &p.text[c.start..c.end];
         if let Some(m) = re.find(clause) {
@@ -524,7 +640,13 @@ fn read_goals(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
-fn read_capabilities(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
+fn read_capabilities(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    facts: &mut Facts,
+) {
     let text = &p.text;
     for h in extract::capability::capabilities(text) {
         let (cs, ce) = extract::clause_around(text, h.start);
@@ -541,15 +663,36 @@ fn read_capabilities(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>
                 .map(tech_ref)
         });
         // Cover the whole "via env var per service" tail of the clause.
-        let end = if h.value.mechanism.is_some() { ce } else { h.end };
-        let f = cx.fact(i, p, Capability { kind: h.value.kind, present: h.value.present, provider, mechanism: h.value.mechanism.clone() }, h.start, end);
-        if !facts.capabilities.iter().any(|c| c.value.kind == h.value.kind) {
+        let end = if h.value.mechanism.is_some() {
+            ce
+        } else {
+            h.end
+        };
+        let f = cx.fact(
+            i,
+            p,
+            Capability {
+                kind: h.value.kind,
+                present: h.value.present,
+                provider,
+                mechanism: h.value.mechanism.clone(),
+            },
+            h.start,
+            end,
+        );
+        if !facts
+            .capabilities
+            .iter()
+            .any(|c| c.value.kind == h.value.kind)
+        {
             facts.capabilities.push(f);
         }
     }
     // A named flag or progressive-delivery product is the capability itself.
     for t in hits.iter().filter(|t| !t.value.negated) {
-        let Some(tech) = cx.k.catalog.get(&t.value.id) else { continue };
+        let Some(tech) = cx.k.catalog.get(&t.value.id) else {
+            continue;
+        };
         let kind = match tech.kind {
             TechKind::FeatureFlags => CapabilityKind::FeatureFlags,
             TechKind::ProgressiveDelivery => CapabilityKind::CanaryDeploys,
@@ -565,7 +708,18 @@ fn read_capabilities(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>
                 }
             }
             None => {
-                let f = cx.fact(i, p, Capability { kind, present: true, provider: Some(tech_ref(tech)), mechanism: None }, t.start, t.end);
+                let f = cx.fact(
+                    i,
+                    p,
+                    Capability {
+                        kind,
+                        present: true,
+                        provider: Some(tech_ref(tech)),
+                        mechanism: None,
+                    },
+                    t.start,
+                    t.end,
+                );
                 facts.capabilities.push(f);
             }
         }
@@ -607,7 +761,8 @@ fn read_experience(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
                     lower.match_indices(ph.as_str()).any(|(at, _)| {
                         let before = lower[..at].chars().next_back();
                         let after = lower[at + ph.len()..].chars().next();
-                        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+                        before.is_none_or(|c| !c.is_alphanumeric())
+                            && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
                     })
                 })
             })
@@ -619,7 +774,14 @@ fn read_experience(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
-fn read_schedule(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts, team_field: bool) {
+fn read_schedule(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    facts: &mut Facts,
+    team_field: bool,
+) {
     let text = &p.text;
     let start = cx.start;
     let freezes = extract::dates::freezes(text, start);
@@ -629,7 +791,12 @@ fn read_schedule(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], f
     }
     for h in extract::dates::holiday_countries(text) {
         let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
-        if !facts.schedule.holiday_countries.iter().any(|c| c.value == h.value) {
+        if !facts
+            .schedule
+            .holiday_countries
+            .iter()
+            .any(|c| c.value == h.value)
+        {
             facts.schedule.holiday_countries.push(f);
         }
     }
@@ -669,34 +836,59 @@ fn read_schedule(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], f
             if h.value.ambiguous {
                 facts.warnings.push(Warning {
                     code: "ambiguous-date".into(),
-                    message: format!("{:?} could be day/month or month/day; read as {}", &text[h.start..h.end], h.value.date),
+                    message: format!(
+                        "{:?} could be day/month or month/day; read as {}",
+                        &text[h.start..h.end],
+                        h.value.date
+                    ),
                     span: p.base.map(|b| cx.src.span(b + h.start, b + h.end)),
                 });
                 reading = format!("{} (ambiguous)", h.value.date);
             }
-            let f = cx.fact(i, p, Deadline { date: h.value.date, reading, reason }, cs, ce);
+            let f = cx.fact(
+                i,
+                p,
+                Deadline {
+                    date: h.value.date,
+                    reading,
+                    reason,
+                },
+                cs,
+                ce,
+            );
             facts.schedule.deadline = Some(f);
         } else {
             cx.cover(i, h.start, h.end);
         }
     }
     for h in extract::duration::durations(text) {
-        let Some(role) = extract::dates::duration_role(text, h.start, h.end) else { continue };
+        let Some(role) = extract::dates::duration_role(text, h.start, h.end) else {
+            continue;
+        };
         let days = h.value.days().round() as u32;
         let (cs, ce) = extract::clause_around(text, h.start);
         let f = cx.fact(i, p, days, cs, ce);
         match role {
-            DurationRole::Max if facts.schedule.max_duration_days.is_none() => facts.schedule.max_duration_days = Some(f),
-            DurationRole::Preferred if facts.schedule.preferred_duration_days.is_none() => facts.schedule.preferred_duration_days = Some(f),
+            DurationRole::Max if facts.schedule.max_duration_days.is_none() => {
+                facts.schedule.max_duration_days = Some(f)
+            }
+            DurationRole::Preferred if facts.schedule.preferred_duration_days.is_none() => {
+                facts.schedule.preferred_duration_days = Some(f)
+            }
             _ => {}
         }
     }
-    let budget = crate::re!(r"(?i)\b(?:budget(?:ed)?|approved|licen[cs]ed?|can\s+use|allowed\s+to\s+use|paying\s+for|we\s+(?:pay|have\s+a\s+contract))\b");
+    let budget = crate::re!(
+        r"(?i)\b(?:budget(?:ed)?|approved|licen[cs]ed?|can\s+use|allowed\s+to\s+use|paying\s+for|we\s+(?:pay|have\s+a\s+contract))\b"
+    );
     for c in extract::clauses(text) {
         if !budget.is_match(&text[c.start..c.end]) {
             continue;
         }
-        for t in hits.iter().filter(|t| t.start >= c.start && t.end <= c.end && !t.value.negated) {
+        for t in hits
+            .iter()
+            .filter(|t| t.start >= c.start && t.end <= c.end && !t.value.negated)
+        {
             if let Some(r) = cx.tech_ref(&t.value.id) {
                 let f = cx.fact(i, p, r.clone(), t.start, t.end);
                 if !facts.budgeted_tools.iter().any(|b| b.value.id == r.id) {
@@ -707,7 +899,13 @@ fn read_schedule(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], f
     }
 }
 
-fn read_integrations(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
+fn read_integrations(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    facts: &mut Facts,
+) {
     let catalog = &cx.k.catalog;
     let kinds_in = |s: usize, e: usize| -> Vec<String> {
         hits.iter()
@@ -736,7 +934,10 @@ fn read_integrations(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>
 }
 
 fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut Facts) {
-    if let Some(fam) = spec.and_then(|s| s.migration.as_ref()).and_then(|m| m.family) {
+    if let Some(fam) = spec
+        .and_then(|s| s.migration.as_ref())
+        .and_then(|m| m.family)
+    {
         let family = match fam {
             spec::FamilySpec::Database => Family::Database,
             spec::FamilySpec::Datastore => Family::Datastore,
@@ -744,23 +945,36 @@ fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut
             spec::FamilySpec::Service => Family::Service,
             spec::FamilySpec::MonolithSplit => Family::MonolithSplit,
         };
-        facts.migration.family = Some(Fact { value: family, origin: structured("migration.family", family.as_str(), None) });
+        facts.migration.family = Some(Fact {
+            value: family,
+            origin: structured("migration.family", family.as_str(), None),
+        });
         return;
     }
     let summary = prose.iter().find(|p| p.tag == Tag::MigrationType);
-    let monolith = crate::re!(r"(?i)\b(?:monolith|strangler|extract(?:ing|ion)?\s+(?:\w+\s+){0,3}(?:service|module)|split(?:ting)?\s+(?:\w+\s+){0,3}into|break(?:ing)?\s+out|carve[\s-]out)");
+    let monolith = crate::re!(
+        r"(?i)\b(?:monolith|strangler|extract(?:ing|ion)?\s+(?:\w+\s+){0,3}(?:service|module)|split(?:ting)?\s+(?:\w+\s+){0,3}into|break(?:ing)?\s+out|carve[\s-]out)"
+    );
     if let Some(p) = summary {
         if let Some(m) = monolith.find(&p.text) {
-            facts.migration.family = Some(Fact { value: Family::MonolithSplit, origin: cx.origin(p, m.start(), m.end()) });
+            facts.migration.family = Some(Fact {
+                value: Family::MonolithSplit,
+                origin: cx.origin(p, m.start(), m.end()),
+            });
             return;
         }
     }
     let by_kind = |kind: &str| -> Option<Family> {
         Some(match kind {
-            "relational-database" | "document-database" | "wide-column-store" | "managed-database" => Family::Database,
-            "cache" | "managed-cache" | "key-value-store" | "queue" | "stream" | "job-queue" | "search-engine" | "warehouse" => Family::Datastore,
+            "relational-database"
+            | "document-database"
+            | "wide-column-store"
+            | "managed-database" => Family::Database,
+            "cache" | "managed-cache" | "key-value-store" | "queue" | "stream" | "job-queue"
+            | "search-engine" | "warehouse" => Family::Datastore,
             "web-framework" | "runtime" => Family::Framework,
-            "auth-saas" | "email-saas" | "payment-saas" | "sms-saas" | "analytics-saas" | "feature-flags" | "search-saas" => Family::Service,
+            "auth-saas" | "email-saas" | "payment-saas" | "sms-saas" | "analytics-saas"
+            | "feature-flags" | "search-saas" => Family::Service,
             _ => return None,
         })
     };
@@ -768,7 +982,10 @@ fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut
         if let Some(t) = &side.technology {
             if let Some(f) = by_kind(&t.value.kind) {
                 let why = format!("{} is a {}", t.value.name, t.value.kind);
-                facts.migration.family = Some(Fact { value: f, origin: derived(&t.origin.field, why) });
+                facts.migration.family = Some(Fact {
+                    value: f,
+                    origin: derived(&t.origin.field, why),
+                });
                 return;
             }
         }
@@ -776,14 +993,23 @@ fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut
     if let Some(p) = summary {
         let table: &[(&str, Family)] = &[
             (r"(?i)\b(?:database|db|schema|sql)\b", Family::Database),
-            (r"(?i)\b(?:cache|caching|queue|broker|search\s+index|datastore|key[\s-]value)\b", Family::Datastore),
+            (
+                r"(?i)\b(?:cache|caching|queue|broker|search\s+index|datastore|key[\s-]value)\b",
+                Family::Datastore,
+            ),
             (r"(?i)\b(?:framework|runtime|upgrade)\b", Family::Framework),
-            (r"(?i)\b(?:vendor|provider|third[\s-]party|saas|service)\b", Family::Service),
+            (
+                r"(?i)\b(?:vendor|provider|third[\s-]party|saas|service)\b",
+                Family::Service,
+            ),
         ];
         for (re, fam) in table {
             let re = regex::Regex::new(re).expect("valid");
             if let Some(m) = re.find(&p.text) {
-                facts.migration.family = Some(Fact { value: *fam, origin: cx.origin(p, m.start(), m.end()) });
+                facts.migration.family = Some(Fact {
+                    value: *fam,
+                    origin: cx.origin(p, m.start(), m.end()),
+                });
                 return;
             }
         }
@@ -795,15 +1021,34 @@ fn major(v: &str) -> &str {
 }
 
 fn derive_changes(cx: &Ctx<'_>, facts: &mut Facts) {
-    let (Some(s), Some(t)) = (&facts.source.technology, &facts.target.technology) else { return };
-    let engine = |r: &TechRef| cx.k.catalog.get(&r.id).map(|t| cx.k.catalog.engine_of(t).id.clone()).unwrap_or_else(|| r.id.clone());
+    let (Some(s), Some(t)) = (&facts.source.technology, &facts.target.technology) else {
+        return;
+    };
+    let engine = |r: &TechRef| {
+        cx.k.catalog
+            .get(&r.id)
+            .map(|t| cx.k.catalog.engine_of(t).id.clone())
+            .unwrap_or_else(|| r.id.clone())
+    };
     let mut changes = Vec::new();
     if engine(&s.value) != engine(&t.value) {
-        changes.push(Fact { value: ChangeKind::VendorChange, origin: derived("source/target", format!("{} → {}", s.value.name, t.value.name)) });
+        changes.push(Fact {
+            value: ChangeKind::VendorChange,
+            origin: derived(
+                "source/target",
+                format!("{} → {}", s.value.name, t.value.name),
+            ),
+        });
     } else {
         if let (Some(a), Some(b)) = (&facts.source.version, &facts.target.version) {
             if major(&a.value) != major(&b.value) || a.value != b.value {
-                changes.push(Fact { value: ChangeKind::VersionUpgrade, origin: derived("source/target", format!("{} {} → {}", s.value.name, a.value, b.value)) });
+                changes.push(Fact {
+                    value: ChangeKind::VersionUpgrade,
+                    origin: derived(
+                        "source/target",
+                        format!("{} {} → {}", s.value.name, a.value, b.value),
+                    ),
+                });
             }
         }
         let ids = |sys: &SystemFacts| {
@@ -814,21 +1059,50 @@ fn derive_changes(cx: &Ctx<'_>, facts: &mut Facts) {
         let (ha, hb) = (ids(&facts.source), ids(&facts.target));
         let self_a = facts.source.self_hosted.as_ref().map(|f| f.value);
         let self_b = facts.target.self_hosted.as_ref().map(|f| f.value);
-        if (!ha.is_empty() && !hb.is_empty() && ha != hb) || (self_a.is_some() && self_b.is_some() && self_a != self_b) {
-            let name = |sys: &SystemFacts| sys.hosting.iter().map(|h| h.value.name.clone()).collect::<Vec<_>>().join(" + ");
-            changes.push(Fact { value: ChangeKind::HostingMove, origin: derived("source/target", format!("{} → {}", name(&facts.source), name(&facts.target))) });
+        if (!ha.is_empty() && !hb.is_empty() && ha != hb)
+            || (self_a.is_some() && self_b.is_some() && self_a != self_b)
+        {
+            let name = |sys: &SystemFacts| {
+                sys.hosting
+                    .iter()
+                    .map(|h| h.value.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            changes.push(Fact {
+                value: ChangeKind::HostingMove,
+                origin: derived(
+                    "source/target",
+                    format!("{} → {}", name(&facts.source), name(&facts.target)),
+                ),
+            });
         }
     }
     if changes.is_empty() {
-        changes.push(Fact { value: ChangeKind::Other, origin: derived("source/target", "same technology, version and hosting as far as the input says") });
+        changes.push(Fact {
+            value: ChangeKind::Other,
+            origin: derived(
+                "source/target",
+                "same technology, version and hosting as far as the input says",
+            ),
+        });
     }
     facts.migration.changes = changes;
 }
 
 /// Applies structured spec values on top of what prose said.
-fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Facts, criticality_found: &mut bool, tolerance_found: &mut bool) {
+fn overlay(
+    cx: &mut Ctx<'_>,
+    spec: &Spec,
+    matcher: &TechMatcher,
+    facts: &mut Facts,
+    criticality_found: &mut bool,
+    tolerance_found: &mut bool,
+) {
     let src = cx.src;
-    let at = |path: &str, value: &str| spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
+    let at = |path: &str, value: &str| {
+        spec::locate(src, path, value).map(|o| src.span(o, o + value.len()))
+    };
     let resolve = |cx: &mut Ctx<'_>, path: &str, value: &str| -> Option<TechRef> {
         let v = value.trim();
         if let Some(t) = cx.k.catalog.get(&v.to_ascii_lowercase()) {
@@ -843,7 +1117,15 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             .catalog
             .technologies()
             .iter()
-            .map(|t| (t, strsim::jaro_winkler(&v.to_ascii_lowercase(), &t.id).max(strsim::jaro_winkler(&v.to_ascii_lowercase(), &t.name.to_ascii_lowercase()))))
+            .map(|t| {
+                (
+                    t,
+                    strsim::jaro_winkler(&v.to_ascii_lowercase(), &t.id).max(strsim::jaro_winkler(
+                        &v.to_ascii_lowercase(),
+                        &t.name.to_ascii_lowercase(),
+                    )),
+                )
+            })
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
         let help = match best {
             Some((t, score)) if score > 0.8 => Some(format!("did you mean `{}` ({})? Technologies rollgate does not know can be added with --knowledge DIR", t.id, t.name)),
@@ -851,30 +1133,65 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         };
         let span = at(path, v);
         cx.problems.push(Problem {
-            location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+            location: span.map(|s| Location {
+                file: src.name.clone(),
+                line: s.line,
+                column: s.column,
+            }),
             excerpt: span.map(|s| src.line_text(s.start).to_string()),
             message: format!("{path}: unknown technology {v:?}"),
             help,
         });
         None
     };
-    for (side_name, side_spec, side) in [("source", &spec.source, &mut facts.source), ("target", &spec.target, &mut facts.target)] {
+    for (side_name, side_spec, side) in [
+        ("source", &spec.source, &mut facts.source),
+        ("target", &spec.target, &mut facts.target),
+    ] {
         let Some(sys) = side_spec else { continue };
         if let Some(t) = &sys.technology {
             let path = format!("{side_name}.technology");
             if let Some(r) = resolve(cx, &path, t) {
-                side.technology = Some(Fact { value: r, origin: structured(&path, t, at(&format!("{side_name}.technology"), t)) });
+                let origin = structured(&path, t, at(&format!("{side_name}.technology"), t));
+                // "aurora-postgresql" names an engine and where it runs.
+                let managed =
+                    cx.k.catalog
+                        .get(&r.id)
+                        .filter(|m| m.kind.is_hosting() && m.engine.is_some());
+                match managed {
+                    Some(m) => {
+                        let engine = tech_ref(cx.k.catalog.engine_of(m));
+                        if !side.hosting.iter().any(|h| h.value.id == r.id) {
+                            side.hosting.push(Fact {
+                                value: r,
+                                origin: origin.clone(),
+                            });
+                        }
+                        side.technology = Some(Fact {
+                            value: engine,
+                            origin,
+                        });
+                    }
+                    None => side.technology = Some(Fact { value: r, origin }),
+                }
             }
         }
         if let Some(v) = &sys.version {
             let path = format!("{side_name}.version");
-            side.version = Some(Fact { value: v.clone(), origin: structured(&path, v, at(&format!("{side_name}.version"), v)) });
+            side.version = Some(Fact {
+                value: v.clone(),
+                origin: structured(&path, v, at(&format!("{side_name}.version"), v)),
+            });
         }
         if let Some(h) = &sys.hosting {
             let path = format!("{side_name}.hosting");
             let lower = h.to_ascii_lowercase();
-            if lower.contains("self-hosted") || lower.contains("self hosted") || lower == "on-prem" {
-                side.self_hosted = Some(Fact { value: true, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
+            if lower.contains("self-hosted") || lower.contains("self hosted") || lower == "on-prem"
+            {
+                side.self_hosted = Some(Fact {
+                    value: true,
+                    origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)),
+                });
             }
             let hits = matcher.find(h);
             if hits.is_empty() && side.self_hosted.is_none() {
@@ -883,31 +1200,62 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let mut hosting = Vec::new();
             for hit in hits {
                 if let Some(r) = cx.tech_ref(&hit.value.id) {
-                    hosting.push(Fact { value: r, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
+                    hosting.push(Fact {
+                        value: r,
+                        origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)),
+                    });
                 }
             }
             if !hosting.is_empty() {
-                if hosting.iter().any(|f| f.value.kind.starts_with("managed")) && side.self_hosted.is_none() {
-                    side.self_hosted = Some(Fact { value: false, origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)) });
+                if hosting.iter().any(|f| f.value.kind.starts_with("managed"))
+                    && side.self_hosted.is_none()
+                {
+                    side.self_hosted = Some(Fact {
+                        value: false,
+                        origin: structured(&path, h, at(&format!("{side_name}.hosting"), h)),
+                    });
                 }
                 side.hosting = hosting;
             }
         }
         if let Some(c) = &sys.instance_class {
             let path = format!("{side_name}.instance_class");
-            side.instance_class = Some(Fact { value: c.clone(), origin: structured(&path, c, at(&format!("{side_name}.instance_class"), c)) });
+            side.instance_class = Some(Fact {
+                value: c.clone(),
+                origin: structured(&path, c, at(&format!("{side_name}.instance_class"), c)),
+            });
         }
     }
     if let Some(scale) = &spec.scale {
         if let Some(size) = &scale.data_size {
             let (text, parsed) = match size {
-                spec::NumberOrText::Number(n) => (format!("{n}"), (*n >= 0.0 && n.is_finite()).then(|| DataSize { bytes: (n * 1e9) as u64, approximate: false })),
+                spec::NumberOrText::Number(n) => (
+                    format!("{n}"),
+                    (*n >= 0.0 && n.is_finite()).then(|| DataSize {
+                        bytes: (n * 1e9) as u64,
+                        approximate: false,
+                    }),
+                ),
                 spec::NumberOrText::Text(t) if t.trim_start().starts_with('-') => (t.clone(), None),
-                spec::NumberOrText::Text(t) => (t.clone(), extract::quantity::data_sizes(t).first().map(|h| h.value)),
+                spec::NumberOrText::Text(t) => (
+                    t.clone(),
+                    extract::quantity::data_sizes(t).first().map(|h| h.value),
+                ),
             };
             match parsed {
-                Some(v) => facts.data_size = Some(Fact { value: v, origin: structured("scale.data_size", &text, at("scale.data_size", &text)) }),
-                None => push_value_problem(cx, "scale.data_size", "data_size", &text, "a data size such as \"600 GB\" or a number of gigabytes (not negative)"),
+                Some(v) => {
+                    facts.data_size = Some(Fact {
+                        value: v,
+                        origin: structured("scale.data_size", &text, at("scale.data_size", &text)),
+                    })
+                }
+                None => push_value_problem(
+                    cx,
+                    "scale.data_size",
+                    "data_size",
+                    &text,
+                    "a data size such as \"600 GB\" or a number of gigabytes (not negative)",
+                ),
             }
         }
         for r in &scale.peak_rates {
@@ -916,15 +1264,38 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                     let mut v = h.value.clone();
                     v.peak = true;
                     facts.rates.retain(|x| x.value.unit != v.unit);
-                    facts.rates.push(Fact { value: v, origin: structured("scale.peak_rates", r, at("scale.peak_rates", r)) });
+                    facts.rates.push(Fact {
+                        value: v,
+                        origin: structured("scale.peak_rates", r, at("scale.peak_rates", r)),
+                    });
                 }
-                None => push_value_problem(cx, "scale.peak_rates", "peak_rates", r, "a rate such as \"12000 queries/s\" or \"5k rps\""),
+                None => push_value_problem(
+                    cx,
+                    "scale.peak_rates",
+                    "peak_rates",
+                    r,
+                    "a rate such as \"12000 queries/s\" or \"5k rps\"",
+                ),
             }
         }
-        for (what, val, key) in [("services", scale.consumers, "consumers"), ("customers", scale.customers, "customers")] {
+        for (what, val, key) in [
+            ("services", scale.consumers, "consumers"),
+            ("customers", scale.customers, "customers"),
+        ] {
             if let Some(n) = val {
                 facts.counts.retain(|c| c.value.what != what);
-                facts.counts.push(Fact { value: Count { count: n, what: what.into(), approximate: false }, origin: structured(&format!("scale.{key}"), n.to_string(), at(&format!("scale.{key}"), &n.to_string())) });
+                facts.counts.push(Fact {
+                    value: Count {
+                        count: n,
+                        what: what.into(),
+                        approximate: false,
+                    },
+                    origin: structured(
+                        &format!("scale.{key}"),
+                        n.to_string(),
+                        at(&format!("scale.{key}"), &n.to_string()),
+                    ),
+                });
             }
         }
     }
@@ -935,14 +1306,31 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             spec::CriticalityLevel::High => Criticality::High,
             spec::CriticalityLevel::Critical => Criticality::Critical,
         };
-        facts.criticality = Fact { value, origin: structured("criticality.level", value.as_str(), at("criticality.level", value.as_str())) };
+        facts.criticality = Fact {
+            value,
+            origin: structured(
+                "criticality.level",
+                value.as_str(),
+                at("criticality.level", value.as_str()),
+            ),
+        };
         *criticality_found = true;
     }
-    if let Some(delay) = spec.rollback.as_ref().and_then(|r| r.acceptable_delay.as_ref()) {
+    if let Some(delay) = spec
+        .rollback
+        .as_ref()
+        .and_then(|r| r.acceptable_delay.as_ref())
+    {
         let (text, minutes) = match delay {
-            spec::NumberOrText::Number(n) => (format!("{n}"), (*n > 0.0 && n.is_finite()).then(|| n.ceil() as u64)),
+            spec::NumberOrText::Number(n) => (
+                format!("{n}"),
+                (*n > 0.0 && n.is_finite()).then(|| n.ceil() as u64),
+            ),
             spec::NumberOrText::Text(t) if t.trim_start().starts_with('-') => (t.clone(), None),
-            spec::NumberOrText::Text(t) => (t.clone(), extract::duration::tolerance(t).map(|h| h.value.max_minutes)),
+            spec::NumberOrText::Text(t) => (
+                t.clone(),
+                extract::duration::tolerance(t).map(|h| h.value.max_minutes),
+            ),
         };
         match minutes {
             Some(m) => {
@@ -953,40 +1341,137 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         }
     }
     if let Some(caps) = &spec.capabilities {
-        let set = |facts: &mut Facts, kind: CapabilityKind, present: bool, provider: Option<TechRef>, mechanism: Option<String>, path: &str, text: String, span| {
+        let set = |facts: &mut Facts,
+                   kind: CapabilityKind,
+                   present: bool,
+                   provider: Option<TechRef>,
+                   mechanism: Option<String>,
+                   path: &str,
+                   text: String,
+                   span| {
             facts.capabilities.retain(|c| c.value.kind != kind);
-            facts.capabilities.push(Fact { value: Capability { kind, present, provider, mechanism }, origin: structured(path, text, span) });
+            facts.capabilities.push(Fact {
+                value: Capability {
+                    kind,
+                    present,
+                    provider,
+                    mechanism,
+                },
+                origin: structured(path, text, span),
+            });
         };
         if let Some(p) = &caps.flag_provider {
             if is_none_word(p) {
-                set(facts, CapabilityKind::FeatureFlags, false, None, None, "capabilities.flag_provider", p.clone(), at("capabilities.flag_provider", p));
+                set(
+                    facts,
+                    CapabilityKind::FeatureFlags,
+                    false,
+                    None,
+                    None,
+                    "capabilities.flag_provider",
+                    p.clone(),
+                    at("capabilities.flag_provider", p),
+                );
             } else if let Some(r) = resolve(cx, "capabilities.flag_provider", p) {
-                set(facts, CapabilityKind::FeatureFlags, true, Some(r), None, "capabilities.flag_provider", p.clone(), at("capabilities.flag_provider", p));
+                set(
+                    facts,
+                    CapabilityKind::FeatureFlags,
+                    true,
+                    Some(r),
+                    None,
+                    "capabilities.flag_provider",
+                    p.clone(),
+                    at("capabilities.flag_provider", p),
+                );
             }
         }
         if let Some(p) = &caps.canary_tooling {
             if is_none_word(p) {
-                set(facts, CapabilityKind::CanaryDeploys, false, None, None, "capabilities.canary_tooling", p.clone(), at("capabilities.canary_tooling", p));
+                set(
+                    facts,
+                    CapabilityKind::CanaryDeploys,
+                    false,
+                    None,
+                    None,
+                    "capabilities.canary_tooling",
+                    p.clone(),
+                    at("capabilities.canary_tooling", p),
+                );
             } else if let Some(r) = resolve(cx, "capabilities.canary_tooling", p) {
-                set(facts, CapabilityKind::CanaryDeploys, true, Some(r), None, "capabilities.canary_tooling", p.clone(), at("capabilities.canary_tooling", p));
+                set(
+                    facts,
+                    CapabilityKind::CanaryDeploys,
+                    true,
+                    Some(r),
+                    None,
+                    "capabilities.canary_tooling",
+                    p.clone(),
+                    at("capabilities.canary_tooling", p),
+                );
             }
         }
-        for (kind, value, key) in [(CapabilityKind::ReadRouting, &caps.read_routing, "read_routing"), (CapabilityKind::DualWrite, &caps.dual_write, "dual_write")] {
+        for (kind, value, key) in [
+            (
+                CapabilityKind::ReadRouting,
+                &caps.read_routing,
+                "read_routing",
+            ),
+            (CapabilityKind::DualWrite, &caps.dual_write, "dual_write"),
+        ] {
             if let Some(v) = value {
                 let path = format!("capabilities.{key}");
                 match v {
-                    spec::BoolOrText::Bool(b) => set(facts, kind, *b, None, None, &path, b.to_string(), at(&format!("capabilities.{key}"), &b.to_string())),
+                    spec::BoolOrText::Bool(b) => set(
+                        facts,
+                        kind,
+                        *b,
+                        None,
+                        None,
+                        &path,
+                        b.to_string(),
+                        at(&format!("capabilities.{key}"), &b.to_string()),
+                    ),
                     spec::BoolOrText::Text(t) => {
-                        let present = !is_none_word(t) && !extract::negated_before(&format!("{t} x"), t.len() + 1);
-                        let mech = extract::capability::capabilities(&format!("route reads via {t}")).first().and_then(|h| h.value.mechanism.clone()).or_else(|| Some(t.clone()));
-                        set(facts, kind, present, None, if present { mech } else { None }, &path, t.clone(), at(&format!("capabilities.{key}"), t));
+                        let present = !is_none_word(t)
+                            && !extract::negated_before(&format!("{t} x"), t.len() + 1);
+                        let mech =
+                            extract::capability::capabilities(&format!("route reads via {t}"))
+                                .first()
+                                .and_then(|h| h.value.mechanism.clone())
+                                .or_else(|| Some(t.clone()));
+                        set(
+                            facts,
+                            kind,
+                            present,
+                            None,
+                            if present { mech } else { None },
+                            &path,
+                            t.clone(),
+                            at(&format!("capabilities.{key}"), t),
+                        );
                     }
                 }
             }
         }
-        for (kind, value, key) in [(CapabilityKind::BlueGreen, caps.blue_green, "blue_green"), (CapabilityKind::ConfigWithoutDeploy, caps.config_without_deploy, "config_without_deploy")] {
+        for (kind, value, key) in [
+            (CapabilityKind::BlueGreen, caps.blue_green, "blue_green"),
+            (
+                CapabilityKind::ConfigWithoutDeploy,
+                caps.config_without_deploy,
+                "config_without_deploy",
+            ),
+        ] {
             if let Some(b) = value {
-                set(facts, kind, b, None, None, &format!("capabilities.{key}"), b.to_string(), at(&format!("capabilities.{key}"), &b.to_string()));
+                set(
+                    facts,
+                    kind,
+                    b,
+                    None,
+                    None,
+                    &format!("capabilities.{key}"),
+                    b.to_string(),
+                    at(&format!("capabilities.{key}"), &b.to_string()),
+                );
             }
         }
     }
@@ -995,22 +1480,53 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let mut members = Vec::new();
             for r in &team.roles {
                 let wanted = r.role.to_ascii_lowercase();
-                let role = cx.k.roles.get(&wanted).or_else(|| cx.k.roles.roles().iter().find(|x| x.phrases.iter().any(|p| *p == wanted || format!("{p}s") == wanted) || x.name.eq_ignore_ascii_case(&wanted)));
+                let role = cx.k.roles.get(&wanted).or_else(|| {
+                    cx.k.roles.roles().iter().find(|x| {
+                        x.phrases
+                            .iter()
+                            .any(|p| *p == wanted || format!("{p}s") == wanted)
+                            || x.name.eq_ignore_ascii_case(&wanted)
+                    })
+                });
                 match role {
                     Some(role) if r.count > 0 => members.push(Fact {
-                        value: TeamMember { role: role.id.clone(), role_name: role.name.clone(), count: r.count, contractor: r.contractor, part_time: r.part_time },
+                        value: TeamMember {
+                            role: role.id.clone(),
+                            role_name: role.name.clone(),
+                            count: r.count,
+                            contractor: r.contractor,
+                            part_time: r.part_time,
+                        },
                         origin: structured("team.roles", &r.role, at("team.role", &r.role)),
                     }),
-                    Some(_) => push_value_problem(cx, "team.roles.count", "count", "0", "a count of at least 1"),
+                    Some(_) => push_value_problem(
+                        cx,
+                        "team.roles.count",
+                        "count",
+                        "0",
+                        "a count of at least 1",
+                    ),
                     None => {
-                        let ids: Vec<&str> = cx.k.roles.roles().iter().map(|x| x.id.as_str()).collect();
-                        let best = ids.iter().min_by_key(|id| strsim::levenshtein(id, &wanted)).copied().unwrap_or("engineer");
+                        let ids: Vec<&str> =
+                            cx.k.roles.roles().iter().map(|x| x.id.as_str()).collect();
+                        let best = ids
+                            .iter()
+                            .min_by_key(|id| strsim::levenshtein(id, &wanted))
+                            .copied()
+                            .unwrap_or("engineer");
                         let span = at("team.role", &r.role);
                         cx.problems.push(Problem {
-                            location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+                            location: span.map(|s| Location {
+                                file: src.name.clone(),
+                                line: s.line,
+                                column: s.column,
+                            }),
                             excerpt: span.map(|s| src.line_text(s.start).to_string()),
                             message: format!("team.roles: unknown role {:?}", r.role),
-                            help: Some(format!("did you mean `{best}`? Known roles: {}", ids.join(", "))),
+                            help: Some(format!(
+                                "did you mean `{best}`? Known roles: {}",
+                                ids.join(", ")
+                            )),
                         });
                     }
                 }
@@ -1019,9 +1535,18 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         }
         if let Some(n) = team.size {
             if n == 0 {
-                push_value_problem(cx, "team.size", "size", "0", "a team of at least one person");
+                push_value_problem(
+                    cx,
+                    "team.size",
+                    "size",
+                    "0",
+                    "a team of at least one person",
+                );
             } else {
-                facts.team.size = Some(Fact { value: n, origin: structured("team.size", n.to_string(), at("team.size", &n.to_string())) });
+                facts.team.size = Some(Fact {
+                    value: n,
+                    origin: structured("team.size", n.to_string(), at("team.size", &n.to_string())),
+                });
             }
         }
         if !team.time_zones.is_empty() {
@@ -1029,24 +1554,40 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             for z in &team.time_zones {
                 let span = at("team.time_zones", z);
                 if jiff::tz::db().get(z).is_ok() {
-                    zones.push(Fact { value: z.clone(), origin: structured("team.time_zones", z, span) });
+                    zones.push(Fact {
+                        value: z.clone(),
+                        origin: structured("team.time_zones", z, span),
+                    });
                     continue;
                 }
                 let words = extract::team::time_zones(z, &cx.k.zones);
                 if let Some(h) = words.first() {
-                    zones.push(Fact { value: h.value.clone(), origin: structured("team.time_zones", z, span) });
+                    zones.push(Fact {
+                        value: h.value.clone(),
+                        origin: structured("team.time_zones", z, span),
+                    });
                     continue;
                 }
                 let best = jiff::tz::db()
                     .available()
                     .map(|n| n.to_string())
-                    .max_by(|a, b| strsim::jaro_winkler(a, z).partial_cmp(&strsim::jaro_winkler(b, z)).unwrap_or(std::cmp::Ordering::Equal));
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(a, z)
+                            .partial_cmp(&strsim::jaro_winkler(b, z))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    });
                 cx.problems.push(Problem {
-                    location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+                    location: span.map(|s| Location {
+                        file: src.name.clone(),
+                        line: s.line,
+                        column: s.column,
+                    }),
                     excerpt: span.map(|s| src.line_text(s.start).to_string()),
                     message: format!("team.time_zones: {z:?} is not a time zone"),
                     help: Some(match best {
-                        Some(b) => format!("did you mean `{b}`? Use an IANA name such as America/Los_Angeles"),
+                        Some(b) => format!(
+                            "did you mean `{b}`? Use an IANA name such as America/Los_Angeles"
+                        ),
                         None => "use an IANA name such as America/Los_Angeles".into(),
                     }),
                 });
@@ -1055,10 +1596,23 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
         }
     }
     if let Some(n) = spec.experience.as_ref().and_then(|e| e.prior_migrations) {
-        facts.experience.insert(0, Fact {
-            value: Experience { who: "team".into(), count: Some(n), subject: "comparable migrations".into(), done: n > 0, outcome: None },
-            origin: structured("experience.prior_migrations", n.to_string(), at("experience.prior_migrations", &n.to_string())),
-        });
+        facts.experience.insert(
+            0,
+            Fact {
+                value: Experience {
+                    who: "team".into(),
+                    count: Some(n),
+                    subject: "comparable migrations".into(),
+                    done: n > 0,
+                    outcome: None,
+                },
+                origin: structured(
+                    "experience.prior_migrations",
+                    n.to_string(),
+                    at("experience.prior_migrations", &n.to_string()),
+                ),
+            },
+        );
     }
     if let Some(c) = &spec.constraints {
         if let Some(d) = &c.deadline {
@@ -1066,32 +1620,69 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             match parsed.first() {
                 Some(h) => {
                     facts.schedule.deadline = Some(Fact {
-                        value: Deadline { date: h.value.date, reading: h.value.reading.clone(), reason: None },
-                        origin: structured("constraints.deadline", d, at("constraints.deadline", d)),
+                        value: Deadline {
+                            date: h.value.date,
+                            reading: h.value.reading.clone(),
+                            reason: None,
+                        },
+                        origin: structured(
+                            "constraints.deadline",
+                            d,
+                            at("constraints.deadline", d),
+                        ),
                     })
                 }
-                None => push_value_problem(cx, "constraints.deadline", "deadline", d, "a date (YYYY-MM-DD) or words such as \"by Q3 2026\", \"end of June\""),
+                None => push_value_problem(
+                    cx,
+                    "constraints.deadline",
+                    "deadline",
+                    d,
+                    "a date (YYYY-MM-DD) or words such as \"by Q3 2026\", \"end of June\"",
+                ),
             }
         }
-        for (value, key) in [(&c.preferred_duration, "preferred_duration"), (&c.max_duration, "max_duration")] {
+        for (value, key) in [
+            (&c.preferred_duration, "preferred_duration"),
+            (&c.max_duration, "max_duration"),
+        ] {
             let Some(v) = value else { continue };
             match extract::duration::durations(v).first() {
                 Some(h) if h.value.minutes > 0.0 => {
-                    let f = Fact { value: h.value.days().round().max(1.0) as u32, origin: structured(&format!("constraints.{key}"), v, at(&format!("constraints.{key}"), v)) };
+                    let f = Fact {
+                        value: h.value.days().round().max(1.0) as u32,
+                        origin: structured(
+                            &format!("constraints.{key}"),
+                            v,
+                            at(&format!("constraints.{key}"), v),
+                        ),
+                    };
                     if key == "max_duration" {
                         facts.schedule.max_duration_days = Some(f);
                     } else {
                         facts.schedule.preferred_duration_days = Some(f);
                     }
                 }
-                _ => push_value_problem(cx, &format!("constraints.{key}"), key, v, "a duration such as \"3 months\" or \"8 weeks\""),
+                _ => push_value_problem(
+                    cx,
+                    &format!("constraints.{key}"),
+                    key,
+                    v,
+                    "a duration such as \"3 months\" or \"8 weeks\"",
+                ),
             }
         }
         if !c.budgeted_tools.is_empty() {
             let mut tools = Vec::new();
             for t in &c.budgeted_tools {
                 if let Some(r) = resolve(cx, "constraints.budgeted_tools", t) {
-                    tools.push(Fact { value: r, origin: structured("constraints.budgeted_tools", t, at("constraints.budgeted_tools", t)) });
+                    tools.push(Fact {
+                        value: r,
+                        origin: structured(
+                            "constraints.budgeted_tools",
+                            t,
+                            at("constraints.budgeted_tools", t),
+                        ),
+                    });
                 }
             }
             facts.budgeted_tools = tools;
@@ -1103,49 +1694,129 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
                     let pf = from.parse::<Date>();
                     let pt = to.parse::<Date>();
                     match (pf, pt) {
-                        (Ok(a), Ok(b)) if a <= b => facts.schedule.freezes.push(Fact { value: Freeze::Range { name, from: a, to: b }, origin: structured("constraints.freeze_windows", format!("{from} to {to}"), at("constraints.freeze_windows.from", from)) }),
-                        (Ok(_), Ok(_)) => push_value_problem(cx, "constraints.freeze_windows", "to", to, "a `to` date on or after `from`"),
-                        (Err(_), _) => push_value_problem(cx, "constraints.freeze_windows.from", "from", from, "a date as YYYY-MM-DD"),
-                        (_, Err(_)) => push_value_problem(cx, "constraints.freeze_windows.to", "to", to, "a date as YYYY-MM-DD"),
+                        (Ok(a), Ok(b)) if a <= b => facts.schedule.freezes.push(Fact {
+                            value: Freeze::Range {
+                                name,
+                                from: a,
+                                to: b,
+                            },
+                            origin: structured(
+                                "constraints.freeze_windows",
+                                format!("{from} to {to}"),
+                                at("constraints.freeze_windows.from", from),
+                            ),
+                        }),
+                        (Ok(_), Ok(_)) => push_value_problem(
+                            cx,
+                            "constraints.freeze_windows",
+                            "to",
+                            to,
+                            "a `to` date on or after `from`",
+                        ),
+                        (Err(_), _) => push_value_problem(
+                            cx,
+                            "constraints.freeze_windows.from",
+                            "from",
+                            from,
+                            "a date as YYYY-MM-DD",
+                        ),
+                        (_, Err(_)) => push_value_problem(
+                            cx,
+                            "constraints.freeze_windows.to",
+                            "to",
+                            to,
+                            "a date as YYYY-MM-DD",
+                        ),
                     }
                 }
                 (None, None, Some(rule)) => {
                     let found = extract::dates::freezes(rule, cx.start);
-                    let found = if found.is_empty() { extract::dates::freezes(&format!("no deploys {rule}"), cx.start) } else { found };
+                    let found = if found.is_empty() {
+                        extract::dates::freezes(&format!("no deploys {rule}"), cx.start)
+                    } else {
+                        found
+                    };
                     match found.into_iter().next() {
                         Some(h) => facts.schedule.freezes.push(Fact { value: rename_freeze(h.value, &name, f.name.is_some()), origin: structured("constraints.freeze_windows.rule", rule, at("constraints.freeze_windows.rule", rule)) }),
                         None => push_value_problem(cx, "constraints.freeze_windows.rule", "rule", rule, "a rule such as \"last 2 business days of every month\" or \"no deploys on Fridays\""),
                     }
                 }
-                _ => push_value_problem(cx, "constraints.freeze_windows", "freeze_windows", &name, "either `from` and `to` dates, or a `rule`"),
+                _ => push_value_problem(
+                    cx,
+                    "constraints.freeze_windows",
+                    "freeze_windows",
+                    &name,
+                    "either `from` and `to` dates, or a `rule`",
+                ),
             }
         }
         for h in &c.holidays {
             match h.parse::<Date>() {
-                Ok(d) => facts.schedule.holidays.push(Fact { value: d, origin: structured("constraints.holidays", h, at("constraints.holidays", h)) }),
-                Err(_) => push_value_problem(cx, "constraints.holidays", "holidays", h, "a date as YYYY-MM-DD"),
+                Ok(d) => facts.schedule.holidays.push(Fact {
+                    value: d,
+                    origin: structured("constraints.holidays", h, at("constraints.holidays", h)),
+                }),
+                Err(_) => push_value_problem(
+                    cx,
+                    "constraints.holidays",
+                    "holidays",
+                    h,
+                    "a date as YYYY-MM-DD",
+                ),
             }
         }
         for code in &c.holiday_countries {
             let upper = code.to_ascii_uppercase();
             if upper.len() == 2 && upper.chars().all(|c| c.is_ascii_alphabetic()) {
-                if !facts.schedule.holiday_countries.iter().any(|c| c.value == upper) {
-                    facts.schedule.holiday_countries.push(Fact { value: upper, origin: structured("constraints.holiday_countries", code, at("constraints.holiday_countries", code)) });
+                if !facts
+                    .schedule
+                    .holiday_countries
+                    .iter()
+                    .any(|c| c.value == upper)
+                {
+                    facts.schedule.holiday_countries.push(Fact {
+                        value: upper,
+                        origin: structured(
+                            "constraints.holiday_countries",
+                            code,
+                            at("constraints.holiday_countries", code),
+                        ),
+                    });
                 }
             } else {
-                push_value_problem(cx, "constraints.holiday_countries", "holiday_countries", code, "an ISO 3166 two-letter country code such as \"US\" or \"DE\"");
+                push_value_problem(
+                    cx,
+                    "constraints.holiday_countries",
+                    "holiday_countries",
+                    code,
+                    "an ISO 3166 two-letter country code such as \"US\" or \"DE\"",
+                );
             }
         }
     }
     for (n, integ) in spec.integrations.iter().enumerate() {
         let path = format!("integrations[{n}]");
-        let name = integ.name.clone().or_else(|| integ.description.clone()).unwrap_or_else(|| format!("integration {}", n + 1));
+        let name = integ
+            .name
+            .clone()
+            .or_else(|| integ.description.clone())
+            .unwrap_or_else(|| format!("integration {}", n + 1));
         // Integrations with prose were already read from their description;
         // the structured fields refine the matching entry.
         let field = format!("{path}.description");
-        let mut value = Integration { name: name.clone(), kinds: vec![], technologies: vec![], count: None, mechanisms: vec![] };
+        let mut value = Integration {
+            name: name.clone(),
+            kinds: vec![],
+            technologies: vec![],
+            count: None,
+            mechanisms: vec![],
+        };
         // A description may read as several items; they are one integration.
-        for part in facts.integrations.iter().filter(|f| f.origin.field == field) {
+        for part in facts
+            .integrations
+            .iter()
+            .filter(|f| f.origin.field == field)
+        {
             for k in &part.value.kinds {
                 if *k != IntegrationKind::Other && !value.kinds.contains(k) {
                     value.kinds.push(*k);
@@ -1184,7 +1855,10 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
             let kinds: Vec<&str> = value.technologies.iter().map(|t| t.kind.as_str()).collect();
             value.kinds = extract::integration::classify(&name, &kinds).kinds;
         }
-        facts.integrations.push(Fact { value, origin: structured(&path, &name, at(&format!("{path}.name"), &name)) });
+        facts.integrations.push(Fact {
+            value,
+            origin: structured(&path, &name, at(&format!("{path}.name"), &name)),
+        });
     }
 }
 
@@ -1192,24 +1866,52 @@ fn overlay(cx: &mut Ctx<'_>, spec: &Spec, matcher: &TechMatcher, facts: &mut Fac
 fn add_structured_mentions(facts: &mut Facts) {
     let mut named: Vec<(TechRef, Origin)> = Vec::new();
     for side in [&facts.source, &facts.target] {
-        named.extend(side.technology.iter().map(|f| (f.value.clone(), f.origin.clone())));
-        named.extend(side.hosting.iter().map(|f| (f.value.clone(), f.origin.clone())));
+        named.extend(
+            side.technology
+                .iter()
+                .map(|f| (f.value.clone(), f.origin.clone())),
+        );
+        named.extend(
+            side.hosting
+                .iter()
+                .map(|f| (f.value.clone(), f.origin.clone())),
+        );
     }
     for c in &facts.capabilities {
         if let Some(p) = &c.value.provider {
             named.push((p.clone(), c.origin.clone()));
         }
     }
-    named.extend(facts.budgeted_tools.iter().map(|f| (f.value.clone(), f.origin.clone())));
+    named.extend(
+        facts
+            .budgeted_tools
+            .iter()
+            .map(|f| (f.value.clone(), f.origin.clone())),
+    );
     for i in &facts.integrations {
-        named.extend(i.value.technologies.iter().map(|t| (t.clone(), i.origin.clone())));
+        named.extend(
+            i.value
+                .technologies
+                .iter()
+                .map(|t| (t.clone(), i.origin.clone())),
+        );
     }
     for (tech, origin) in named {
-        if origin.how != OriginKind::Structured || facts.technologies.iter().any(|m| m.value.tech.id == tech.id) {
+        if origin.how != OriginKind::Structured
+            || facts
+                .technologies
+                .iter()
+                .any(|m| m.value.tech.id == tech.id)
+        {
             continue;
         }
         facts.technologies.push(Fact {
-            value: TechMention { tech, version: None, negated: false, alternative: false },
+            value: TechMention {
+                tech,
+                version: None,
+                negated: false,
+                alternative: false,
+            },
             origin,
         });
     }
@@ -1222,8 +1924,12 @@ fn rename_freeze(f: Freeze, name: &str, named: bool) -> Freeze {
     let name = name.to_string();
     match f {
         Freeze::Range { from, to, .. } => Freeze::Range { name, from, to },
-        Freeze::LastBusinessDaysOfMonth { days, .. } => Freeze::LastBusinessDaysOfMonth { name, days },
-        Freeze::FirstBusinessDaysOfMonth { days, .. } => Freeze::FirstBusinessDaysOfMonth { name, days },
+        Freeze::LastBusinessDaysOfMonth { days, .. } => {
+            Freeze::LastBusinessDaysOfMonth { name, days }
+        }
+        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
+            Freeze::FirstBusinessDaysOfMonth { name, days }
+        }
         Freeze::Weekdays { weekdays, .. } => Freeze::Weekdays { name, weekdays },
         Freeze::Unresolved { .. } => Freeze::Unresolved { name },
     }
@@ -1253,7 +1959,10 @@ fn integration_kind(k: spec::IntegrationKindSpec) -> IntegrationKind {
 }
 
 fn is_none_word(s: &str) -> bool {
-    matches!(s.trim().to_ascii_lowercase().as_str(), "none" | "no" | "n/a" | "false" | "nothing" | "")
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "none" | "no" | "n/a" | "false" | "nothing" | ""
+    )
 }
 
 fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expected: &str) {
@@ -1261,7 +1970,11 @@ fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expe
     let _ = key;
     let span = spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
     cx.problems.push(Problem {
-        location: span.map(|s| Location { file: src.name.clone(), line: s.line, column: s.column }),
+        location: span.map(|s| Location {
+            file: src.name.clone(),
+            line: s.line,
+            column: s.column,
+        }),
         excerpt: span.map(|s| src.line_text(s.start).to_string()),
         message: format!("{path}: cannot read {value:?}"),
         help: Some(format!("expected {expected}")),

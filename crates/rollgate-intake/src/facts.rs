@@ -291,11 +291,7 @@ pub struct Deadline {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Freeze {
     /// Fixed dates, inclusive.
-    Range {
-        name: String,
-        from: Date,
-        to: Date,
-    },
+    Range { name: String, from: Date, to: Date },
     /// The last `days` business days of every month.
     LastBusinessDaysOfMonth { name: String, days: u32 },
     /// The first `days` business days of every month.

@@ -66,7 +66,11 @@ impl InputForm {
         if text.parse::<toml::Table>().is_ok() {
             return InputForm::Spec(SpecFormat::Toml);
         }
-        if t.starts_with('[') && t.lines().next().is_some_and(|l| l.trim_end().ends_with(']') && !l.contains(',')) {
+        if t.starts_with('[')
+            && t.lines()
+                .next()
+                .is_some_and(|l| l.trim_end().ends_with(']') && !l.contains(','))
+        {
             return InputForm::Spec(SpecFormat::Toml);
         }
         let yamlish = crate::re!(r"(?m)^[A-Za-z_][\w-]*:(?:\s|$)");
@@ -92,7 +96,13 @@ pub fn read_path(path: &str, knowledge: &Knowledge, start: Date) -> Result<Facts
             source: std::io::Error::other("is a directory, not a file"),
         });
     }
-    read_reader(path, file, InputForm::from_extension(path), knowledge, start)
+    read_reader(
+        path,
+        file,
+        InputForm::from_extension(path),
+        knowledge,
+        start,
+    )
 }
 
 /// Reads at most [`MAX_INPUT_BYTES`] (plus one, to tell) from a reader.
@@ -144,7 +154,11 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IntakeError> {
             let src = SourceText::new(name, valid);
             let (line, column) = src.line_col(valid.len());
             return Err(IntakeError::NotText {
-                location: Location { file: name.to_string(), line, column },
+                location: Location {
+                    file: name.to_string(),
+                    line,
+                    column,
+                },
                 reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
             });
         }
@@ -153,18 +167,29 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IntakeError> {
         let src = SourceText::new(name, &text[..at]);
         let (line, column) = src.line_col(at);
         return Err(IntakeError::NotText {
-            location: Location { file: name.to_string(), line, column },
+            location: Location {
+                file: name.to_string(),
+                line,
+                column,
+            },
             reason: format!("NUL byte at byte {at}"),
         });
     }
     if text.trim().is_empty() {
-        return Err(IntakeError::Empty { name: name.to_string() });
+        return Err(IntakeError::Empty {
+            name: name.to_string(),
+        });
     }
     Ok(text.to_string())
 }
 
 /// Extracts facts from text in a known form.
-pub fn read_text(src: SourceText, form: InputForm, knowledge: &Knowledge, start: Date) -> Result<Facts, IntakeError> {
+pub fn read_text(
+    src: SourceText,
+    form: InputForm,
+    knowledge: &Knowledge,
+    start: Date,
+) -> Result<Facts, IntakeError> {
     match form {
         InputForm::Tagged => {
             let doc = tagged::parse(&src)?;
@@ -180,14 +205,20 @@ pub fn read_text(src: SourceText, form: InputForm, knowledge: &Knowledge, start:
                     });
                     continue;
                 }
-                prose.push(Prose { field: f.tag.as_str().to_string(), tag: f.tag, text: text.to_string(), base: Some(f.start) });
+                prose.push(Prose {
+                    field: f.tag.as_str().to_string(),
+                    tag: f.tag,
+                    text: text.to_string(),
+                    base: Some(f.start),
+                });
             }
             let loose = doc
                 .loose
                 .iter()
                 .map(|l| {
                     let text = src.text[l.start..l.end].trim();
-                    let lead = src.text[l.start..l.end].len() - src.text[l.start..l.end].trim_start().len();
+                    let lead = src.text[l.start..l.end].len()
+                        - src.text[l.start..l.end].trim_start().len();
                     Uninterpreted {
                         field: match &l.unknown_tag {
                             Some(t) => format!("<{t}>"),
@@ -198,7 +229,9 @@ pub fn read_text(src: SourceText, form: InputForm, knowledge: &Knowledge, start:
                     }
                 })
                 .collect();
-            assemble::assemble(&src, "tagged", prose, None, knowledge, start, warnings, loose)
+            assemble::assemble(
+                &src, "tagged", prose, None, knowledge, start, warnings, loose,
+            )
         }
         InputForm::Spec(format) => {
             let spec = spec::parse(&src, format)?;
@@ -211,7 +244,16 @@ pub fn read_text(src: SourceText, form: InputForm, knowledge: &Knowledge, start:
                     span: None,
                 });
             }
-            assemble::assemble(&src, format.as_str(), prose, Some(&spec), knowledge, start, warnings, Vec::new())
+            assemble::assemble(
+                &src,
+                format.as_str(),
+                prose,
+                Some(&spec),
+                knowledge,
+                start,
+                warnings,
+                Vec::new(),
+            )
         }
     }
 }
@@ -221,22 +263,96 @@ fn spec_prose(src: &SourceText, spec: &Spec) -> Vec<Prose> {
     let mut add = |field: String, tag: Tag, text: &Option<String>| {
         if let Some(t) = text {
             if !t.trim().is_empty() {
-                out.push(Prose { field, tag, text: t.clone(), base: src.text.find(t.as_str()) });
+                out.push(Prose {
+                    field,
+                    tag,
+                    text: t.clone(),
+                    base: src.text.find(t.as_str()),
+                });
             }
         }
     };
-    add("migration.description".into(), Tag::MigrationType, &spec.migration.as_ref().and_then(|m| m.description.clone()));
-    add("source.description".into(), Tag::FromState, &spec.source.as_ref().and_then(|m| m.description.clone()));
-    add("target.description".into(), Tag::ToState, &spec.target.as_ref().and_then(|m| m.description.clone()));
-    add("scale.description".into(), Tag::Scale, &spec.scale.as_ref().and_then(|m| m.description.clone()));
-    add("criticality.description".into(), Tag::Criticality, &spec.criticality.as_ref().and_then(|m| m.description.clone()));
-    add("rollback.description".into(), Tag::RollbackAcceptableDelay, &spec.rollback.as_ref().and_then(|m| m.description.clone()));
-    add("capabilities.description".into(), Tag::ExistingDualRunCapability, &spec.capabilities.as_ref().and_then(|m| m.description.clone()));
-    add("team.description".into(), Tag::TeamAvailability, &spec.team.as_ref().and_then(|m| m.description.clone()));
-    add("experience.description".into(), Tag::PriorMigrationExperience, &spec.experience.as_ref().and_then(|m| m.description.clone()));
-    add("constraints.description".into(), Tag::Constraints, &spec.constraints.as_ref().and_then(|m| m.description.clone()));
+    add(
+        "migration.description".into(),
+        Tag::MigrationType,
+        &spec.migration.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "source.description".into(),
+        Tag::FromState,
+        &spec.source.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "target.description".into(),
+        Tag::ToState,
+        &spec.target.as_ref().and_then(|m| m.description.clone()),
+    );
+    // Structured system fields may hold prose ("Postgres 14.7 on EC2"): read
+    // them too, so versions and hostings in them are not lost.
+    for (side, tag, sys) in [
+        ("source", Tag::FromState, &spec.source),
+        ("target", Tag::ToState, &spec.target),
+    ] {
+        let Some(sys) = sys else { continue };
+        for (key, value) in [("technology", &sys.technology), ("hosting", &sys.hosting)] {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.split_whitespace().count() > 1)
+            {
+                add(format!("{side}.{key}"), tag, value);
+            }
+        }
+    }
+    add(
+        "scale.description".into(),
+        Tag::Scale,
+        &spec.scale.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "criticality.description".into(),
+        Tag::Criticality,
+        &spec
+            .criticality
+            .as_ref()
+            .and_then(|m| m.description.clone()),
+    );
+    add(
+        "rollback.description".into(),
+        Tag::RollbackAcceptableDelay,
+        &spec.rollback.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "capabilities.description".into(),
+        Tag::ExistingDualRunCapability,
+        &spec
+            .capabilities
+            .as_ref()
+            .and_then(|m| m.description.clone()),
+    );
+    add(
+        "team.description".into(),
+        Tag::TeamAvailability,
+        &spec.team.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "experience.description".into(),
+        Tag::PriorMigrationExperience,
+        &spec.experience.as_ref().and_then(|m| m.description.clone()),
+    );
+    add(
+        "constraints.description".into(),
+        Tag::Constraints,
+        &spec
+            .constraints
+            .as_ref()
+            .and_then(|m| m.description.clone()),
+    );
     for (i, integ) in spec.integrations.iter().enumerate() {
-        add(format!("integrations[{i}].description"), Tag::IntegrationPoints, &integ.description);
+        add(
+            format!("integrations[{i}].description"),
+            Tag::IntegrationPoints,
+            &integ.description,
+        );
     }
     out
 }

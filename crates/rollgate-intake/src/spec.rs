@@ -303,7 +303,11 @@ pub fn parse(src: &SourceText, format: SpecFormat) -> Result<Spec, IntakeError> 
         IntakeError::invalid(Problem {
             excerpt: offset.map(|o| src.line_text(o).to_string()),
             location,
-            message: format!("invalid {} spec: {}", format.as_str().to_uppercase(), message.trim()),
+            message: format!(
+                "invalid {} spec: {}",
+                format.as_str().to_uppercase(),
+                message.trim()
+            ),
             help,
         })
     })
@@ -368,7 +372,10 @@ pub fn locate(src: &SourceText, path: &str, value: &str) -> Option<usize> {
     }
     let key = key.split('[').next().unwrap_or(key);
     let key_at = from + find_word(&text[from..], key).unwrap_or(0);
-    text[key_at..].find(value).map(|v| key_at + v).or_else(|| text.find(value))
+    text[key_at..]
+        .find(value)
+        .map(|v| key_at + v)
+        .or_else(|| text.find(value))
 }
 
 /// Byte offset of `word` in `text` as a whole word (not inside another key).
@@ -424,15 +431,41 @@ mod tests {
     #[test]
     fn locate_respects_sections() {
         let src = SourceText::new("s", "[source]\ntechnology = \"pg\"\n[target]\ntechnology = \"pg\"\n[[integrations]]\nname = \"a\"\n[[integrations]]\nname = \"a\"\n");
-        assert_eq!(src.line_col(locate(&src, "source.technology", "pg").unwrap()).0, 2);
-        assert_eq!(src.line_col(locate(&src, "target.technology", "pg").unwrap()).0, 4);
-        assert_eq!(src.line_col(locate(&src, "integrations[1].name", "a").unwrap()).0, 8);
+        assert_eq!(
+            src.line_col(locate(&src, "source.technology", "pg").unwrap())
+                .0,
+            2
+        );
+        assert_eq!(
+            src.line_col(locate(&src, "target.technology", "pg").unwrap())
+                .0,
+            4
+        );
+        assert_eq!(
+            src.line_col(locate(&src, "integrations[1].name", "a").unwrap())
+                .0,
+            8
+        );
     }
 
     #[test]
     fn schema_has_every_section() {
         let s = json_schema().to_string();
-        for key in ["source", "target", "scale", "criticality", "rollback", "capabilities", "team", "experience", "constraints", "integrations", "freeze_windows", "time_zones", "budgeted_tools"] {
+        for key in [
+            "source",
+            "target",
+            "scale",
+            "criticality",
+            "rollback",
+            "capabilities",
+            "team",
+            "experience",
+            "constraints",
+            "integrations",
+            "freeze_windows",
+            "time_zones",
+            "budgeted_tools",
+        ] {
             assert!(s.contains(key), "{key}");
         }
     }

@@ -246,10 +246,7 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
                         if written != tag.as_str() {
                             doc.warnings.push(Warning {
                                 code: "tag-spelling".into(),
-                                message: format!(
-                                    "<{written}> read as <{}>",
-                                    tag.as_str()
-                                ),
+                                message: format!("<{written}> read as <{}>", tag.as_str()),
                                 span: Some(src.span(open_at, open_at + written.len() + 2)),
                             });
                         }
@@ -368,7 +365,8 @@ mod tests {
 
     #[test]
     fn reads_tags_in_any_order_across_lines_with_prose_between() {
-        let s = "Hello team.\n<scale>600GB</scale> and then\n<from-state>PG 14\non EC2</from-state>";
+        let s =
+            "Hello team.\n<scale>600GB</scale> and then\n<from-state>PG 14\non EC2</from-state>";
         let doc = parse_str(s).unwrap();
         assert_eq!(content(s, &doc, Tag::Scale), "600GB");
         assert_eq!(content(s, &doc, Tag::FromState), "PG 14\non EC2");
@@ -400,8 +398,15 @@ mod tests {
             .iter()
             .find(|w| w.code == "unknown-tag")
             .unwrap();
-        assert!(w.message.contains("did you mean <integration-points>"), "{}", w.message);
-        assert_eq!(doc.loose[0].unknown_tag.as_deref(), Some("integration-point"));
+        assert!(
+            w.message.contains("did you mean <integration-points>"),
+            "{}",
+            w.message
+        );
+        assert_eq!(
+            doc.loose[0].unknown_tag.as_deref(),
+            Some("integration-point")
+        );
     }
 
     #[test]
@@ -423,7 +428,12 @@ mod tests {
     #[test]
     fn tag_opened_inside_another_is_an_error() {
         let err = parse_str("<scale>1\n<criticality>high</criticality>").unwrap_err();
-        assert!(err.to_string().contains("in.txt:1:1: tag <scale> is not closed before <criticality> at in.txt:2:1"), "{err}");
+        assert!(
+            err.to_string().contains(
+                "in.txt:1:1: tag <scale> is not closed before <criticality> at in.txt:2:1"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -242,7 +242,9 @@ fn validate(tech: &Technology, origin: &str) -> Result<(), KnowledgeError> {
         .chain(&tech.versioned_aliases)
         .any(|a| a.trim().is_empty() || a.to_lowercase() != *a)
     {
-        return Err(bad("aliases must be lower case and non-empty (use exact_aliases for case-sensitive names)"));
+        return Err(bad(
+            "aliases must be lower case and non-empty (use exact_aliases for case-sensitive names)",
+        ));
     }
     Ok(())
 }
@@ -256,7 +258,12 @@ mod tests {
         let k = crate::Knowledge::builtin().unwrap();
         for t in k.catalog.technologies() {
             for e in t.engine.iter().chain(&t.engines).chain(&t.provider) {
-                assert!(k.catalog.get(e).is_some(), "{} refers to unknown {}", t.id, e);
+                assert!(
+                    k.catalog.get(e).is_some(),
+                    "{} refers to unknown {}",
+                    t.id,
+                    e
+                );
             }
         }
     }

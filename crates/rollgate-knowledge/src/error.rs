@@ -18,6 +18,8 @@ pub enum KnowledgeError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not a knowledge pack (name it technologies*.toml, timezones*.toml or roles*.toml)")]
+    #[error(
+        "{path}: not a knowledge pack (name it technologies*.toml, timezones*.toml or roles*.toml)"
+    )]
     UnknownPack { path: String },
 }

@@ -21,14 +21,20 @@ pub struct Cli {
 pub enum Command {
     /// Show every fact rollgate understood from a spec, with its source, and
     /// the text it could not interpret.
-    #[command(after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate check migration.toml --format json\n  cat spec.yaml | rollgate check -\n  rollgate check migration.toml --strict   # exit 1 if anything was not understood")]
+    #[command(
+        after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate check migration.toml --format json\n  cat spec.yaml | rollgate check -\n  rollgate check migration.toml --strict   # exit 1 if anything was not understood"
+    )]
     Check(CheckArgs),
     /// Produce the rollout plan for a migration spec.
-    #[command(after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n\nThe planner is being built: for now `plan` prints the facts it will plan from.")]
+    #[command(
+        after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n\nThe planner is being built: for now `plan` prints the facts it will plan from."
+    )]
     Plan(PlanArgs),
     /// Write a commented spec template; on a terminal, ask the questions one
     /// by one and fill in the answers.
-    #[command(after_help = "Examples:\n  rollgate init                 # writes rollgate.toml\n  rollgate init migration.toml --no-input\n  rollgate init - --no-input    # template to stdout")]
+    #[command(
+        after_help = "Examples:\n  rollgate init                 # writes rollgate.toml\n  rollgate init migration.toml --no-input\n  rollgate init - --no-input    # template to stdout"
+    )]
     Init(InitArgs),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]

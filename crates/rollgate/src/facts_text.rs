@@ -12,7 +12,11 @@ fn at(o: &Origin) -> String {
         (None, _) => o.field.clone(),
     };
     let text: String = o.text.chars().take(70).collect();
-    let ellipsis = if o.text.chars().count() > 70 { "…" } else { "" };
+    let ellipsis = if o.text.chars().count() > 70 {
+        "…"
+    } else {
+        ""
+    };
     match o.how {
         OriginKind::Default | OriginKind::Derived => format!("[{place}: {text}{ellipsis}]"),
         _ => format!("[{place}: \"{text}{ellipsis}\"]"),
@@ -20,7 +24,12 @@ fn at(o: &Origin) -> String {
 }
 
 fn line<T>(out: &mut String, label: &str, value: impl AsRef<str>, fact: &Fact<T>) {
-    let _ = writeln!(out, "  {label:<18} {:<44} {}", value.as_ref(), at(&fact.origin));
+    let _ = writeln!(
+        out,
+        "  {label:<18} {:<44} {}",
+        value.as_ref(),
+        at(&fact.origin)
+    );
 }
 
 fn bytes(n: u64) -> String {
@@ -40,7 +49,7 @@ fn minutes(m: u64) -> String {
     match m {
         0..=1 => "about a minute or less".into(),
         2..=59 => format!("{m} minutes"),
-        60..=1439 if m % 60 == 0 => format!("{} hour(s)", m / 60),
+        60..=1439 if m.is_multiple_of(60) => format!("{} hour(s)", m / 60),
         60..=1439 => format!("{:.1} hours", m as f64 / 60.0),
         _ => format!("{:.1} days", m as f64 / 1440.0),
     }
@@ -58,11 +67,21 @@ fn system(out: &mut String, title: &str, s: &SystemFacts) {
         any = true;
     }
     for h in &s.hosting {
-        line(out, "hosting", format!("{} ({})", h.value.name, h.value.kind), h);
+        line(
+            out,
+            "hosting",
+            format!("{} ({})", h.value.name, h.value.kind),
+            h,
+        );
         any = true;
     }
     if let Some(h) = &s.self_hosted {
-        line(out, "self-hosted", if h.value { "yes" } else { "no (managed)" }, h);
+        line(
+            out,
+            "self-hosted",
+            if h.value { "yes" } else { "no (managed)" },
+            h,
+        );
         any = true;
     }
     if let Some(c) = &s.instance_class {
@@ -100,7 +119,11 @@ pub fn render(f: &Facts) -> String {
     match &f.migration.family {
         Some(fam) => line(&mut out, "family", fam.value.as_str(), fam),
         None => {
-            let _ = writeln!(out, "  {:<18} unknown (pass --mode, or name the technologies)", "family");
+            let _ = writeln!(
+                out,
+                "  {:<18} unknown (pass --mode, or name the technologies)",
+                "family"
+            );
         }
     }
     for c in &f.migration.changes {
@@ -123,19 +146,44 @@ pub fn render(f: &Facts) -> String {
     let _ = writeln!(out, "\nScale");
     if let Some(d) = &f.data_size {
         let approx = if d.value.approximate { "~" } else { "" };
-        line(&mut out, "data size", format!("{approx}{}", bytes(d.value.bytes)), d);
+        line(
+            &mut out,
+            "data size",
+            format!("{approx}{}", bytes(d.value.bytes)),
+            d,
+        );
     }
     for r in &f.rates {
         let peak = if r.value.peak { " (peak)" } else { "" };
-        line(&mut out, "rate", format!("{:.0} {}/s{peak}", r.value.per_second, r.value.unit), r);
+        line(
+            &mut out,
+            "rate",
+            format!("{:.0} {}/s{peak}", r.value.per_second, r.value.unit),
+            r,
+        );
     }
     for c in &f.counts {
         let approx = if c.value.approximate { "~" } else { "" };
-        line(&mut out, "count", format!("{approx}{} {}", c.value.count, c.value.what), c);
+        line(
+            &mut out,
+            "count",
+            format!("{approx}{} {}", c.value.count, c.value.what),
+            c,
+        );
     }
     let _ = writeln!(out, "\nRisk");
-    line(&mut out, "criticality", f.criticality.value.as_str(), &f.criticality);
-    line(&mut out, "rollback within", minutes(f.rollback_tolerance.value.max_minutes), &f.rollback_tolerance);
+    line(
+        &mut out,
+        "criticality",
+        f.criticality.value.as_str(),
+        &f.criticality,
+    );
+    line(
+        &mut out,
+        "rollback within",
+        minutes(f.rollback_tolerance.value.max_minutes),
+        &f.rollback_tolerance,
+    );
     for s in &f.stakes {
         line(&mut out, "stake", &s.value.kind, s);
     }
@@ -144,7 +192,11 @@ pub fn render(f: &Facts) -> String {
         let _ = writeln!(out, "  (none stated)");
     }
     for c in &f.capabilities {
-        let mut v = format!("{}: {}", c.value.kind.as_str(), if c.value.present { "yes" } else { "NO" });
+        let mut v = format!(
+            "{}: {}",
+            c.value.kind.as_str(),
+            if c.value.present { "yes" } else { "NO" }
+        );
         if let Some(p) = &c.value.provider {
             v.push_str(&format!(" via {}", p.name));
         }
@@ -171,7 +223,12 @@ pub fn render(f: &Facts) -> String {
         line(&mut out, "time zone", &z.value, z);
     }
     for e in &f.experience {
-        let mut v = format!("{}: {}{}", e.value.who, if e.value.done { "" } else { "has NOT done " }, e.value.subject);
+        let mut v = format!(
+            "{}: {}{}",
+            e.value.who,
+            if e.value.done { "" } else { "has NOT done " },
+            e.value.subject
+        );
         if let Some(n) = e.value.count {
             v.push_str(&format!(" ×{n}"));
         }
@@ -200,9 +257,15 @@ pub fn render(f: &Facts) -> String {
     for fr in &f.schedule.freezes {
         let v = match &fr.value {
             Freeze::Range { from, to, .. } => format!("{from} to {to}"),
-            Freeze::LastBusinessDaysOfMonth { days, .. } => format!("last {days} business day(s) of each month"),
-            Freeze::FirstBusinessDaysOfMonth { days, .. } => format!("first {days} business day(s) of each month"),
-            Freeze::Weekdays { weekdays, .. } => format!("every week on day(s) {weekdays:?} (1 = Monday)"),
+            Freeze::LastBusinessDaysOfMonth { days, .. } => {
+                format!("last {days} business day(s) of each month")
+            }
+            Freeze::FirstBusinessDaysOfMonth { days, .. } => {
+                format!("first {days} business day(s) of each month")
+            }
+            Freeze::Weekdays { weekdays, .. } => {
+                format!("every week on day(s) {weekdays:?} (1 = Monday)")
+            }
             Freeze::Unresolved { .. } => "dates unknown: add them to the spec".into(),
         };
         line(&mut out, "freeze", v, fr);
@@ -244,18 +307,35 @@ pub fn render(f: &Facts) -> String {
         }
         seen
     };
-    let _ = writeln!(out, "\nTechnologies named: {}", if named.is_empty() { "none".into() } else { named.join(", ") });
+    let _ = writeln!(
+        out,
+        "\nTechnologies named: {}",
+        if named.is_empty() {
+            "none".into()
+        } else {
+            named.join(", ")
+        }
+    );
     if !f.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings");
         for w in &f.warnings {
-            let place = w.span.map(|s| format!("{}:{}:{}: ", f.input, s.line, s.column)).unwrap_or_default();
+            let place = w
+                .span
+                .map(|s| format!("{}:{}:{}: ", f.input, s.line, s.column))
+                .unwrap_or_default();
             let _ = writeln!(out, "  warning[{}]: {place}{}", w.code, w.message);
         }
     }
     if !f.uninterpreted.is_empty() {
-        let _ = writeln!(out, "\nNot interpreted (rollgate read these words but took no fact from them)");
+        let _ = writeln!(
+            out,
+            "\nNot interpreted (rollgate read these words but took no fact from them)"
+        );
         for u in &f.uninterpreted {
-            let place = u.span.map(|s| format!("{}:{}:{}", f.input, s.line, s.column)).unwrap_or_else(|| u.field.clone());
+            let place = u
+                .span
+                .map(|s| format!("{}:{}:{}", f.input, s.line, s.column))
+                .unwrap_or_else(|| u.field.clone());
             let _ = writeln!(out, "  {place} [{}]: \"{}\"", u.field, u.text);
         }
     }

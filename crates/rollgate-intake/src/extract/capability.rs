@@ -14,16 +14,43 @@ pub struct CapabilityHit {
 }
 
 const PATTERNS: &[(CapabilityKind, &str)] = &[
-    (CapabilityKind::FeatureFlags, r"feature[\s-]?flags?|feature[\s-]toggles?|flag(?:ging)?\s+(?:service|system|provider|platform)|\bflags?\s+via\b|remote\s+config"),
-    (CapabilityKind::ReadRouting, r"route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?"),
-    (CapabilityKind::DualWrite, r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both"),
-    (CapabilityKind::CanaryDeploys, r"canar(?:y|ies)(?:\s+(?:deploy(?:s|ments)?|releases?|tooling))?|progressive\s+delivery|percentage[\s-]based\s+(?:rollouts?|deploys?)|gradual\s+rollouts?"),
+    (
+        CapabilityKind::FeatureFlags,
+        r"feature[\s-]?flags?|feature[\s-]toggles?|flag(?:ging)?\s+(?:service|system|provider|platform)|\bflags?\s+via\b|remote\s+config",
+    ),
+    (
+        CapabilityKind::ReadRouting,
+        r"route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?",
+    ),
+    (
+        CapabilityKind::DualWrite,
+        r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both",
+    ),
+    (
+        CapabilityKind::CanaryDeploys,
+        r"canar(?:y|ies)(?:\s+(?:deploy(?:s|ments)?|releases?|tooling))?|progressive\s+delivery|percentage[\s-]based\s+(?:rollouts?|deploys?)|gradual\s+rollouts?",
+    ),
     (CapabilityKind::BlueGreen, r"blue[\s/-]?green"),
-    (CapabilityKind::ConfigWithoutDeploy, r"(?:without|no)\s+(?:a\s+)?(?:re-?)?deploy|hot[\s-]reload|(?:needs?|requires?|means?)\s+(?:a\s+)?(?:re-?deploy|restart|deploy)|config(?:uration)?\s+changes?\s+(?:need|require)s?\s+(?:a\s+)?(?:re-?deploy|deploy|restart)"),
-    (CapabilityKind::Backups, r"backups?|snapshots?|point[\s-]in[\s-]time\s+recovery|\bpitr\b"),
-    (CapabilityKind::Replication, r"streaming\s+replication|read[\s-]replicas?|standby|replicas?\b"),
-    (CapabilityKind::ShadowTraffic, r"shadow\s+(?:traffic|reads?|mode)|traffic\s+mirroring|mirror(?:ed|ing)?\s+traffic"),
-    (CapabilityKind::Staging, r"staging(?:\s+environment|\s+env)?|pre[\s-]?prod(?:uction)?"),
+    (
+        CapabilityKind::ConfigWithoutDeploy,
+        r"(?:without|no)\s+(?:a\s+)?(?:re-?)?deploy|hot[\s-]reload|(?:needs?|requires?|means?)\s+(?:a\s+)?(?:re-?deploy|restart|deploy)|config(?:uration)?\s+changes?\s+(?:need|require)s?\s+(?:a\s+)?(?:re-?deploy|deploy|restart)",
+    ),
+    (
+        CapabilityKind::Backups,
+        r"backups?|snapshots?|point[\s-]in[\s-]time\s+recovery|\bpitr\b",
+    ),
+    (
+        CapabilityKind::Replication,
+        r"streaming\s+replication|read[\s-]replicas?|standby|replicas?\b",
+    ),
+    (
+        CapabilityKind::ShadowTraffic,
+        r"shadow\s+(?:traffic|reads?|mode)|traffic\s+mirroring|mirror(?:ed|ing)?\s+traffic",
+    ),
+    (
+        CapabilityKind::Staging,
+        r"staging(?:\s+environment|\s+env)?|pre[\s-]?prod(?:uction)?",
+    ),
 ];
 
 /// Capabilities named in `text`.
@@ -35,16 +62,34 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
             if out.iter().any(|h| h.start < m.end() && m.start() < h.end) {
                 continue;
             }
+            let (cs, ce) = clause_around(text, m.start());
+            // "streaming replication to a standby" states one capability.
+            if out
+                .iter()
+                .any(|h| h.value.kind == *kind && h.start >= cs && h.end <= ce)
+            {
+                continue;
+            }
             let lower = m.as_str().to_ascii_lowercase();
             let mut present = !negated_before(text, m.start());
             if *kind == CapabilityKind::ConfigWithoutDeploy {
                 // "changes need a redeploy" is the absence of the capability.
-                present = lower.starts_with("without") || lower.starts_with("no ") || lower.starts_with("hot");
+                present = lower.starts_with("without")
+                    || lower.starts_with("no ")
+                    || lower.starts_with("hot");
             }
             let (cs, ce) = clause_around(text, m.start());
             let clause = text[cs..ce].to_ascii_lowercase();
             let mechanism = mechanism(*kind, &clause, &text[cs..ce]);
-            out.push(Hit::new(CapabilityHit { kind: *kind, present, mechanism }, m.start(), m.end()));
+            out.push(Hit::new(
+                CapabilityHit {
+                    kind: *kind,
+                    present,
+                    mechanism,
+                },
+                m.start(),
+                m.end(),
+            ));
         }
     }
     // "route reads via env var per service": cover the mechanism words too.
@@ -55,7 +100,9 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
 fn mechanism(kind: CapabilityKind, clause: &str, original: &str) -> Option<String> {
     let mut parts = Vec::new();
     match kind {
-        CapabilityKind::ReadRouting | CapabilityKind::FeatureFlags | CapabilityKind::ConfigWithoutDeploy => {
+        CapabilityKind::ReadRouting
+        | CapabilityKind::FeatureFlags
+        | CapabilityKind::ConfigWithoutDeploy => {
             if clause.contains("env var") || clause.contains("environment variable") {
                 parts.push("environment variable");
             }
@@ -65,16 +112,29 @@ fn mechanism(kind: CapabilityKind, clause: &str, original: &str) -> Option<Strin
             if clause.contains("connection string") {
                 parts.push("connection string");
             }
-            if clause.contains("proxy") || clause.contains("pgbouncer") || clause.contains("haproxy") {
+            if clause.contains("proxy")
+                || clause.contains("pgbouncer")
+                || clause.contains("haproxy")
+            {
                 parts.push("proxy");
             }
-            if clause.contains("config file") || clause.contains("config map") || clause.contains("configmap") {
+            if clause.contains("config file")
+                || clause.contains("config map")
+                || clause.contains("configmap")
+            {
                 parts.push("config file");
             }
-            if clause.contains("per service") || clause.contains("per-service") || clause.contains("each service") {
+            if clause.contains("per service")
+                || clause.contains("per-service")
+                || clause.contains("each service")
+            {
                 parts.push("per service");
             }
-            if clause.contains("per request") || clause.contains("percentage") || clause.contains("per user") || clause.contains("per customer") {
+            if clause.contains("per request")
+                || clause.contains("percentage")
+                || clause.contains("per user")
+                || clause.contains("per customer")
+            {
                 parts.push("per request or cohort");
             }
         }
@@ -117,25 +177,67 @@ mod tests {
 
     #[test]
     fn presence_and_absence() {
-        assert_eq!(caps("we don't have feature flags"), vec![(FeatureFlags, false, None)]);
-        assert_eq!(caps("no canary tooling"), vec![(CanaryDeploys, false, None)]);
-        assert_eq!(caps("canary deploys via Argo Rollouts"), vec![(CanaryDeploys, true, None)]);
-        assert_eq!(caps("blue/green deploys on ECS"), vec![(BlueGreen, true, None)]);
-        assert_eq!(caps("config changes require a redeploy"), vec![(ConfigWithoutDeploy, false, None)]);
-        assert_eq!(caps("we can flip config without a deploy"), vec![(ConfigWithoutDeploy, true, None)]);
-        assert_eq!(caps("Daily backups via pg_dump"), vec![(Backups, true, Some("daily".into()))]);
-        assert_eq!(caps("a read replica for analytics"), vec![(Replication, true, None)]);
-        assert_eq!(caps("we have a staging environment"), vec![(Staging, true, None)]);
+        assert_eq!(
+            caps("we don't have feature flags"),
+            vec![(FeatureFlags, false, None)]
+        );
+        assert_eq!(
+            caps("no canary tooling"),
+            vec![(CanaryDeploys, false, None)]
+        );
+        assert_eq!(
+            caps("canary deploys via Argo Rollouts"),
+            vec![(CanaryDeploys, true, None)]
+        );
+        assert_eq!(
+            caps("blue/green deploys on ECS"),
+            vec![(BlueGreen, true, None)]
+        );
+        assert_eq!(
+            caps("config changes require a redeploy"),
+            vec![(ConfigWithoutDeploy, false, None)]
+        );
+        assert_eq!(
+            caps("we can flip config without a deploy"),
+            vec![(ConfigWithoutDeploy, true, None)]
+        );
+        assert_eq!(
+            caps("Daily backups via pg_dump"),
+            vec![(Backups, true, Some("daily".into()))]
+        );
+        assert_eq!(
+            caps("a read replica for analytics"),
+            vec![(Replication, true, None)]
+        );
+        assert_eq!(
+            caps("we have a staging environment"),
+            vec![(Staging, true, None)]
+        );
         assert_eq!(caps("no staging"), vec![(Staging, false, None)]);
-        assert_eq!(caps("traffic mirroring with Istio"), vec![(ShadowTraffic, true, None)]);
-        assert_eq!(caps("reads can be routed by DNS"), vec![(ReadRouting, true, Some("DNS".into()))]);
+        assert_eq!(
+            caps("traffic mirroring with Istio"),
+            vec![(ShadowTraffic, true, None)]
+        );
+        assert_eq!(
+            caps("reads can be routed by DNS"),
+            vec![(ReadRouting, true, Some("DNS".into()))]
+        );
         assert_eq!(caps("we lack dual write"), vec![(DualWrite, false, None)]);
-        assert_eq!(caps("Unleash feature toggles"), vec![(FeatureFlags, true, None)]);
+        assert_eq!(
+            caps("Unleash feature toggles"),
+            vec![(FeatureFlags, true, None)]
+        );
     }
 
     #[test]
     fn nothing_named() {
-        for t in ["", "4 backend engineers", "Postgres 14 on EC2", "we are careful", "flagship product"] {
+        for t in [
+            "",
+            "4 backend engineers",
+            "Postgres 14 on EC2",
+            "we are careful",
+            "flagship product",
+        ] {
             assert!(caps(t).is_empty(), "{t}: {:?}", caps(t));
         }
     }

@@ -7,18 +7,42 @@ use crate::facts::Criticality;
 
 /// Explicit level words, strongest reading first within each group.
 const EXPLICIT: &[(&str, Criticality)] = &[
-    (r"not\s+(?:very\s+|that\s+|business[\s-])?critical|non[\s-]?critical|not\s+important|low[\s-]?(?:criticality|priority|risk|stakes)|\blow\b", Criticality::Low),
-    (r"mission[\s-]critical|business[\s-]critical|revenue[\s-]critical|safety[\s-]critical|tier[\s-]?0|\bp0\b|\bcritical\b|highest", Criticality::Critical),
-    (r"\bhigh[\s-]?(?:criticality|priority|stakes|risk)?\b|tier[\s-]?1|\bimportant\b|\bp1\b", Criticality::High),
-    (r"medium|moderate|\bmid\b|tier[\s-]?2|\bp2\b|somewhat\s+important", Criticality::Medium),
+    (
+        r"not\s+(?:very\s+|that\s+|business[\s-])?critical|non[\s-]?critical|not\s+important|low[\s-]?(?:criticality|priority|risk|stakes)|\blow\b",
+        Criticality::Low,
+    ),
+    (
+        r"mission[\s-]critical|business[\s-]critical|revenue[\s-]critical|safety[\s-]critical|tier[\s-]?0|\bp0\b|\bcritical\b|highest",
+        Criticality::Critical,
+    ),
+    (
+        r"\bhigh[\s-]?(?:criticality|priority|stakes|risk)?\b|tier[\s-]?1|\bimportant\b|\bp1\b",
+        Criticality::High,
+    ),
+    (
+        r"medium|moderate|\bmid\b|tier[\s-]?2|\bp2\b|somewhat\s+important",
+        Criticality::Medium,
+    ),
 ];
 
 /// Context that implies a level when no level word is given.
 const CONTEXT: &[(&str, Criticality)] = &[
-    (r"product\s+(?:is\s+)?down|site\s+(?:is\s+)?down|everything\s+(?:is\s+)?down|every\s+(?:customer\s+)?(?:transaction|request|order|payment)|single\s+point\s+of\s+failure|payments?|checkout|money|billing|\bauth(?:entication)?\b|\blogin", Criticality::Critical),
-    (r"customer[\s-]facing|customers?\s+(?:see|notice|use)|production\s+traffic|revenue|\bsla\b", Criticality::High),
-    (r"internal\s+(?:tool|only|dashboard|service|app)|back[\s-]office|admin\s+(?:tool|panel)|staff\s+only|nobody\s+(?:outside|external)", Criticality::Low),
-    (r"batch|reporting|analytics\s+only|can\s+wait|degraded\s+is\s+fine", Criticality::Medium),
+    (
+        r"product\s+(?:is\s+)?down|site\s+(?:is\s+)?down|everything\s+(?:is\s+)?down|every\s+(?:customer\s+)?(?:transaction|request|order|payment)|single\s+point\s+of\s+failure|payments?|checkout|money|billing|\bauth(?:entication)?\b|\blogin",
+        Criticality::Critical,
+    ),
+    (
+        r"customer[\s-]facing|customers?\s+(?:see|notice|use)|production\s+traffic|revenue|\bsla\b",
+        Criticality::High,
+    ),
+    (
+        r"internal\s+(?:tool|only|dashboard|service|app)|back[\s-]office|admin\s+(?:tool|panel)|staff\s+only|nobody\s+(?:outside|external)",
+        Criticality::Low,
+    ),
+    (
+        r"batch|reporting|analytics\s+only|can\s+wait|degraded\s+is\s+fine",
+        Criticality::Medium,
+    ),
 ];
 
 /// A reading of criticality with the words that support it.
@@ -51,7 +75,10 @@ pub fn criticality(text: &str) -> Option<CriticalityReading> {
     for (pattern, level) in CONTEXT {
         let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
         for m in re.find_iter(text) {
-            if explicit.as_ref().is_some_and(|e| e.start < m.end() && m.start() < e.end) {
+            if explicit
+                .as_ref()
+                .is_some_and(|e| e.start < m.end() && m.start() < e.end)
+            {
                 continue;
             }
             context.push(Hit::new(*level, m.start(), m.end()));
@@ -106,7 +133,10 @@ mod tests {
     fn explicit_levels() {
         use Criticality::*;
         for (t, l) in [
-            ("Critical. Every customer transaction touches the DB.", Critical),
+            (
+                "Critical. Every customer transaction touches the DB.",
+                Critical,
+            ),
             ("Mission-critical", Critical),
             ("business critical", Critical),
             ("tier 0 service", Critical),
@@ -155,12 +185,15 @@ mod tests {
 
     #[test]
     fn stakes_found() {
-        let kinds: Vec<String> = stakes("Multi-hour outage = compliance issue + customer SLA breach")
-            .into_iter()
-            .map(|h| h.value)
-            .collect();
+        let kinds: Vec<String> =
+            stakes("Multi-hour outage = compliance issue + customer SLA breach")
+                .into_iter()
+                .map(|h| h.value)
+                .collect();
         assert_eq!(kinds, vec!["compliance", "sla"]);
-        assert!(stakes("PCI-DSS scope, GDPR").iter().any(|h| h.value == "pci-dss"));
+        assert!(stakes("PCI-DSS scope, GDPR")
+            .iter()
+            .any(|h| h.value == "pci-dss"));
         assert!(stakes("nothing at stake").is_empty());
     }
 }

@@ -17,10 +17,30 @@ pub struct DateExpr {
 }
 
 const MONTHS: &[(&str, i8)] = &[
-    ("january", 1), ("jan", 1), ("february", 2), ("feb", 2), ("march", 3), ("mar", 3),
-    ("april", 4), ("apr", 4), ("may", 5), ("june", 6), ("jun", 6), ("july", 7), ("jul", 7),
-    ("august", 8), ("aug", 8), ("september", 9), ("sept", 9), ("sep", 9), ("october", 10),
-    ("oct", 10), ("november", 11), ("nov", 11), ("december", 12), ("dec", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
 ];
 
 const MONTH_RE: &str = r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec";
@@ -33,8 +53,18 @@ fn month_number(name: &str) -> Option<i8> {
 
 fn month_name(m: i8) -> &'static str {
     [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ][(m - 1) as usize]
 }
 
@@ -74,10 +104,23 @@ fn parse_year(s: &str) -> Option<i16> {
 /// and relative phrases (`this month`, `in 8 weeks`, `end of year`).
 pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     let mut out: Vec<Hit<DateExpr>> = Vec::new();
-    let push = |out: &mut Vec<Hit<DateExpr>>, d: Option<Date>, reading: String, ambiguous: bool, s: usize, e: usize| {
+    let push = |out: &mut Vec<Hit<DateExpr>>,
+                d: Option<Date>,
+                reading: String,
+                ambiguous: bool,
+                s: usize,
+                e: usize| {
         if let Some(date) = d {
             if !out.iter().any(|h| h.start < e && s < h.end) {
-                out.push(Hit::new(DateExpr { date, reading, ambiguous }, s, e));
+                out.push(Hit::new(
+                    DateExpr {
+                        date,
+                        reading,
+                        ambiguous,
+                    },
+                    s,
+                    e,
+                ));
             }
         }
     };
@@ -85,19 +128,43 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     let iso = crate::re!(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b");
     for c in iso.captures_iter(text) {
         let w = c.get(0).unwrap();
-        let d = Date::new(c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0)).ok();
-        push(&mut out, d, w.as_str().to_string(), false, w.start(), w.end());
+        let d = Date::new(
+            c[1].parse().unwrap_or(0),
+            c[2].parse().unwrap_or(0),
+            c[3].parse().unwrap_or(0),
+        )
+        .ok();
+        push(
+            &mut out,
+            d,
+            w.as_str().to_string(),
+            false,
+            w.start(),
+            w.end(),
+        );
     }
-    let quarter = crate::re!(r"(?i)\b(?:(end|start|beginning|middle|mid)\s+of\s+(?:the\s+)?)?(?:q([1-4])|([1-4])(?:st|nd|rd|th)\s+quarter)(?:\s*(?:of\s+)?(?:fy\s?)?('?\d{2,4}))?\b");
+    let quarter = crate::re!(
+        r"(?i)\b(?:(end|start|beginning|middle|mid)\s+of\s+(?:the\s+)?)?(?:q([1-4])|([1-4])(?:st|nd|rd|th)\s+quarter)(?:\s*(?:of\s+)?(?:fy\s?)?('?\d{2,4}))?\b"
+    );
     for c in quarter.captures_iter(text) {
         let w = c.get(0).unwrap();
         let q: i8 = c.get(2).or(c.get(3)).unwrap().as_str().parse().unwrap_or(1);
-        let at_end = c.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("end"));
+        let at_end = c
+            .get(1)
+            .is_some_and(|m| m.as_str().eq_ignore_ascii_case("end"));
         let year = match c.get(4).and_then(|y| parse_year(y.as_str())) {
             Some(y) => y,
             None => {
-                let probe = if at_end { quarter_end(start.year(), q) } else { quarter_start(start.year(), q) };
-                if probe.is_some_and(|d| d >= start) { start.year() } else { start.year() + 1 }
+                let probe = if at_end {
+                    quarter_end(start.year(), q)
+                } else {
+                    quarter_start(start.year(), q)
+                };
+                if probe.is_some_and(|d| d >= start) {
+                    start.year()
+                } else {
+                    start.year() + 1
+                }
             }
         };
         let (d, reading) = if at_end {
@@ -111,12 +178,19 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     for c in half.captures_iter(text) {
         let w = c.get(0).unwrap();
         let h: i8 = c[2].parse().unwrap_or(1);
-        let Some(year) = parse_year(&c[3]) else { continue };
-        let at_end = c.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("end"));
+        let Some(year) = parse_year(&c[3]) else {
+            continue;
+        };
+        let at_end = c
+            .get(1)
+            .is_some_and(|m| m.as_str().eq_ignore_ascii_case("end"));
         let (d, reading) = if at_end {
             (last_day(year, h * 6), format!("end of H{h} {year}"))
         } else {
-            (Date::new(year, (h - 1) * 6 + 1, 1).ok(), format!("start of H{h} {year}"))
+            (
+                Date::new(year, (h - 1) * 6 + 1, 1).ok(),
+                format!("start of H{h} {year}"),
+            )
         };
         push(&mut out, d, reading, false, w.start(), w.end());
     }
@@ -125,7 +199,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     ));
     for c in month_day.captures_iter(text) {
         let w = c.get(0).unwrap();
-        let Some(m) = month_number(&c[1]) else { continue };
+        let Some(m) = month_number(&c[1]) else {
+            continue;
+        };
         let day: i8 = c[2].parse().unwrap_or(0);
         let d = match c.get(3) {
             Some(y) => Date::new(y.as_str().parse().unwrap_or(0), m, day).ok(),
@@ -139,7 +215,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     ));
     for c in day_month.captures_iter(text) {
         let w = c.get(0).unwrap();
-        let Some(m) = month_number(&c[2]) else { continue };
+        let Some(m) = month_number(&c[2]) else {
+            continue;
+        };
         let day: i8 = c[1].parse().unwrap_or(0);
         let d = match c.get(3) {
             Some(y) => Date::new(y.as_str().parse().unwrap_or(0), m, day).ok(),
@@ -154,10 +232,18 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         let a: i8 = c[1].parse().unwrap_or(0);
         let b: i8 = c[2].parse().unwrap_or(0);
         let y: i16 = c[3].parse().unwrap_or(0);
-        let (m, d, ambiguous) = if a > 12 { (b, a, false) } else if b > 12 { (a, b, false) } else { (a, b, a != b) };
+        let (m, d, ambiguous) = if a > 12 {
+            (b, a, false)
+        } else if b > 12 {
+            (a, b, false)
+        } else {
+            (a, b, a != b)
+        };
         let date = Date::new(y, m, d).ok();
         let reading = match date {
-            Some(dt) if ambiguous => format!("{dt} (read as month/day; write ISO dates to be unambiguous)"),
+            Some(dt) if ambiguous => {
+                format!("{dt} (read as month/day; write ISO dates to be unambiguous)")
+            }
             Some(dt) => dt.to_string(),
             None => String::new(),
         };
@@ -168,7 +254,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     ));
     for c in month_end.captures_iter(text) {
         let w = c.get(0).unwrap();
-        let Some(m) = month_number(&c[2]) else { continue };
+        let Some(m) = month_number(&c[2]) else {
+            continue;
+        };
         // "may" is a verb; read it as a month only with a year or "end of".
         if c[2].eq_ignore_ascii_case("may") && c.get(1).is_none() && c.get(3).is_none() {
             continue;
@@ -177,24 +265,46 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         // "Currently April" is read by `reference_month`.
         let before = text[..w.start()].trim_end().to_ascii_lowercase();
         let bare = c.get(1).is_none() && c.get(3).is_none();
-        if bare && !(before.ends_with("by") || before.ends_with("before") || before.ends_with("until") || before.ends_with("in") || before.ends_with("deadline:") || before.ends_with("due")) {
+        if bare
+            && !(before.ends_with("by")
+                || before.ends_with("before")
+                || before.ends_with("until")
+                || before.ends_with("in")
+                || before.ends_with("deadline:")
+                || before.ends_with("due"))
+        {
             continue;
         }
         let edge = c.get(1).map(|e| e.as_str().to_ascii_lowercase());
         let year = match c.get(3).and_then(|y| parse_year(y.as_str())) {
             Some(y) => y,
             None => {
-                if last_day(start.year(), m).is_some_and(|d| d >= start) { start.year() } else { start.year() + 1 }
+                if last_day(start.year(), m).is_some_and(|d| d >= start) {
+                    start.year()
+                } else {
+                    start.year() + 1
+                }
             }
         };
         let (d, reading) = match edge.as_deref() {
-            Some("end") => (last_day(year, m), format!("end of {} {year}", month_name(m))),
-            Some("middle") | Some("mid") => (Date::new(year, m, 15).ok(), format!("mid {} {year}", month_name(m))),
-            _ => (Date::new(year, m, 1).ok(), format!("start of {} {year}", month_name(m))),
+            Some("end") => (
+                last_day(year, m),
+                format!("end of {} {year}", month_name(m)),
+            ),
+            Some("middle") | Some("mid") => (
+                Date::new(year, m, 15).ok(),
+                format!("mid {} {year}", month_name(m)),
+            ),
+            _ => (
+                Date::new(year, m, 1).ok(),
+                format!("start of {} {year}", month_name(m)),
+            ),
         };
         push(&mut out, d, reading, false, w.start(), w.end());
     }
-    let relative = crate::re!(r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|days?))\b");
+    let relative = crate::re!(
+        r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|days?))\b"
+    );
     for c in relative.captures_iter(text) {
         let w = c.get(0).unwrap();
         let lower = w.as_str().to_ascii_lowercase();
@@ -203,7 +313,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             period_end(start, &unit.as_str().to_ascii_lowercase(), next)
         } else if let Some(unit) = c.get(3) {
             period_end(start, &unit.as_str().to_ascii_lowercase(), false)
-        } else if lower.contains("eoy") || lower.contains("year") && !lower.starts_with("in") && !lower.starts_with("within") {
+        } else if lower.contains("eoy")
+            || lower.contains("year") && !lower.starts_with("in") && !lower.starts_with("within")
+        {
             period_end(start, "year", false)
         } else if lower.contains("eoq") {
             period_end(start, "quarter", false)
@@ -217,7 +329,15 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             } else {
                 start.checked_add(n.days()).ok()
             };
-            (d, format!("{} from the start date {start}", w.as_str().trim_start_matches(|c: char| c.is_alphabetic()).trim()))
+            (
+                d,
+                format!(
+                    "{} from the start date {start}",
+                    w.as_str()
+                        .trim_start_matches(|c: char| c.is_alphabetic())
+                        .trim()
+                ),
+            )
         };
         push(&mut out, d, reading, false, w.start(), w.end());
     }
@@ -228,13 +348,32 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
 fn period_end(start: Date, unit: &str, next: bool) -> (Option<Date>, String) {
     match unit {
         "month" => {
-            let base = if next { start.checked_add(1.month()).ok() } else { Some(start) };
+            let base = if next {
+                start.checked_add(1.month()).ok()
+            } else {
+                Some(start)
+            };
             let d = base.map(|b| b.last_of_month());
-            (d, format!("end of {} the month ({})", if next { "next" } else { "this" }, d.map(|d| d.to_string()).unwrap_or_default()))
+            (
+                d,
+                format!(
+                    "end of {} the month ({})",
+                    if next { "next" } else { "this" },
+                    d.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            )
         }
         "quarter" => {
             let q = (start.month() - 1) / 3 + 1;
-            let (y, q) = if next { if q == 4 { (start.year() + 1, 1) } else { (start.year(), q + 1) } } else { (start.year(), q) };
+            let (y, q) = if next {
+                if q == 4 {
+                    (start.year() + 1, 1)
+                } else {
+                    (start.year(), q + 1)
+                }
+            } else {
+                (start.year(), q)
+            };
             (quarter_end(y, q), format!("end of Q{q} {y}"))
         }
         _ => {
@@ -247,7 +386,9 @@ fn period_end(start: Date, unit: &str, next: bool) -> (Option<Date>, String) {
 /// "Currently April": the month the writer was in, to check the start date
 /// against.
 pub fn reference_month(text: &str) -> Option<Hit<i8>> {
-    let re = crate::re!(&format!(r"(?i)\b(?:currently|it'?s|it\s+is|now|today\s+is|as\s+of)\s+(?:early\s+|mid\s+|late\s+)?({MONTH_RE})\b"));
+    let re = crate::re!(&format!(
+        r"(?i)\b(?:currently|it'?s|it\s+is|now|today\s+is|as\s+of)\s+(?:early\s+|mid\s+|late\s+)?({MONTH_RE})\b"
+    ));
     let c = re.captures(text)?;
     let w = c.get(0).unwrap();
     Some(Hit::new(month_number(&c[1])?, w.start(), w.end()))
@@ -257,9 +398,23 @@ pub fn reference_month(text: &str) -> Option<Hit<i8>> {
 pub fn is_deadline_context(text: &str, at: usize) -> bool {
     let (cs, _) = super::clause_around(text, at);
     let before = text[cs..at].to_ascii_lowercase();
-    ["by", "before", "deadline", "due", "no later than", "until", "must", "need", "has to", "latest", "in time for", "ahead of", "target"]
-        .iter()
-        .any(|w| before.contains(w))
+    [
+        "by",
+        "before",
+        "deadline",
+        "due",
+        "no later than",
+        "until",
+        "must",
+        "need",
+        "has to",
+        "latest",
+        "in time for",
+        "ahead of",
+        "target",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
 }
 
 /// How a duration in the constraints is meant.
@@ -277,12 +432,40 @@ pub fn duration_role(text: &str, start: usize, end: usize) -> Option<DurationRol
     let before = text[cs..start].to_ascii_lowercase();
     let after = text[end..ce.max(end)].to_ascii_lowercase();
     let after_head: String = after.chars().take(20).collect();
-    let max_words = ["max", "at most", "no more than", "maximum", "hard limit", "cap", "not exceed", "upper bound", "tops", "or less"];
-    let pref_words = ["prefer", "ideally", "target", "aim", "would like", "hope", "want", "goal", "rather", "comfortable"];
-    if max_words.iter().any(|w| after_head.contains(w) || before.contains(w)) {
+    let max_words = [
+        "max",
+        "at most",
+        "no more than",
+        "maximum",
+        "hard limit",
+        "cap",
+        "not exceed",
+        "upper bound",
+        "tops",
+        "or less",
+    ];
+    let pref_words = [
+        "prefer",
+        "ideally",
+        "target",
+        "aim",
+        "would like",
+        "hope",
+        "want",
+        "goal",
+        "rather",
+        "comfortable",
+    ];
+    if max_words
+        .iter()
+        .any(|w| after_head.contains(w) || before.contains(w))
+    {
         return Some(DurationRole::Max);
     }
-    if pref_words.iter().any(|w| before.contains(w) || after_head.contains(w)) {
+    if pref_words
+        .iter()
+        .any(|w| before.contains(w) || after_head.contains(w))
+    {
         return Some(DurationRole::Preferred);
     }
     None
@@ -306,7 +489,10 @@ fn weekday_of(name: &str) -> Option<u8> {
 
 /// The US Thanksgiving Thursday (fourth Thursday of November).
 fn thanksgiving(year: i16) -> Option<Date> {
-    Date::new(year, 11, 1).ok()?.nth_weekday_of_month(4, Weekday::Thursday).ok()
+    Date::new(year, 11, 1)
+        .ok()?
+        .nth_weekday_of_month(4, Weekday::Thursday)
+        .ok()
 }
 
 /// Freeze windows: recurring (`the last two business days of every month`,
@@ -322,7 +508,10 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     .expect("valid");
     for c in edge.captures_iter(text) {
         let w = c.get(0).unwrap();
-        let days = c.get(2).and_then(|m| parse_number(m.as_str())).unwrap_or(1.0) as u32;
+        let days = c
+            .get(2)
+            .and_then(|m| parse_number(m.as_str()))
+            .unwrap_or(1.0) as u32;
         let name = w.as_str().to_string();
         let freeze = if c[1].eq_ignore_ascii_case("first") {
             Freeze::FirstBusinessDaysOfMonth { name, days }
@@ -331,7 +520,9 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         };
         out.push(Hit::new(freeze, w.start(), w.end()));
     }
-    let weekly = crate::re!(r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:on|during|over)\s+(?:the\s+)?((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?:or|and|/|,)\s*((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b");
+    let weekly = crate::re!(
+        r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:on|during|over)\s+(?:the\s+)?((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?:or|and|/|,)\s*((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b"
+    );
     for c in weekly.captures_iter(text) {
         let w = c.get(0).unwrap();
         let mut weekdays = Vec::new();
@@ -345,21 +536,34 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         weekdays.sort();
         weekdays.dedup();
         if !weekdays.is_empty() {
-            out.push(Hit::new(Freeze::Weekdays { name: w.as_str().to_string(), weekdays }, w.start(), w.end()));
+            out.push(Hit::new(
+                Freeze::Weekdays {
+                    name: w.as_str().to_string(),
+                    weekdays,
+                },
+                w.start(),
+                w.end(),
+            ));
         }
     }
     if let Some(bf) = black_friday(text, start, 0) {
         out.push(bf);
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
-    let cue = crate::re!(r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+ships?)\b");
+    let cue = crate::re!(
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+ships?)\b"
+    );
     for m in cue.find_iter(text) {
         let (_, ce) = super::clause_around(text, m.start());
         let window_end = ce.max(m.end()).min(text.len());
         let found = dates(&text[m.end()..window_end], start);
         if found.len() >= 2 {
-            let joiner = text[m.end() + found[0].end..m.end() + found[1].start].trim().to_ascii_lowercase();
-            if ["to", "until", "-", "–", "through", "thru", "and", "till"].contains(&joiner.as_str()) {
+            let joiner = text[m.end() + found[0].end..m.end() + found[1].start]
+                .trim()
+                .to_ascii_lowercase();
+            if ["to", "until", "-", "–", "through", "thru", "and", "till"]
+                .contains(&joiner.as_str())
+            {
                 let from = found[0].value.date;
                 let mut to = found[1].value.date;
                 // "Dec 15 to Jan 5" crosses a year end.
@@ -369,7 +573,11 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 let end = m.end() + found[1].end;
                 out.retain(|h| !(h.start < end && m.start() < h.end));
                 out.push(Hit::new(
-                    Freeze::Range { name: text[m.start()..end].to_string(), from, to },
+                    Freeze::Range {
+                        name: text[m.start()..end].to_string(),
+                        from,
+                        to,
+                    },
                     m.start(),
                     end,
                 ));
@@ -382,8 +590,19 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
         // A freeze with no dates: keep its words so the user can add them.
         let lower = text[m.start()..window_end].to_ascii_lowercase();
-        if lower.contains("black friday") || lower.contains("cyber monday") || lower.contains("week of") || lower.contains("during") || lower.contains("season") || lower.contains("sale") || lower.contains("launch") || lower.contains("freeze") {
-            let name = text[m.start()..window_end].trim().trim_end_matches(['.', ';', ',']).to_string();
+        if lower.contains("black friday")
+            || lower.contains("cyber monday")
+            || lower.contains("week of")
+            || lower.contains("during")
+            || lower.contains("season")
+            || lower.contains("sale")
+            || lower.contains("launch")
+            || lower.contains("freeze")
+        {
+            let name = text[m.start()..window_end]
+                .trim()
+                .trim_end_matches(['.', ';', ','])
+                .to_string();
             out.push(Hit::new(Freeze::Unresolved { name }, m.start(), window_end));
         }
     }
@@ -393,7 +612,9 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
 
 /// Black Friday through Cyber Monday, the next one on or after `start`.
 fn black_friday(text: &str, start: Date, base: usize) -> Option<Hit<Freeze>> {
-    let re = crate::re!(r"(?i)\b(?:black\s+friday(?:\s*(?:/|and|&|to|through)\s*cyber\s+monday)?|cyber\s+monday|bfcm)\b");
+    let re = crate::re!(
+        r"(?i)\b(?:black\s+friday(?:\s*(?:/|and|&|to|through)\s*cyber\s+monday)?|cyber\s+monday|bfcm)\b"
+    );
     let m = re.find(text)?;
     let mut year = start.year();
     let from = loop {
@@ -417,9 +638,11 @@ fn black_friday(text: &str, start: Date, base: usize) -> Option<Hit<Freeze>> {
 /// Countries whose public holidays the text says apply (`US holidays`,
 /// `UK bank holidays`, `German public holidays`).
 pub fn holiday_countries(text: &str) -> Vec<Hit<String>> {
-    let re = crate::re!(r"(?i)\b(US|USA|American|UK|British|Irish|German|Germany|French|France|Dutch|Spanish|Spain|Italian|Italy|Polish|Poland|Indian|India|Australian|Australia|NZ|New\s+Zealand|Singapore|Japanese|Japan|Brazilian|Brazil|Canadian|Canada)\s+(?:public\s+|bank\s+|national\s+|federal\s+)?holidays?\b");
+    let re = crate::re!(
+        r"(?i)\b(US|USA|American|UK|British|Irish|German|Germany|French|France|Dutch|Spanish|Spain|Italian|Italy|Polish|Poland|Indian|India|Australian|Australia|NZ|New\s+Zealand|Singapore|Japanese|Japan|Brazilian|Brazil|Canadian|Canada)\s+(?:public\s+|bank\s+|national\s+|federal\s+)?holidays?\b"
+    );
     re.captures_iter(text)
-        .filter_map(|c| {
+        .map(|c| {
             let w = c.get(0).unwrap();
             let code = match c[1].to_ascii_lowercase().as_str() {
                 "us" | "usa" | "american" => "US",
@@ -439,7 +662,7 @@ pub fn holiday_countries(text: &str) -> Vec<Hit<String>> {
                 "canadian" | "canada" => "CA",
                 _ => "NZ",
             };
-            Some(Hit::new(code.to_string(), w.start(), w.end()))
+            Hit::new(code.to_string(), w.start(), w.end())
         })
         .collect()
 }
@@ -517,7 +740,10 @@ mod tests {
 
     #[test]
     fn reference_month_is_read() {
-        assert_eq!(reference_month("Currently April. So 5 months max.").map(|h| h.value), Some(4));
+        assert_eq!(
+            reference_month("Currently April. So 5 months max.").map(|h| h.value),
+            Some(4)
+        );
         assert_eq!(reference_month("it's late March").map(|h| h.value), Some(3));
         assert_eq!(reference_month("April showers"), None);
     }
@@ -555,11 +781,17 @@ mod tests {
     fn freezes_of_every_shape() {
         assert_eq!(
             freeze("no deploys in the last two business days of every month"),
-            vec![Freeze::LastBusinessDaysOfMonth { name: "last two business days of every month".into(), days: 2 }]
+            vec![Freeze::LastBusinessDaysOfMonth {
+                name: "last two business days of every month".into(),
+                days: 2
+            }]
         );
         assert_eq!(
             freeze("first 3 business days of each month are frozen for billing"),
-            vec![Freeze::FirstBusinessDaysOfMonth { name: "first 3 business days of each month".into(), days: 3 }]
+            vec![Freeze::FirstBusinessDaysOfMonth {
+                name: "first 3 business days of each month".into(),
+                days: 3
+            }]
         );
         match &freeze("code freeze from Dec 15 to Jan 5")[..] {
             [Freeze::Range { from, to, .. }] => {
@@ -568,37 +800,55 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match &freeze("change freeze 2026-11-20 - 2026-11-30")[..] {
-            [Freeze::Range { from, to, .. }] => assert_eq!((*from, *to), (date(2026, 11, 20), date(2026, 11, 30))),
+            [Freeze::Range { from, to, .. }] => {
+                assert_eq!((*from, *to), (date(2026, 11, 20), date(2026, 11, 30)))
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(
             freeze("no deploys on Fridays"),
-            vec![Freeze::Weekdays { name: "no deploys on Fridays".into(), weekdays: vec![5] }]
+            vec![Freeze::Weekdays {
+                name: "no deploys on Fridays".into(),
+                weekdays: vec![5]
+            }]
         );
         assert_eq!(
             freeze("never on weekends"),
-            vec![Freeze::Weekdays { name: "never on weekends".into(), weekdays: vec![6, 7] }]
+            vec![Freeze::Weekdays {
+                name: "never on weekends".into(),
+                weekdays: vec![6, 7]
+            }]
         );
         match &freeze("nothing ships in the week of our annual sale")[..] {
             [Freeze::Unresolved { name }] => assert!(name.contains("annual sale")),
             other => panic!("{other:?}"),
         }
         match &freeze("Black Friday / Cyber Monday freeze")[..] {
-            [Freeze::Range { from, to, .. }] => assert_eq!((*from, *to), (date(2026, 11, 26), date(2026, 11, 30))),
+            [Freeze::Range { from, to, .. }] => {
+                assert_eq!((*from, *to), (date(2026, 11, 26), date(2026, 11, 30)))
+            }
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn non_freezes() {
-        for t in ["we ship on Fridays", "the month of April", "last time we migrated", "frozen yogurt".replace("frozen", "froze").as_str()] {
+        for t in [
+            "we ship on Fridays",
+            "the month of April",
+            "last time we migrated",
+            "frozen yogurt".replace("frozen", "froze").as_str(),
+        ] {
             assert!(freeze(t).is_empty(), "{t}: {:?}", freeze(t));
         }
     }
 
     #[test]
     fn holiday_countries_found() {
-        let codes: Vec<String> = holiday_countries("US holidays and UK bank holidays").into_iter().map(|h| h.value).collect();
+        let codes: Vec<String> = holiday_countries("US holidays and UK bank holidays")
+            .into_iter()
+            .map(|h| h.value)
+            .collect();
         assert_eq!(codes, vec!["US", "GB"]);
         assert!(holiday_countries("holiday season").is_empty());
     }

@@ -25,7 +25,9 @@ fn unit_minutes(unit: &str) -> Option<(f64, bool)> {
         "m" | "min" | "mins" | "minute" | "minutes" => (1.0, false),
         "h" | "hr" | "hrs" | "hour" | "hours" => (60.0, false),
         "d" | "day" | "days" => (1440.0, false),
-        "business day" | "business days" | "working day" | "working days" => (1440.0 * 7.0 / 5.0, false),
+        "business day" | "business days" | "working day" | "working days" => {
+            (1440.0 * 7.0 / 5.0, false)
+        }
         "w" | "wk" | "wks" | "week" | "weeks" => (10080.0, false),
         "mo" | "month" | "months" => (43830.0, true),
         "quarter" | "quarters" => (131490.0, true),
@@ -50,7 +52,9 @@ pub fn durations(text: &str) -> Vec<Hit<Duration>> {
             continue;
         }
         let unit = caps[3].split_whitespace().collect::<Vec<_>>().join(" ");
-        let Some((per, calendar)) = unit_minutes(&unit) else { continue };
+        let Some((per, calendar)) = unit_minutes(&unit) else {
+            continue;
+        };
         let n = match caps.get(2) {
             Some(hi) => parse_number(hi.as_str()),
             None => parse_number(&caps[1]),
@@ -74,12 +78,27 @@ pub fn durations(text: &str) -> Vec<Hit<Duration>> {
 
 /// Phrases that name a tolerance without a number.
 const WORD_TOLERANCES: &[(&str, u64)] = &[
-    (r"zero[\s-]downtime|no\s+downtime|instant(?:ly|aneous)?|immediate(?:ly)?|seconds(?:\s+only)?|real[\s-]?time", 1),
-    (r"(?:a\s+few\s+|several\s+|couple\s+of\s+)?minutes(?:\s+only)?|minutes,?\s+not\s+hours", 15),
-    (r"within\s+(?:the|an|one)\s+hour|an\s+hour|one\s+hour|the\s+hour|sub[\s-]hour", 60),
-    (r"a\s+couple\s+of\s+hours|a\s+few\s+hours|several\s+hours|hours", 180),
+    (
+        r"zero[\s-]downtime|no\s+downtime|instant(?:ly|aneous)?|immediate(?:ly)?|seconds(?:\s+only)?|real[\s-]?time",
+        1,
+    ),
+    (
+        r"(?:a\s+few\s+|several\s+|couple\s+of\s+)?minutes(?:\s+only)?|minutes,?\s+not\s+hours",
+        15,
+    ),
+    (
+        r"within\s+(?:the|an|one)\s+hour|an\s+hour|one\s+hour|the\s+hour|sub[\s-]hour",
+        60,
+    ),
+    (
+        r"a\s+couple\s+of\s+hours|a\s+few\s+hours|several\s+hours|hours",
+        180,
+    ),
     (r"half\s+a\s+day|half-day|a\s+half\s+day", 720),
-    (r"same[\s-]day|a\s+day|one\s+day|a\s+business\s+day|overnight|next\s+business\s+day", 1440),
+    (
+        r"same[\s-]day|a\s+day|one\s+day|a\s+business\s+day|overnight|next\s+business\s+day",
+        1440,
+    ),
     (r"a\s+few\s+days|days", 4320),
     (r"a\s+week|one\s+week", 10080),
 ];
@@ -87,9 +106,21 @@ const WORD_TOLERANCES: &[(&str, u64)] = &[
 /// Words that mark a clause as describing what is *not* acceptable.
 fn is_unacceptable_clause(clause: &str) -> bool {
     let c = clause.to_ascii_lowercase();
-    ["outage", "breach", "unacceptable", "not acceptable", "not ok", "would be", "too long", "= ", "means", "violat", "penalt"]
-        .iter()
-        .any(|w| c.contains(w))
+    [
+        "outage",
+        "breach",
+        "unacceptable",
+        "not acceptable",
+        "not ok",
+        "would be",
+        "too long",
+        "= ",
+        "means",
+        "violat",
+        "penalt",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
 }
 
 /// The rollback tolerance a text states: the first acceptable duration
@@ -144,7 +175,9 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
 /// Upper bound qualifiers before a number ("under 15 minutes"), so callers
 /// can extend a hit to cover them.
 pub fn qualifier_before(text: &str, at: usize) -> usize {
-    let re = crate::re!(r"(?i)(?:under|below|less\s+than|at\s+most|no\s+more\s+than|within|up\s+to|max(?:imum)?|<|≤)\s*$");
+    let re = crate::re!(
+        r"(?i)(?:under|below|less\s+than|at\s+most|no\s+more\s+than|within|up\s+to|max(?:imum)?|<|≤)\s*$"
+    );
     re.find(&text[..at]).map(|m| m.start()).unwrap_or(at)
 }
 
@@ -158,7 +191,10 @@ mod tests {
 
     #[test]
     fn tolerances_in_words() {
-        assert_eq!(minutes("Minutes only. Multi-hour outage = compliance issue + customer SLA breach."), Some(15));
+        assert_eq!(
+            minutes("Minutes only. Multi-hour outage = compliance issue + customer SLA breach."),
+            Some(15)
+        );
         assert_eq!(minutes("under 15 minutes"), Some(15));
         assert_eq!(minutes("within the hour"), Some(60));
         assert_eq!(minutes("half a day is fine"), Some(720));
@@ -169,7 +205,10 @@ mod tests {
         assert_eq!(minutes("seconds"), Some(1));
         assert_eq!(minutes("Same day is OK; it's an internal tool"), Some(1440));
         assert_eq!(minutes("a day or two"), Some(1440));
-        assert_eq!(minutes("a few days, nobody uses it on weekends"), Some(4320));
+        assert_eq!(
+            minutes("a few days, nobody uses it on weekends"),
+            Some(4320)
+        );
         assert_eq!(minutes("5-10 minutes"), Some(10));
         assert_eq!(minutes("up to 4 hours"), Some(240));
         assert_eq!(minutes("an hour at most"), Some(60));
@@ -183,12 +222,21 @@ mod tests {
     fn unacceptable_durations_bound_the_tolerance() {
         assert_eq!(minutes("Multi-hour outage is unacceptable"), Some(60));
         assert_eq!(minutes("2 hours of downtime would be a breach"), Some(60));
-        assert_eq!(minutes("Multi-hour outage = breach. 10 minutes is fine"), Some(10));
+        assert_eq!(
+            minutes("Multi-hour outage = breach. 10 minutes is fine"),
+            Some(10)
+        );
     }
 
     #[test]
     fn no_tolerance_without_time_words() {
-        for t in ["", "ASAP", "we would like to be careful", "depends on the customer", "Critical."] {
+        for t in [
+            "",
+            "ASAP",
+            "we would like to be careful",
+            "depends on the customer",
+            "Critical.",
+        ] {
             assert_eq!(minutes(t), None, "{t}");
         }
     }

@@ -7,10 +7,18 @@ use crate::facts::Experience;
 /// Experience statements, one per clause that states one.
 /// `role_of` maps a clause to the role it is about ("the DBA" → dba).
 pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<Hit<Experience>> {
-    let done_re = crate::re!(r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b");
-    let not_re = crate::re!(r"(?i)\b(?:not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b");
-    let subject_re = crate::re!(r"(?i)\b(vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b");
-    let count_re = crate::re!(r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b");
+    let done_re = crate::re!(
+        r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
+    );
+    let not_re = crate::re!(
+        r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
+    );
+    let subject_re = crate::re!(
+        r"(?i)\b(vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
+    );
+    let count_re = crate::re!(
+        r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b"
+    );
     let mut out = Vec::new();
     for clause in clauses(text) {
         let c = &text[clause.start..clause.end];
@@ -33,8 +41,13 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         let subject_text = match &counted {
             Some(caps) => {
                 let whole = caps.get(0).unwrap();
-                let words = c[caps.get(1).unwrap().end()..whole.end()].trim().to_ascii_lowercase();
-                let words = words.trim_start_matches("prior ").trim_start_matches("previous ").trim_start_matches("past ");
+                let words = c[caps.get(1).unwrap().end()..whole.end()]
+                    .trim()
+                    .to_ascii_lowercase();
+                let words = words
+                    .trim_start_matches("prior ")
+                    .trim_start_matches("previous ")
+                    .trim_start_matches("past ");
                 describe_subject(c, words)
             }
             None => describe_subject(c, &subject),
@@ -89,10 +102,8 @@ fn describe_subject(clause: &str, subject: &str) -> String {
         }
     }
     let lower = clause.to_ascii_lowercase();
-    if lower.contains("in-place") || lower.contains("in place") {
-        if !s.contains("in") {
-            out.push_str("in-place ");
-        }
+    if (lower.contains("in-place") || lower.contains("in place")) && !s.contains("in") {
+        out.push_str("in-place ");
     }
     out.push_str(&s);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -103,8 +114,15 @@ mod tests {
     use super::*;
 
     fn exp(text: &str) -> Vec<Experience> {
-        let role = |c: &str| c.to_ascii_lowercase().contains("dba").then(|| "dba".to_string());
-        experience(text, &role).into_iter().map(|h| h.value).collect()
+        let role = |c: &str| {
+            c.to_ascii_lowercase()
+                .contains("dba")
+                .then(|| "dba".to_string())
+        };
+        experience(text, &role)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
     }
 
     #[test]

@@ -59,32 +59,71 @@ fn push_item(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>
 
 const KIND_WORDS: &[(IntegrationKind, &str)] = &[
     (IntegrationKind::Webhook, r"webhooks?"),
-    (IntegrationKind::Cdc, r"\bcdc\b|change[\s-]data[\s-]capture|replication\s+slots?|binlog|debezium|wal\s+(?:stream|consumer)"),
-    (IntegrationKind::ReadReplica, r"read[\s-]replicas?|\breplicas?\b"),
-    (IntegrationKind::AnalyticsPipeline, r"analytics|reporting|\bbi\b|dashboards?|looker|metabase|tableau|data\s+warehouse"),
-    (IntegrationKind::Etl, r"\betl\b|\belt\b|pipelines?|\bdbt\b|exports?|fivetran|airbyte"),
-    (IntegrationKind::MobileApp, r"mobile|\bios\b|android|app\s+store"),
-    (IntegrationKind::PartnerApi, r"partners?|public\s+api|third[\s-]party\s+(?:clients|integrations)|customer\s+integrations"),
-    (IntegrationKind::BatchJob, r"\bcron\b|batch|nightly|scheduled\s+jobs?"),
+    (
+        IntegrationKind::Cdc,
+        r"\bcdc\b|change[\s-]data[\s-]capture|replication\s+slots?|binlog|debezium|wal\s+(?:stream|consumer)",
+    ),
+    (
+        IntegrationKind::ReadReplica,
+        r"read[\s-]replicas?|\breplicas?\b",
+    ),
+    (
+        IntegrationKind::AnalyticsPipeline,
+        r"analytics|reporting|\bbi\b|dashboards?|looker|metabase|tableau|data\s+warehouse",
+    ),
+    (
+        IntegrationKind::Etl,
+        r"\betl\b|\belt\b|pipelines?|\bdbt\b|exports?|fivetran|airbyte",
+    ),
+    (
+        IntegrationKind::MobileApp,
+        r"mobile|\bios\b|android|app\s+store",
+    ),
+    (
+        IntegrationKind::PartnerApi,
+        r"partners?|public\s+api|third[\s-]party\s+(?:clients|integrations)|customer\s+integrations",
+    ),
+    (
+        IntegrationKind::BatchJob,
+        r"\bcron\b|batch|nightly|scheduled\s+jobs?",
+    ),
     (IntegrationKind::Payment, r"payments?|billing|checkout"),
     (IntegrationKind::Email, r"e-?mails?"),
     (IntegrationKind::Sms, r"\bsms\b|text\s+messages"),
     (IntegrationKind::Auth, r"\bauth\b|login|sso|identity"),
     (IntegrationKind::Cache, r"cach(?:e|es|ing)"),
-    (IntegrationKind::Queue, r"queues?|workers?|jobs?|consumers?|topics?"),
+    (
+        IntegrationKind::Queue,
+        r"queues?|workers?|jobs?|consumers?|topics?",
+    ),
     (IntegrationKind::Search, r"search"),
-    (IntegrationKind::ServiceConsumers, r"services?|microservices?|backend|\bapis?\b|\bapps?\b|applications?"),
+    (
+        IntegrationKind::ServiceConsumers,
+        r"services?|microservices?|backend|\bapis?\b|\bapps?\b|applications?",
+    ),
 ];
 
 const MECHANISMS: &[(&str, &str)] = &[
-    (r"logical\s+replication\s+slots?|replication\s+slots?", "logical-replication-slots"),
-    (r"logical\s+replication|logical\s+decoding", "logical-replication"),
+    (
+        r"logical\s+replication\s+slots?|replication\s+slots?",
+        "logical-replication-slots",
+    ),
+    (
+        r"logical\s+replication|logical\s+decoding",
+        "logical-replication",
+    ),
     (r"read[\s-]replicas?", "read-replica"),
     (r"webhooks?", "webhooks"),
     (r"\bcdc\b|change[\s-]data[\s-]capture", "cdc"),
     (r"triggers?", "triggers"),
-    (r"foreign\s+data\s+wrappers?|\bfdw\b|dblink", "foreign-data-wrapper"),
-    (r"direct\s+(?:sql|db|database)\s+access|connects?\s+directly|direct\s+connections?", "direct-database-access"),
+    (
+        r"foreign\s+data\s+wrappers?|\bfdw\b|dblink",
+        "foreign-data-wrapper",
+    ),
+    (
+        r"direct\s+(?:sql|db|database)\s+access|connects?\s+directly|direct\s+connections?",
+        "direct-database-access",
+    ),
     (r"binlog", "binlog"),
     (r"idempoten", "idempotency"),
     (r"pub/?sub|listen/notify|notify", "pubsub"),
@@ -151,7 +190,10 @@ pub fn classify(item: &str, tech_kinds: &[&str]) -> IntegrationHit {
 }
 
 /// Items of an integration list with their classification.
-pub fn integrations(text: &str, tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>) -> Vec<Hit<IntegrationHit>> {
+pub fn integrations(
+    text: &str,
+    tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>,
+) -> Vec<Hit<IntegrationHit>> {
     items(text)
         .into_iter()
         .map(|(s, e)| {
@@ -182,7 +224,10 @@ mod tests {
                 "our CDC stream into Snowflake (uses logical replication slots)",
             ]
         );
-        assert_eq!(split("- mobile apps\n- partner API; cron jobs and reports"), vec!["mobile apps", "partner API", "cron jobs and reports"]);
+        assert_eq!(
+            split("- mobile apps\n- partner API; cron jobs and reports"),
+            vec!["mobile apps", "partner API", "cron jobs and reports"]
+        );
     }
 
     #[test]
@@ -195,12 +240,21 @@ mod tests {
         assert_eq!(c.kinds[0], ReadReplica);
         assert!(c.kinds.contains(&AnalyticsPipeline));
         assert_eq!(c.mechanisms, vec!["read-replica"]);
-        let c = classify("our CDC stream into Snowflake (uses logical replication slots)", &["warehouse"]);
+        let c = classify(
+            "our CDC stream into Snowflake (uses logical replication slots)",
+            &["warehouse"],
+        );
         assert_eq!(c.kinds[0], Cdc);
         assert_eq!(c.mechanisms, vec!["logical-replication-slots", "cdc"]);
         assert_eq!(classify("iOS and Android apps", &[]).kinds[0], MobileApp);
-        assert_eq!(classify("nightly cron exports", &[]).kinds, vec![Etl, BatchJob]);
-        assert_eq!(classify("Sidekiq workers", &["job-queue"]).kinds, vec![Queue]);
+        assert_eq!(
+            classify("nightly cron exports", &[]).kinds,
+            vec![Etl, BatchJob]
+        );
+        assert_eq!(
+            classify("Sidekiq workers", &["job-queue"]).kinds,
+            vec![Queue]
+        );
         assert_eq!(classify("partner API", &[]).kinds[0], PartnerApi);
         assert_eq!(classify("the thing Bob built", &[]).kinds, vec![Other]);
         assert_eq!(classify("SSO via Okta", &["auth-saas"]).kinds, vec![Auth]);

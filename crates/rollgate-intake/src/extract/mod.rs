@@ -115,7 +115,8 @@ pub fn clauses(text: &str) -> Vec<Clause> {
             b'\n' | b';' => true,
             b'.' | b'!' | b'?' => {
                 let next = bytes.get(i + 1).copied();
-                next.is_none() || next.is_some_and(|n| n == b' ' || n == b'\n' || n == b'\r' || n == b'\t')
+                next.is_none()
+                    || next.is_some_and(|n| n == b' ' || n == b'\n' || n == b'\r' || n == b'\t')
             }
             _ => false,
         };
@@ -134,7 +135,9 @@ fn push_clause(text: &str, start: usize, end: usize, out: &mut Vec<Clause>) {
     let trimmed_start = piece.len() - piece.trim_start().len();
     let t = piece.trim();
     let t = t.trim_start_matches(['-', '*', '•', '·']).trim_start();
-    if t.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).is_empty() {
+    if t.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+        .is_empty()
+    {
         return;
     }
     let lead = piece.trim().len() - t.len();
@@ -167,10 +170,7 @@ pub fn negated_before(text: &str, at: usize) -> bool {
         ws += 1;
     }
     let window = &text[ws..at];
-    let last_break = window
-        .rfind([',', '(', ':'])
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let last_break = window.rfind([',', '(', ':']).map(|i| i + 1).unwrap_or(0);
     let window = &window[last_break..];
     let lower = window.to_ascii_lowercase();
     if lower.contains(" but ") || lower.contains(" however") {
@@ -224,7 +224,12 @@ mod tests {
         let got: Vec<&str> = clauses(t).iter().map(|c| &t[c.start..c.end]).collect();
         assert_eq!(
             got,
-            vec!["Postgres 14.7 on db.r5.xlarge.", "600GB data;", "~12K qps", "daily backups"]
+            vec![
+                "Postgres 14.7 on db.r5.xlarge.",
+                "600GB data;",
+                "~12K qps",
+                "daily backups"
+            ]
         );
     }
 

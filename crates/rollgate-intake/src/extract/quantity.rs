@@ -43,10 +43,13 @@ pub fn data_sizes(text: &str) -> Vec<Hit<DataSize>> {
             _ => continue,
         };
         let bytes = n * mult;
-        if !(bytes.is_finite() && bytes >= 0.0 && bytes < 1e21) {
+        if !(bytes.is_finite() && (0.0..1e21).contains(&bytes)) {
             continue;
         }
-        let start = caps.get(1).map(|m| m.start()).unwrap_or(caps.get(2).unwrap().start());
+        let start = caps
+            .get(1)
+            .map(|m| m.start())
+            .unwrap_or(caps.get(2).unwrap().start());
         out.push(Hit::new(
             DataSize {
                 bytes: bytes as u64,
@@ -88,7 +91,9 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
     ));
     let mut out: Vec<Hit<Rate>> = Vec::new();
     for caps in per.captures_iter(text) {
-        let Some(n) = parse_number(&caps[2]) else { continue };
+        let Some(n) = parse_number(&caps[2]) else {
+            continue;
+        };
         let divisor = match caps[4].to_ascii_lowercase().chars().next() {
             Some('s') => 1.0,
             Some('m') => 60.0,
@@ -110,10 +115,15 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
     }
     for caps in short.captures_iter(text) {
         let whole = caps.get(0).unwrap();
-        if out.iter().any(|h| h.start < whole.end() && whole.start() < h.end) {
+        if out
+            .iter()
+            .any(|h| h.start < whole.end() && whole.start() < h.end)
+        {
             continue;
         }
-        let Some(n) = parse_number(&caps[2]) else { continue };
+        let Some(n) = parse_number(&caps[2]) else {
+            continue;
+        };
         out.push(Hit::new(
             Rate {
                 per_second: n,
@@ -132,7 +142,10 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
 fn is_peak(text: &str, start: usize, end: usize) -> bool {
     let (cs, ce) = super::clause_around(text, start);
     let clause = text[cs..ce.max(end).min(text.len())].to_ascii_lowercase();
-    clause.contains("peak") || clause.contains("max") || clause.contains("busiest") || clause.contains("spike")
+    clause.contains("peak")
+        || clause.contains("max")
+        || clause.contains("busiest")
+        || clause.contains("spike")
 }
 
 const COUNT_NOUNS: &str = r"services|service|microservices|microservice|workers|worker|pods|pod|customers|customer|users|user|tables|table|nodes|node|replicas|replica|instances|instance|databases|database|tenants|tenant|consumers|consumer|apps|app|applications|application|regions|region|schemas|schema|clients|client|merchants|merchant|accounts|account|shards|shard|brokers|broker|topics|topic|queues|queue|indexes|index|indices|endpoints|endpoint|repositories|repository|repos|repo|rows|row|records|record|documents|document|keys|key|partners|partner|subscribers|subscriber|sites|site|stores|store|clusters|cluster|servers|server|containers|container|lambdas|functions|cron jobs|jobs|teams|devices|organizations|orgs|projects|collections|buckets|webhooks|integrations";
@@ -167,13 +180,12 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
         let adjectives = caps.get(3).map(|m| m.as_str()).unwrap_or("");
         // "4 backend engineers and 2 services" must not skip across nouns;
         // two-word gaps may only hold adjectives, not other measure words.
-        if adjectives
-            .split_whitespace()
-            .any(|w| is_blocking_word(w))
-        {
+        if adjectives.split_whitespace().any(is_blocking_word) {
             continue;
         }
-        let Some(n) = parse_number(&caps[2]) else { continue };
+        let Some(n) = parse_number(&caps[2]) else {
+            continue;
+        };
         if n < 0.0 || n.fract() != 0.0 && n < 1000.0 {
             continue;
         }
@@ -195,9 +207,14 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
         ));
     }
     for caps in after.captures_iter(text) {
-        let Some(n) = parse_number(&caps[3]) else { continue };
+        let Some(n) = parse_number(&caps[3]) else {
+            continue;
+        };
         let whole = caps.get(0).unwrap();
-        if out.iter().any(|h| h.start < whole.end() && whole.start() < h.end) {
+        if out
+            .iter()
+            .any(|h| h.start < whole.end() && whole.start() < h.end)
+        {
             continue;
         }
         out.push(Hit::new(
@@ -218,10 +235,36 @@ fn is_blocking_word(w: &str) -> bool {
     let w = w.to_ascii_lowercase();
     matches!(
         w.as_str(),
-        "and" | "or" | "years" | "year" | "months" | "weeks" | "days" | "hours" | "minutes"
-            | "engineers" | "engineer" | "developers" | "people" | "of" | "per" | "prior"
-            | "migrations" | "gb" | "tb" | "mb" | "queries" | "requests" | "to" | "from"
-            | "with" | "in" | "on" | "at" | "for" | "by"
+        "and"
+            | "or"
+            | "years"
+            | "year"
+            | "months"
+            | "weeks"
+            | "days"
+            | "hours"
+            | "minutes"
+            | "engineers"
+            | "engineer"
+            | "developers"
+            | "people"
+            | "of"
+            | "per"
+            | "prior"
+            | "migrations"
+            | "gb"
+            | "tb"
+            | "mb"
+            | "queries"
+            | "requests"
+            | "to"
+            | "from"
+            | "with"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "by"
     ) || w.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -230,7 +273,10 @@ mod tests {
     use super::*;
 
     fn gb(text: &str) -> Vec<f64> {
-        data_sizes(text).iter().map(|h| h.value.gigabytes()).collect()
+        data_sizes(text)
+            .iter()
+            .map(|h| h.value.gigabytes())
+            .collect()
     }
 
     #[test]
@@ -277,19 +323,43 @@ mod tests {
 
     #[test]
     fn rates_in_many_phrasings() {
-        assert_eq!(rate("~12K queries/sec peak"), vec![(12000.0, "queries".into(), true)]);
+        assert_eq!(
+            rate("~12K queries/sec peak"),
+            vec![(12000.0, "queries".into(), true)]
+        );
         assert_eq!(rate("12,000 qps"), vec![(12000.0, "queries".into(), false)]);
-        assert_eq!(rate("5k RPS at peak"), vec![(5000.0, "requests".into(), true)]);
-        assert_eq!(rate("300 writes per second"), vec![(300.0, "writes".into(), false)]);
-        assert_eq!(rate("2,400 logins/min"), vec![(40.0, "logins".into(), false)]);
+        assert_eq!(
+            rate("5k RPS at peak"),
+            vec![(5000.0, "requests".into(), true)]
+        );
+        assert_eq!(
+            rate("300 writes per second"),
+            vec![(300.0, "writes".into(), false)]
+        );
+        assert_eq!(
+            rate("2,400 logins/min"),
+            vec![(40.0, "logins".into(), false)]
+        );
         assert_eq!(rate("1.2M emails a day")[0].1, "emails");
         assert!((rate("1.2M emails a day")[0].0 - 13.888_888).abs() < 1e-3);
-        assert_eq!(rate("90 requests per minute"), vec![(1.5, "requests".into(), false)]);
+        assert_eq!(
+            rate("90 requests per minute"),
+            vec![(1.5, "requests".into(), false)]
+        );
         assert_eq!(rate("3600 jobs/hour"), vec![(1.0, "jobs".into(), false)]);
         assert_eq!(rate("800 TPS"), vec![(800.0, "transactions".into(), false)]);
-        assert_eq!(rate("a few requests a second"), vec![(3.0, "requests".into(), false)]);
-        assert_eq!(rate("500 req/s max"), vec![(500.0, "requests".into(), true)]);
-        assert_eq!(rate("20k messages/s"), vec![(20000.0, "messages".into(), false)]);
+        assert_eq!(
+            rate("a few requests a second"),
+            vec![(3.0, "requests".into(), false)]
+        );
+        assert_eq!(
+            rate("500 req/s max"),
+            vec![(500.0, "requests".into(), true)]
+        );
+        assert_eq!(
+            rate("20k messages/s"),
+            vec![(20000.0, "messages".into(), false)]
+        );
         assert_eq!(rate("10 payments per second at peak")[0].1, "payments");
         assert_eq!(rate("150 ops/s")[0].0, 150.0);
     }
@@ -318,9 +388,18 @@ mod tests {
 
     #[test]
     fn counts_in_many_phrasings() {
-        assert_eq!(count("~50 services + workers connect"), vec![(50, "services".into())]);
-        assert_eq!(count("5K active customers"), vec![(5000, "customers".into())]);
-        assert_eq!(count("Backend services (50)"), vec![(50, "services".into())]);
+        assert_eq!(
+            count("~50 services + workers connect"),
+            vec![(50, "services".into())]
+        );
+        assert_eq!(
+            count("5K active customers"),
+            vec![(5000, "customers".into())]
+        );
+        assert_eq!(
+            count("Backend services (50)"),
+            vec![(50, "services".into())]
+        );
         assert_eq!(count("1.2M rows"), vec![(1_200_000, "rows".into())]);
         assert_eq!(count("40 tables"), vec![(40, "tables".into())]);
         assert_eq!(count("a dozen workers"), vec![(12, "workers".into())]);
@@ -332,7 +411,10 @@ mod tests {
         assert_eq!(count("30+ tenants"), vec![(30, "tenants".into())]);
         assert_eq!(count("3 mobile apps"), vec![(3, "applications".into())]);
         assert_eq!(count("Redis 6 nodes"), vec![(6, "nodes".into())]);
-        assert_eq!(count("about 800 merchants"), vec![(800, "merchants".into())]);
+        assert_eq!(
+            count("about 800 merchants"),
+            vec![(800, "merchants".into())]
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use rollgate_knowledge::{RoleBook, TimeZoneBook};
 
 fn escape_phrase(p: &str) -> String {
-    regex::escape(p).replace(r"\-", r"[\s-]?").replace(' ', r"[\s-]?")
+    regex::escape(p)
+        .replace(r"\-", r"[\s-]?")
+        .replace(' ', r"[\s-]?")
 }
 
 /// People by role: `4 backend engineers`, `1 DBA contractor`, `a part-time
@@ -57,9 +59,16 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
             caps.get(4).map(|m| m.as_str()).unwrap_or("")
         )
         .to_ascii_lowercase();
-        let contractor = ["contract", "consultant", "freelanc", "agency", "external", "outsourced"]
-            .iter()
-            .any(|w| modifiers.contains(w));
+        let contractor = [
+            "contract",
+            "consultant",
+            "freelanc",
+            "agency",
+            "external",
+            "outsourced",
+        ]
+        .iter()
+        .any(|w| modifiers.contains(w));
         let part_time = modifiers.contains("part");
         let whole = caps.get(0).unwrap();
         let member = TeamMember {
@@ -83,7 +92,9 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
 
 /// A stated team size: `team of 6`, `6 people`, `a 4-person team`, `solo`.
 pub fn size(text: &str) -> Option<Hit<u32>> {
-    let re = crate::re!(r"(?i)\b(?:team\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)|(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)[\s-](?:people|persons?|person\s+team|engineers?\s+total|devs?\s+total|heads?)|(just\s+me|solo|one[\s-]person|by\s+myself))\b");
+    let re = crate::re!(
+        r"(?i)\b(?:team\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)|(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)[\s-](?:people|persons?|person\s+team|engineers?\s+total|devs?\s+total|heads?)|(just\s+me|solo|one[\s-]person|by\s+myself))\b"
+    );
     let caps = re.captures(text)?;
     let whole = caps.get(0).unwrap();
     let n = if caps.get(3).is_some() {
@@ -127,7 +138,9 @@ pub fn time_zones(text: &str, book: &TimeZoneBook) -> Vec<Hit<String>> {
         }
         out.push(Hit::new(zone, start, end));
     };
-    let iana = crate::re!(r"\b(?:America|Europe|Asia|Africa|Australia|Pacific|Atlantic|Indian|Antarctica|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?\b");
+    let iana = crate::re!(
+        r"\b(?:America|Europe|Asia|Africa|Australia|Pacific|Atlantic|Indian|Antarctica|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?\b"
+    );
     for m in iana.find_iter(text) {
         if jiff::tz::db().get(m.as_str()).is_ok() {
             push(m.as_str().to_string(), m.start(), m.end(), &mut out);
@@ -142,16 +155,28 @@ pub fn time_zones(text: &str, book: &TimeZoneBook) -> Vec<Hit<String>> {
         }
         // POSIX-style Etc zones have the sign reversed.
         let sign = if &caps[1] == "+" { "-" } else { "+" };
-        let name = if hours == 0 { "UTC".to_string() } else { format!("Etc/GMT{sign}{hours}") };
+        let name = if hours == 0 {
+            "UTC".to_string()
+        } else {
+            format!("Etc/GMT{sign}{hours}")
+        };
         push(name, whole.start(), whole.end(), &mut out);
     }
     // Word matches, longest first at each place, that sit on word boundaries.
     let mut words: Vec<(usize, usize, String)> = Vec::new();
     for m in ac_folded.find_overlapping_iter(text) {
-        words.push((m.start(), m.end(), folded_zone[m.pattern().as_usize()].clone()));
+        words.push((
+            m.start(),
+            m.end(),
+            folded_zone[m.pattern().as_usize()].clone(),
+        ));
     }
     for m in ac_exact.find_overlapping_iter(text) {
-        words.push((m.start(), m.end(), exact_zone[m.pattern().as_usize()].clone()));
+        words.push((
+            m.start(),
+            m.end(),
+            exact_zone[m.pattern().as_usize()].clone(),
+        ));
     }
     words.retain(|(s, e, _)| word_bounded(text, *s, *e));
     words.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
@@ -165,12 +190,14 @@ pub fn time_zones(text: &str, book: &TimeZoneBook) -> Vec<Hit<String>> {
 fn word_bounded(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    let ok_before = before.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '/' || c == '_'));
+    let ok_before =
+        before.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '/' || c == '_'));
     let ok_after = after.is_none_or(|c| !(c.is_alphanumeric() || c == '/' || c == '_'));
     // "UTC+99" is an offset (read elsewhere), not the word UTC.
     let offset_follows = {
         let mut rest = text[end..].chars();
-        matches!(rest.next(), Some('+' | '-' | '−')) && rest.next().is_some_and(|c| c.is_ascii_digit())
+        matches!(rest.next(), Some('+' | '-' | '−'))
+            && rest.next().is_some_and(|c| c.is_ascii_digit())
     };
     ok_before && ok_after && !offset_follows
 }
@@ -184,7 +211,14 @@ mod tests {
         let k = Knowledge::builtin().unwrap();
         members(text, &k.roles)
             .into_iter()
-            .map(|h| (h.value.role, h.value.count, h.value.contractor, h.value.part_time))
+            .map(|h| {
+                (
+                    h.value.role,
+                    h.value.count,
+                    h.value.contractor,
+                    h.value.part_time,
+                )
+            })
             .collect()
     }
 
@@ -199,18 +233,45 @@ mod tests {
             vec![m("backend-engineer", 4, false, false), m("dba", 1, true, false)]
         );
         assert_eq!(team("a part-time SRE"), vec![m("sre", 1, false, true)]);
-        assert_eq!(team("two mobile devs"), vec![m("mobile-engineer", 2, false, false)]);
-        assert_eq!(team("3 senior full-stack developers"), vec![m("fullstack-engineer", 3, false, false)]);
+        assert_eq!(
+            team("two mobile devs"),
+            vec![m("mobile-engineer", 2, false, false)]
+        );
+        assert_eq!(
+            team("3 senior full-stack developers"),
+            vec![m("fullstack-engineer", 3, false, false)]
+        );
         assert_eq!(team("one contract DBA"), vec![m("dba", 1, true, false)]);
-        assert_eq!(team("2 iOS engineers and 1 Android developer"), vec![m("mobile-engineer", 2, false, false), m("mobile-engineer", 1, false, false)]);
+        assert_eq!(
+            team("2 iOS engineers and 1 Android developer"),
+            vec![
+                m("mobile-engineer", 2, false, false),
+                m("mobile-engineer", 1, false, false)
+            ]
+        );
         assert_eq!(team("our tech lead"), vec![m("tech-lead", 1, false, false)]);
         assert_eq!(team("6 engineers"), vec![m("engineer", 6, false, false)]);
         assert_eq!(team("an SRE (contractor)"), vec![m("sre", 1, true, false)]);
-        assert_eq!(team("1 data engineer"), vec![m("data-engineer", 1, false, false)]);
-        assert_eq!(team("5 frontend engineers"), vec![m("frontend-engineer", 5, false, false)]);
-        assert_eq!(team("a DevOps engineer from an agency"), vec![m("devops-engineer", 1, true, false)]);
-        assert_eq!(team("2 QA engineers"), vec![m("qa-engineer", 2, false, false)]);
-        assert_eq!(team("10 back-end developers"), vec![m("backend-engineer", 10, false, false)]);
+        assert_eq!(
+            team("1 data engineer"),
+            vec![m("data-engineer", 1, false, false)]
+        );
+        assert_eq!(
+            team("5 frontend engineers"),
+            vec![m("frontend-engineer", 5, false, false)]
+        );
+        assert_eq!(
+            team("a DevOps engineer from an agency"),
+            vec![m("devops-engineer", 1, true, false)]
+        );
+        assert_eq!(
+            team("2 QA engineers"),
+            vec![m("qa-engineer", 2, false, false)]
+        );
+        assert_eq!(
+            team("10 back-end developers"),
+            vec![m("backend-engineer", 10, false, false)]
+        );
     }
 
     #[test]
@@ -241,7 +302,10 @@ mod tests {
 
     fn zones(text: &str) -> Vec<String> {
         let k = Knowledge::builtin().unwrap();
-        let mut z: Vec<String> = time_zones(text, &k.zones).into_iter().map(|h| h.value).collect();
+        let mut z: Vec<String> = time_zones(text, &k.zones)
+            .into_iter()
+            .map(|h| h.value)
+            .collect();
         z.dedup();
         z
     }
@@ -253,12 +317,18 @@ mod tests {
         assert_eq!(zones("CET"), vec!["Europe/Berlin"]);
         assert_eq!(zones("contractors in India"), vec!["Asia/Kolkata"]);
         assert_eq!(zones("AEST hours"), vec!["Australia/Sydney"]);
-        assert_eq!(zones("US East Coast and London"), vec!["America/New_York", "Europe/London"]);
+        assert_eq!(
+            zones("US East Coast and London"),
+            vec!["America/New_York", "Europe/London"]
+        );
         assert_eq!(zones("Europe/Paris"), vec!["Europe/Paris"]);
         assert_eq!(zones("UTC+2"), vec!["Etc/GMT-2"]);
         assert_eq!(zones("Eastern time"), vec!["America/New_York"]);
         assert_eq!(zones("Eastern Europe"), vec!["Europe/Kyiv"]);
-        assert_eq!(zones("split between Singapore and Sydney"), vec!["Asia/Singapore", "Australia/Sydney"]);
+        assert_eq!(
+            zones("split between Singapore and Sydney"),
+            vec!["Asia/Singapore", "Australia/Sydney"]
+        );
         assert_eq!(zones("São Paulo"), vec!["America/Sao_Paulo"]);
         assert_eq!(zones("PST"), vec!["America/Los_Angeles"]);
         assert_eq!(zones("UTC"), vec!["UTC"]);

@@ -4,7 +4,7 @@
 
 use super::{negated_before, Hit};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rollgate_knowledge::Catalog;
+use rollgate_knowledge::{Catalog, TechKind};
 
 /// A technology named in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,9 @@ pub struct TechMatcher {
     exact: Option<AhoCorasick>,
     exact_ids: Vec<usize>,
     ids: Vec<String>,
+    /// Whether a version may be glued to the name ("pg16", "python3"):
+    /// only for products people version, not for "ec2" or "ecs".
+    glued: Vec<bool>,
 }
 
 impl TechMatcher {
@@ -38,8 +41,20 @@ impl TechMatcher {
         let mut exact_patterns = Vec::new();
         let mut exact_ids = Vec::new();
         let mut ids = Vec::new();
+        let mut glued = Vec::new();
         for (i, tech) in catalog.technologies().iter().enumerate() {
             ids.push(tech.id.clone());
+            glued.push(matches!(
+                tech.kind,
+                TechKind::RelationalDatabase
+                    | TechKind::DocumentDatabase
+                    | TechKind::Cache
+                    | TechKind::SearchEngine
+                    | TechKind::Runtime
+                    | TechKind::WebFramework
+                    | TechKind::Stream
+                    | TechKind::Queue
+            ));
             for a in &tech.aliases {
                 folded_patterns.push(a.clone());
                 folded_ids.push((i, AliasRule::Plain));
@@ -70,6 +85,7 @@ impl TechMatcher {
             exact,
             exact_ids,
             ids,
+            glued,
         }
     }
 
@@ -84,7 +100,12 @@ impl TechMatcher {
         }
         if let Some(exact) = &self.exact {
             for m in exact.find_overlapping_iter(text) {
-                raw.push((m.start(), m.end(), self.exact_ids[m.pattern().as_usize()], AliasRule::Plain));
+                raw.push((
+                    m.start(),
+                    m.end(),
+                    self.exact_ids[m.pattern().as_usize()],
+                    AliasRule::Plain,
+                ));
             }
         }
         raw.sort_by_key(|&(s, e, _, _)| (s, std::cmp::Reverse(e)));
@@ -94,7 +115,8 @@ impl TechMatcher {
             if start < last_end || !boundary_before(text, start) {
                 continue;
             }
-            let Some((version, end_with_version)) = version_after(text, end) else {
+            let Some((version, end_with_version)) = version_after(text, end, self.glued[tech])
+            else {
                 continue;
             };
             if matches!(rule, AliasRule::NeedsVersion) && version.is_none() {
@@ -146,19 +168,65 @@ fn boundary_after(text: &str, at: usize) -> bool {
 
 /// Words after a number that make it a quantity, not a version.
 const QUANTITY_WORDS: &[&str] = &[
-    "node", "nodes", "service", "services", "instance", "instances", "replica", "replicas",
-    "server", "servers", "gb", "tb", "mb", "pod", "pods", "worker", "workers", "shard", "shards",
-    "cluster", "clusters", "database", "databases", "table", "tables", "year", "years", "month",
-    "months", "week", "weeks", "day", "days", "hour", "hours", "minute", "minutes", "k", "%",
-    "customers", "users", "queries", "qps", "rps", "ms", "x",
+    "node",
+    "nodes",
+    "service",
+    "services",
+    "instance",
+    "instances",
+    "replica",
+    "replicas",
+    "server",
+    "servers",
+    "gb",
+    "tb",
+    "mb",
+    "pod",
+    "pods",
+    "worker",
+    "workers",
+    "shard",
+    "shards",
+    "cluster",
+    "clusters",
+    "database",
+    "databases",
+    "table",
+    "tables",
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "k",
+    "%",
+    "customers",
+    "users",
+    "queries",
+    "qps",
+    "rps",
+    "ms",
+    "x",
 ];
 
 /// The version right after a technology name, if any: `Postgres 14.7`,
 /// `pg16`, `Rails v7.1`, `Node 20.x`. Returns `None` (no mention at all)
 /// when the alias runs into more letters, `Some((None, at))` for no version.
-fn version_after(text: &str, at: usize) -> Option<(Option<String>, usize)> {
+fn version_after(text: &str, at: usize, glued_ok: bool) -> Option<(Option<String>, usize)> {
     let rest = &text[at..];
-    let re = crate::re!(r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x)?)\b");
+    if !glued_ok && rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some((None, at));
+    }
+    let re = crate::re!(
+        r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x)?)\b"
+    );
     let Some(caps) = re.captures(rest) else {
         return Some((None, at));
     };
@@ -169,21 +237,33 @@ fn version_after(text: &str, at: usize) -> Option<(Option<String>, usize)> {
         .take_while(|c| c.is_alphanumeric() || *c == '%')
         .collect::<String>()
         .to_ascii_lowercase();
-    if QUANTITY_WORDS.contains(&next_word.as_str()) || after.starts_with('%') {
+    // "Go 1.19 services": a dotted version is never a count.
+    let dotted = version.as_str().contains('.');
+    if !dotted && (QUANTITY_WORDS.contains(&next_word.as_str()) || after.starts_with('%')) {
         return Some((None, at));
     }
     // "1,000" after a name is a count, not version 1.
-    if rest[version.end()..].starts_with(',') && rest[version.end() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+    if rest[version.end()..].starts_with(',')
+        && rest[version.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
+    {
         return Some((None, at));
     }
-    Some((Some(version.as_str().to_string()), at + caps.get(0).unwrap().end()))
+    Some((
+        Some(version.as_str().to_string()),
+        at + caps.get(0).unwrap().end(),
+    ))
 }
 
 /// Marks mentions joined by "or" / "/" as alternatives of one choice.
 fn mark_alternatives(text: &str, hits: &mut [Hit<TechHit>]) {
     for i in 1..hits.len() {
-        let between = text[hits[i - 1].end..hits[i].start].trim().to_ascii_lowercase();
-        if matches!(between.as_str(), "or" | "/" | ", or" | "or maybe" | "or possibly" | "or even") {
+        let between = text[hits[i - 1].end..hits[i].start]
+            .trim()
+            .to_ascii_lowercase();
+        if matches!(
+            between.as_str(),
+            "or" | "/" | ", or" | "or maybe" | "or possibly" | "or even"
+        ) {
             hits[i - 1].value.alternative = true;
             hits[i].value.alternative = true;
         }
@@ -214,17 +294,29 @@ mod tests {
 
     #[test]
     fn finds_engines_with_versions() {
-        assert_eq!(find("Postgres 14.7 self-hosted"), vec![v("postgresql", Some("14.7"))]);
+        assert_eq!(
+            find("Postgres 14.7 self-hosted"),
+            vec![v("postgresql", Some("14.7"))]
+        );
         assert_eq!(find("postgres16"), vec![v("postgresql", Some("16"))]);
         assert_eq!(find("Pg 16"), vec![v("postgresql", Some("16"))]);
         assert_eq!(find("PostgreSQL v15"), vec![v("postgresql", Some("15"))]);
-        assert_eq!(find("MySQL 5.7 → PostgreSQL 16"), vec![v("mysql", Some("5.7")), v("postgresql", Some("16"))]);
+        assert_eq!(
+            find("MySQL 5.7 → PostgreSQL 16"),
+            vec![v("mysql", Some("5.7")), v("postgresql", Some("16"))]
+        );
         assert_eq!(find("Rails 7.1"), vec![v("rails", Some("7.1"))]);
         assert_eq!(find("Next.js 14"), vec![v("nextjs", Some("14"))]);
         assert_eq!(find("Node 18.x"), vec![v("nodejs", Some("18.x"))]);
-        assert_eq!(find("Spring Boot 2.7 to 3.2"), vec![v("spring-boot", Some("2.7"))]);
+        assert_eq!(
+            find("Spring Boot 2.7 to 3.2"),
+            vec![v("spring-boot", Some("2.7"))]
+        );
         assert_eq!(find("Redis 6.2"), vec![v("redis", Some("6.2"))]);
-        assert_eq!(find("Elasticsearch 7.10"), vec![v("elasticsearch", Some("7.10"))]);
+        assert_eq!(
+            find("Elasticsearch 7.10"),
+            vec![v("elasticsearch", Some("7.10"))]
+        );
         assert_eq!(find("Python 3.8"), vec![v("python", Some("3.8"))]);
         assert_eq!(find("Java 11"), vec![v("java", Some("11"))]);
         assert_eq!(find("Django 3.2 LTS"), vec![v("django", Some("3.2"))]);
@@ -232,13 +324,25 @@ mod tests {
 
     #[test]
     fn finds_managed_services_and_clouds() {
-        assert_eq!(ids("Postgres 16 on AWS RDS (Multi-AZ)"), vec!["postgresql", "aws-rds"]);
+        assert_eq!(
+            ids("Postgres 16 on AWS RDS (Multi-AZ)"),
+            vec!["postgresql", "aws-rds"]
+        );
         assert_eq!(ids("a single EC2 instance"), vec!["aws-ec2"]);
         assert_eq!(ids("Aurora PostgreSQL"), vec!["aurora-postgresql"]);
         assert_eq!(ids("Google Cloud SQL"), vec!["cloud-sql"]);
-        assert_eq!(ids("Amazon ElastiCache for Redis"), vec!["elasticache", "redis"]);
-        assert_eq!(ids("running on k8s via Argo Rollouts"), vec!["kubernetes", "argo-rollouts"]);
-        assert_eq!(ids("on-prem bare metal"), vec!["on-premises", "on-premises"]);
+        assert_eq!(
+            ids("Amazon ElastiCache for Redis"),
+            vec!["elasticache", "redis"]
+        );
+        assert_eq!(
+            ids("running on k8s via Argo Rollouts"),
+            vec!["kubernetes", "argo-rollouts"]
+        );
+        assert_eq!(
+            ids("on-prem bare metal"),
+            vec!["on-premises", "on-premises"]
+        );
         assert_eq!(ids("GKE in GCP"), vec!["gke", "gcp"]);
     }
 
@@ -253,7 +357,10 @@ mod tests {
         assert_eq!(ids("Twilio SMS"), vec!["twilio"]);
         assert_eq!(ids("Segment and Mixpanel"), vec!["segment", "mixpanel"]);
         assert_eq!(ids("Daily backups via pg_dump"), vec!["pg-dump"]);
-        assert_eq!(ids("AWS DMS or pg_logical replication"), vec!["aws-dms", "pglogical"]);
+        assert_eq!(
+            ids("AWS DMS or pg_logical replication"),
+            vec!["aws-dms", "pglogical"]
+        );
     }
 
     #[test]
@@ -298,7 +405,9 @@ mod tests {
         assert!(!hits[1].value.negated && hits[1].value.alternative);
         assert!(hits[2].value.alternative);
         let hits = m.find("we use Redis and Kafka");
-        assert!(hits.iter().all(|h| !h.value.alternative && !h.value.negated));
+        assert!(hits
+            .iter()
+            .all(|h| !h.value.alternative && !h.value.negated));
         let hits = m.find("without LaunchDarkly");
         assert!(hits[0].value.negated);
     }

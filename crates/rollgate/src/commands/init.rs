@@ -91,7 +91,10 @@ pub fn template(answers: &[Option<String>], integrations: &[String]) -> String {
         "# rollgate migration spec. Every section takes structured keys (shown\n# commented out) and a free-text `description` that rollgate reads like the\n# tagged form. Structured keys win over what the description says.\n# Check what rollgate understood with: rollgate check <this file>\n\n# title = \"Postgres 14 on EC2 to Postgres 16 on RDS\"\n",
     );
     for (i, s) in SECTIONS.iter().enumerate() {
-        out.push_str(&format!("\n[{}]   # the tagged form's <{}>\n", s.table, s.tag));
+        out.push_str(&format!(
+            "\n[{}]   # the tagged form's <{}>\n",
+            s.table, s.tag
+        ));
         out.push_str(&format!("# {}\n", s.question));
         match answers.get(i).and_then(|a| a.as_deref()) {
             Some(a) => out.push_str(&format!("description = {}\n", toml_string(a))),
@@ -105,7 +108,11 @@ pub fn template(answers: &[Option<String>], integrations: &[String]) -> String {
         out.push_str("# [[integrations]]\n# name = \"Stripe webhook handler\"\n# kind = \"webhook\"\n# technology = \"stripe\"\n# description = \"\"\n");
     }
     for name in integrations {
-        out.push_str(&format!("\n[[integrations]]\nname = {}\ndescription = {}\n", toml_string(name), toml_string(name)));
+        out.push_str(&format!(
+            "\n[[integrations]]\nname = {}\ndescription = {}\n",
+            toml_string(name),
+            toml_string(name)
+        ));
     }
     out
 }
@@ -126,19 +133,27 @@ pub fn run(args: InitArgs) -> Result<Outcome> {
     if !to_stdout && std::path::Path::new(&args.file).exists() && !args.force {
         bail!("{} exists; pass --force to overwrite it", args.file);
     }
-    let interactive = args.interactive || (!args.no_input && std::io::stdin().is_terminal() && !to_stdout);
+    let interactive =
+        args.interactive || (!args.no_input && std::io::stdin().is_terminal() && !to_stdout);
     let mut answers = Vec::new();
     let mut integrations = Vec::new();
     if interactive {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
         let mut prompt = std::io::stderr();
-        writeln!(prompt, "Answer in your own words; press Enter to skip a question.\n")?;
+        writeln!(
+            prompt,
+            "Answer in your own words; press Enter to skip a question.\n"
+        )?;
         for s in SECTIONS {
             answers.push(ask(&mut input, &mut prompt, s.question)?);
         }
         if let Some(list) = ask(&mut input, &mut prompt, INTEGRATIONS_QUESTION)? {
-            integrations = list.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            integrations = list
+                .split([',', ';'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         }
     }
     let text = template(&answers, &integrations);
@@ -146,7 +161,10 @@ pub fn run(args: InitArgs) -> Result<Outcome> {
         print!("{text}");
     } else {
         std::fs::write(&args.file, text).with_context(|| format!("writing {}", args.file))?;
-        eprintln!("wrote {}; check it with: rollgate check {}", args.file, args.file);
+        eprintln!(
+            "wrote {}; check it with: rollgate check {}",
+            args.file, args.file
+        );
     }
     Ok(Outcome::Ok)
 }
@@ -173,6 +191,9 @@ mod tests {
             spec.source.unwrap().description.as_deref(),
             Some("Postgres \"14\" on EC2 \\ with quotes")
         );
-        assert_eq!(spec.integrations[0].name.as_deref(), Some("Stripe webhooks"));
+        assert_eq!(
+            spec.integrations[0].name.as_deref(),
+            Some("Stripe webhooks")
+        );
     }
 }

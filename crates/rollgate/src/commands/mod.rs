@@ -2,7 +2,9 @@
 
 mod init;
 
-use crate::cli::{CheckArgs, Cli, Command, FactsFormat, InputArgs, PlanArgs, PlanFormat, SchemaKind};
+use crate::cli::{
+    CheckArgs, Cli, Command, FactsFormat, InputArgs, PlanArgs, PlanFormat, SchemaKind,
+};
 use crate::{facts_text, Outcome};
 use anyhow::{bail, Context, Result};
 use jiff::civil::{Date, Weekday};
@@ -17,7 +19,10 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Init(args) => init::run(args),
         Command::Schema(args) => match args.kind {
             SchemaKind::Spec => {
-                println!("{}", serde_json::to_string_pretty(&rollgate_intake::json_schema())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rollgate_intake::json_schema())?
+                );
                 Ok(Outcome::Ok)
             }
         },
@@ -27,12 +32,13 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
 /// The start date from `--start`, or the next Monday after today.
 fn start_date(flag: Option<&str>) -> Result<Date> {
     match flag {
-        Some(s) => s
-            .trim()
-            .parse::<Date>()
-            .with_context(|| format!("--start {s:?} is not a date; use YYYY-MM-DD, e.g. --start 2026-04-27")),
+        Some(s) => s.trim().parse::<Date>().with_context(|| {
+            format!("--start {s:?} is not a date; use YYYY-MM-DD, e.g. --start 2026-04-27")
+        }),
         None => {
-            let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+            let today = jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date();
             let mut d = today.tomorrow()?;
             while d.weekday() != Weekday::Monday {
                 d = d.tomorrow()?;

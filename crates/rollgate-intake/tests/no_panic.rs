@@ -1,0 +1,148 @@
+//! Property tests: no input, however broken, makes intake panic. Random
+//! text, random bytes, and mutations of real specs go through every form.
+
+use jiff::civil::date;
+use proptest::prelude::*;
+use rollgate_intake::{read_bytes, InputForm, SpecFormat};
+use rollgate_knowledge::Knowledge;
+use std::sync::LazyLock;
+
+static KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(|| Knowledge::builtin().unwrap());
+
+const FORMS: [Option<InputForm>; 5] = [
+    None,
+    Some(InputForm::Tagged),
+    Some(InputForm::Spec(SpecFormat::Toml)),
+    Some(InputForm::Spec(SpecFormat::Yaml)),
+    Some(InputForm::Spec(SpecFormat::Json)),
+];
+
+fn seeds() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            out.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    out.push(
+        "source:\n  technology: mysql\n  version: \"5.7\"\nconstraints:\n  deadline: by Q3 2027\n"
+            .into(),
+    );
+    out.push(
+        r#"{"team": {"roles": [{"role": "sre", "count": 2}]}, "integrations": [{"name": "x"}]}"#
+            .into(),
+    );
+    out
+}
+
+fn feed(bytes: &[u8]) {
+    for form in FORMS {
+        // The result may be an error; it must not be a panic.
+        let _ = read_bytes("fuzz", bytes, form, &KNOWLEDGE, date(2026, 4, 27));
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Insert(usize, String),
+    Delete(usize, usize),
+    Replace(usize, u8),
+    Duplicate(usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just("<".to_string()),
+                Just("</scale>".to_string()),
+                Just("<criticality>".to_string()),
+                Just("\"".to_string()),
+                Just("[".to_string()),
+                Just("{".to_string()),
+                Just("\n".to_string()),
+                Just(" 12K queries/sec ".to_string()),
+                Just(" by Q9 2026 ".to_string()),
+                Just("→".to_string()),
+                ".{0,12}",
+            ]
+        )
+            .prop_map(|(at, s)| Mutation::Insert(at, s)),
+        (any::<usize>(), 0usize..40).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::Replace(at, b)),
+        (any::<usize>(), 0usize..200).prop_map(|(at, n)| Mutation::Duplicate(at, n)),
+    ]
+}
+
+fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
+    let len = bytes.len().max(1);
+    match m {
+        Mutation::Insert(at, s) => {
+            let at = at % len;
+            bytes.splice(at.min(bytes.len())..at.min(bytes.len()), s.bytes());
+        }
+        Mutation::Delete(at, n) => {
+            let at = (at % len).min(bytes.len());
+            let end = (at + n).min(bytes.len());
+            bytes.drain(at..end);
+        }
+        Mutation::Replace(at, b) => {
+            if !bytes.is_empty() {
+                let at = at % bytes.len();
+                bytes[at] = *b;
+            }
+        }
+        Mutation::Duplicate(at, n) => {
+            let at = (at % len).min(bytes.len());
+            let end = (at + n).min(bytes.len());
+            let piece = bytes[at..end].to_vec();
+            bytes.splice(end..end, piece);
+        }
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(s in "\\PC{0,400}") {
+        feed(s.as_bytes());
+    }
+
+    #[test]
+    fn random_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+        feed(&b);
+    }
+
+    #[test]
+    fn tag_soup_never_panics(parts in proptest::collection::vec(prop_oneof![
+        Just("<scale>"), Just("</scale>"), Just("<from-state>"), Just("</from-state>"),
+        Just("<constraints>"), Just("</constraints>"), Just("<x>"), Just("</x>"), Just("<"), Just(">"),
+        Just("Postgres 14 "), Just("600GB "), Just("by Q3 2026 "), Just("4 SREs "), Just("minutes "),
+        Just("\n"), Just("Dec 15 to Jan 5 "), Just("no dual-write "), Just("(50), "), Just("→ "),
+    ], 0..60)) {
+        feed(parts.concat().as_bytes());
+    }
+
+    #[test]
+    fn mutated_examples_never_panic(seed in 0usize..64, muts in proptest::collection::vec(mutation(), 1..6)) {
+        let seeds = seeds();
+        let mut bytes = seeds[seed % seeds.len()].clone().into_bytes();
+        for m in &muts {
+            bytes = apply(bytes, m);
+        }
+        feed(&bytes);
+    }
+}
+
+#[test]
+fn every_example_reads_without_error() {
+    for s in seeds() {
+        let facts = read_bytes("example", s.as_bytes(), None, &KNOWLEDGE, date(2026, 4, 27));
+        assert!(facts.is_ok(), "{s}\n{:?}", facts.err());
+    }
+}

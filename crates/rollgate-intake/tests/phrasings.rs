@@ -1,0 +1,492 @@
+//! More phrasings per extractor, as a table each: what must match, and
+//! what must not. These grow whenever a real spec is misread.
+
+use jiff::civil::{date, Date};
+use rollgate_intake::extract::{
+    self, capability, criticality, dates, duration, experience, integration, quantity, team,
+};
+use rollgate_intake::{CapabilityKind, Criticality, Freeze, IntegrationKind};
+use rollgate_knowledge::Knowledge;
+
+const START: Date = date(2026, 4, 27);
+
+#[test]
+fn technologies_more_phrasings() {
+    let k = Knowledge::builtin().unwrap();
+    let m = extract::tech::TechMatcher::new(&k.catalog);
+    let ids = |t: &str| -> Vec<String> { m.find(t).into_iter().map(|h| h.value.id).collect() };
+    let cases: &[(&str, &[&str])] = &[
+        ("MySQL 8 on Aurora MySQL", &["mysql", "aurora-mysql"]),
+        ("MongoDB 4.4 → MongoDB Atlas", &["mongodb", "mongodb-atlas"]),
+        ("Memcached to Redis 7", &["memcached", "redis"]),
+        (
+            "Elasticsearch 7.10 → OpenSearch 2.11",
+            &["elasticsearch", "opensearch"],
+        ),
+        ("RabbitMQ to Amazon SQS", &["rabbitmq", "sqs"]),
+        ("Kafka on MSK", &["kafka", "msk"]),
+        ("Django 3.2 on Python 3.8", &["django", "python"]),
+        ("Spring Boot 2.7 on Java 11", &["spring-boot", "java"]),
+        (
+            "Rails 6.1, Ruby 2.7, Sidekiq",
+            &["rails", "ruby", "sidekiq"],
+        ),
+        ("Next.js 13 pages router", &["nextjs"]),
+        ("Node 16 to Node 20", &["nodejs", "nodejs"]),
+        ("Go 1.19 services", &["go"]),
+        ("Auth0 to Okta", &["auth0", "okta"]),
+        ("Twilio SMS to Vonage", &["twilio", "vonage"]),
+        ("Segment to RudderStack", &["segment", "rudderstack"]),
+        ("Braintree → Stripe", &["braintree", "stripe"]),
+        ("Mailgun and SES", &["mailgun", "aws-ses"]),
+        ("flags in Unleash", &["unleash"]),
+        ("Flagger on Istio", &["flagger", "istio"]),
+        ("EKS with Argo CD", &["eks", "argocd"]),
+        ("Cloud SQL for PostgreSQL", &["cloud-sql", "postgresql"]),
+        ("SQL Server 2016 to Azure SQL", &["sql-server", "azure-sql"]),
+        ("Oracle 12c", &["oracle-database"]),
+        ("Cassandra 3 to ScyllaDB", &["cassandra", "scylladb"]),
+        ("DynamoDB", &["dynamodb"]),
+        (
+            "Debezium → Kafka → Snowflake",
+            &["debezium", "kafka", "snowflake"],
+        ),
+        ("BigQuery and Redshift", &["bigquery", "redshift"]),
+        ("PgBouncer in front", &["pgbouncer"]),
+        (
+            "Heroku Postgres to Crunchy Bridge",
+            &["heroku-postgres", "crunchy-bridge"],
+        ),
+        ("on-prem Oracle", &["on-premises", "oracle-database"]),
+        (
+            "Datadog dashboards and PagerDuty",
+            &["datadog", "pagerduty"],
+        ),
+        ("Google Cloud", &["gcp"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(
+            ids(text),
+            want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            "{text}"
+        );
+    }
+    for text in [
+        "the spring release",
+        "elastic capacity",
+        "we go live",
+        "react quickly",
+        "a segment of users",
+        "resend the emails",
+        "clerk's office",
+        "the phoenix project",
+        "nodes and edges",
+        "our own atlas",
+        "express delivery",
+        "oracle of truth".replace("oracle", "orakel").as_str(),
+        "mongoose",
+        "postgresqlish",
+        "pg-boss queue",
+        "kafkaesque",
+        "stripes on the flag",
+        "redisson client",
+        "ecs2",
+        "dmsx",
+    ] {
+        assert!(ids(text).is_empty(), "{text}: {:?}", ids(text));
+    }
+}
+
+#[test]
+fn quantities_more_phrasings() {
+    let gb = |t: &str| quantity::data_sizes(t).first().map(|h| h.value.gigabytes());
+    for (t, v) in [
+        ("DB is 2.5TB", 2500.0),
+        ("~80 GB of data", 80.0),
+        ("around 300GB", 300.0),
+        ("size: 1,024 GB", 1024.0),
+        ("a 750 gig database", 750.0),
+        ("4 TB on disk", 4000.0),
+        ("12 GB index", 12.0),
+        ("over 5 TB", 5000.0),
+        ("approx. 90 GB", 90.0),
+        ("300 megabytes", 0.3),
+    ] {
+        assert_eq!(gb(t), Some(v), "{t}");
+    }
+    for t in [
+        "16GB RAM per node",
+        "8 GB memory",
+        "100 MB/s",
+        "5 GB per day growth".replace(" per day", "/day").as_str(),
+        "gbps",
+        "TBD",
+        "GB",
+    ] {
+        assert_eq!(gb(t), None, "{t}");
+    }
+    let rate = |t: &str| {
+        quantity::rates(t)
+            .first()
+            .map(|h| (h.value.per_second, h.value.unit.clone()))
+    };
+    for (t, v, u) in [
+        ("peak 40k req/s", 40000.0, "requests"),
+        ("200 writes/sec", 200.0, "writes"),
+        ("3,000 QPS", 3000.0, "queries"),
+        ("50 orders per minute", 50.0 / 60.0, "orders"),
+        ("10K events/s", 10000.0, "events"),
+        ("1M emails per day", 1e6 / 86400.0, "emails"),
+        ("500 logins per hour", 500.0 / 3600.0, "logins"),
+        ("2k messages per second", 2000.0, "messages"),
+        ("120 RPS", 120.0, "requests"),
+        ("20 sms per minute", 20.0 / 60.0, "sms"),
+        ("~8K ops/s", 8000.0, "operations"),
+        ("5 TPS", 5.0, "transactions"),
+    ] {
+        let got = rate(t).unwrap_or_else(|| panic!("{t}"));
+        assert!((got.0 - v).abs() < 1e-6 && got.1 == u, "{t}: {got:?}");
+    }
+    for t in [
+        "weekly reports",
+        "per service",
+        "2 per day".replace("2 per", "twice per").as_str(),
+        "p95 of 20ms",
+        "3 requests total",
+    ] {
+        assert_eq!(rate(t), None, "{t}");
+    }
+    let count = |t: &str| {
+        quantity::counts(t)
+            .first()
+            .map(|h| (h.value.count, h.value.what.clone()))
+    };
+    for (t, n, w) in [
+        ("120 tables", 120, "tables"),
+        ("8 shards", 8, "shards"),
+        ("3 brokers", 3, "brokers"),
+        ("15 Kafka topics", 15, "topics"),
+        ("40k merchants", 40000, "merchants"),
+        ("2M users", 2_000_000, "users"),
+        ("6 regions", 6, "regions"),
+        ("20 cron jobs", 20, "jobs"),
+        ("3 replicas", 3, "replicas"),
+        ("400 tenants", 400, "tenants"),
+        ("Consumers (12)", 12, "consumers"),
+        ("about 30 microservices", 30, "services"),
+    ] {
+        assert_eq!(count(t), Some((n, w.to_string())), "{t}");
+    }
+    for t in [
+        "3 days",
+        "12 months",
+        "v2 API",
+        "2 engineers",
+        "Redis 7 cluster",
+    ] {
+        assert_eq!(count(t), None, "{t}");
+    }
+}
+
+#[test]
+fn tolerances_more_phrasings() {
+    let m = |t: &str| duration::tolerance(t).map(|h| h.value.max_minutes);
+    for (t, v) in [
+        ("less than 10 minutes", 10),
+        ("< 5 min", 5),
+        ("within 2 hours", 120),
+        ("4h", 240),
+        ("a couple of hours", 120),
+        ("one day", 1440),
+        ("next business day", 1440),
+        ("instantly", 1),
+        ("real-time failover needed", 1),
+        ("1 hr", 60),
+        ("45 mins", 45),
+        ("no downtime allowed", 1),
+        ("sub-hour", 60),
+        ("within one hour", 60),
+    ] {
+        assert_eq!(m(t), Some(v), "{t}");
+    }
+    for t in [
+        "as fast as possible",
+        "unknown",
+        "we'd like it quick",
+        "N/A",
+    ] {
+        assert_eq!(m(t), None, "{t}");
+    }
+}
+
+#[test]
+fn criticality_more_phrasings() {
+    let l = |t: &str| criticality::criticality(t).map(|r| r.level);
+    for (t, v) in [
+        ("CRITICAL", Criticality::Critical),
+        ("Critical: billing depends on it", Criticality::Critical),
+        ("revenue-critical path", Criticality::Critical),
+        ("High - customer facing", Criticality::High),
+        ("Moderate; internal users notice", Criticality::Medium),
+        ("low, staff only", Criticality::Low),
+        ("Internal only.", Criticality::Low),
+        ("checkout runs on it", Criticality::Critical),
+        ("nobody outside engineering uses it", Criticality::Low),
+        ("tier 1", Criticality::High),
+    ] {
+        assert_eq!(l(t), Some(v), "{t}");
+    }
+    for t in ["who knows", "it runs on Linux", "", "various"] {
+        assert_eq!(l(t), None, "{t}");
+    }
+}
+
+#[test]
+fn team_more_phrasings() {
+    let k = Knowledge::builtin().unwrap();
+    let people = |t: &str| -> Vec<(String, u32, bool)> {
+        team::members(t, &k.roles)
+            .into_iter()
+            .map(|h| (h.value.role, h.value.count, h.value.contractor))
+            .collect()
+    };
+    type Expected<'a> = &'a [(&'a str, u32, bool)];
+    let cases: &[(&str, Expected)] = &[
+        (
+            "2 SREs and 6 backend devs",
+            &[("sre", 2, false), ("backend-engineer", 6, false)],
+        ),
+        ("one DBA consultant", &[("dba", 1, true)]),
+        ("a freelance DBA", &[("dba", 1, true)]),
+        ("3 platform engineers", &[("platform-engineer", 3, false)]),
+        (
+            "an engineering manager",
+            &[("engineering-manager", 1, false)],
+        ),
+        (
+            "4 full stack engineers",
+            &[("fullstack-engineer", 4, false)],
+        ),
+        ("two Android developers", &[("mobile-engineer", 2, false)]),
+        ("a security engineer", &[("security-engineer", 1, false)]),
+        ("12 developers", &[("engineer", 12, false)]),
+        (
+            "1 data engineer and 1 QA",
+            &[("data-engineer", 1, false), ("qa-engineer", 1, false)],
+        ),
+    ];
+    for (t, want) in cases {
+        let want: Vec<(String, u32, bool)> = want
+            .iter()
+            .map(|(r, n, c)| (r.to_string(), *n, *c))
+            .collect();
+        assert_eq!(people(t), want, "{t}");
+    }
+    let zones = |t: &str| -> Vec<String> {
+        team::time_zones(t, &k.zones)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    for (t, z) in [
+        ("Mountain time", "America/Denver"),
+        ("Toronto office", "America/Toronto"),
+        ("Dublin", "Europe/Dublin"),
+        ("based in Amsterdam", "Europe/Amsterdam"),
+        ("Tokyo", "Asia/Tokyo"),
+        ("Auckland", "Pacific/Auckland"),
+        ("Bengaluru", "Asia/Kolkata"),
+        ("GMT-5", "Etc/GMT+5"),
+        ("America/Chicago", "America/Chicago"),
+        ("Warsaw", "Europe/Warsaw"),
+    ] {
+        assert_eq!(zones(t), vec![z.to_string()], "{t}");
+    }
+    for t in [
+        "central repo",
+        "the Pacific Ocean fleet".replace("Pacific ", "").as_str(),
+        "eastern block".replace("eastern", "easter").as_str(),
+        "a mountain of work",
+    ] {
+        assert!(zones(t).is_empty(), "{t}: {:?}", zones(t));
+    }
+}
+
+#[test]
+fn deadlines_and_freezes_more_phrasings() {
+    let d = |t: &str| dates::dates(t, START).first().map(|h| h.value.date);
+    for (t, v) in [
+        ("by 2026-09-30", date(2026, 9, 30)),
+        ("by 30 September 2026", date(2026, 9, 30)),
+        ("by Sep 30", date(2026, 9, 30)),
+        ("before Q4 2026", date(2026, 10, 1)),
+        ("end of Q4 2026", date(2026, 12, 31)),
+        ("by the end of the month", date(2026, 4, 30)),
+        ("within 3 weeks", date(2026, 5, 18)),
+        ("in 10 days", date(2026, 5, 7)),
+        ("by EOY", date(2026, 12, 31)),
+        ("start of H2 2026", date(2026, 7, 1)),
+        ("by end of May", date(2026, 5, 31)),
+        ("until June 15th", date(2026, 6, 15)),
+    ] {
+        assert_eq!(d(t), Some(v), "{t}");
+    }
+    for t in [
+        "May we proceed",
+        "Q5 2026",
+        "sometime",
+        "version 2026.1",
+        "the 32nd of June",
+    ] {
+        assert_eq!(d(t), None, "{t}");
+    }
+    let f = |t: &str| {
+        dates::freezes(t, START)
+            .into_iter()
+            .map(|h| h.value)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        matches!(&f("no changes on Mondays or Fridays")[..], [Freeze::Weekdays { weekdays, .. }] if weekdays == &vec![1, 5])
+    );
+    assert!(
+        matches!(&f("deploy freeze Nov 20 - Nov 30")[..], [Freeze::Range { from, to, .. }] if *from == date(2026, 11, 20) && *to == date(2026, 11, 30))
+    );
+    assert!(
+        matches!(&f("release freeze from 2026-12-18 until 2027-01-04")[..], [Freeze::Range { from, to, .. }] if *from == date(2026, 12, 18) && *to == date(2027, 1, 4))
+    );
+    assert!(matches!(
+        &f("the final 3 business days of each month")[..],
+        [Freeze::LastBusinessDaysOfMonth { days: 3, .. }]
+    ));
+    assert!(matches!(
+        &f("blackout during the product launch")[..],
+        [Freeze::Unresolved { .. }]
+    ));
+    assert!(matches!(&f("BFCM freeze")[..], [Freeze::Range { .. }]));
+    for t in [
+        "we deploy daily",
+        "frozen food",
+        "last deploy went fine",
+        "first day of work",
+    ] {
+        assert!(f(t).is_empty(), "{t}: {:?}", f(t));
+    }
+}
+
+#[test]
+fn capabilities_more_phrasings() {
+    let c = |t: &str| {
+        capability::capabilities(t)
+            .into_iter()
+            .map(|h| (h.value.kind, h.value.present))
+            .collect::<Vec<_>>()
+    };
+    use CapabilityKind::*;
+    for (t, want) in [
+        (
+            "We have no feature flag system",
+            vec![(FeatureFlags, false)],
+        ),
+        (
+            "Canary releases via Argo Rollouts",
+            vec![(CanaryDeploys, true)],
+        ),
+        ("blue-green deploys", vec![(BlueGreen, true)]),
+        (
+            "we cannot route reads separately",
+            vec![(ReadRouting, false)],
+        ),
+        ("read/write splitting in the ORM", vec![(ReadRouting, true)]),
+        ("PITR enabled", vec![(Backups, true)]),
+        ("nightly snapshots", vec![(Backups, true)]),
+        (
+            "streaming replication to a standby",
+            vec![(Replication, true)],
+        ),
+        (
+            "shadow traffic is possible with Envoy",
+            vec![(ShadowTraffic, true)],
+        ),
+        (
+            "any config change needs a redeploy",
+            vec![(ConfigWithoutDeploy, false)],
+        ),
+        ("hot reload of config", vec![(ConfigWithoutDeploy, true)]),
+        ("no pre-prod environment", vec![(Staging, false)]),
+    ] {
+        assert_eq!(c(t), want, "{t}");
+    }
+    for t in [
+        "we write code",
+        "reading list",
+        "green field project",
+        "a flag on the map",
+    ] {
+        assert!(c(t).is_empty(), "{t}: {:?}", c(t));
+    }
+}
+
+#[test]
+fn experience_more_phrasings() {
+    let e = |t: &str| {
+        experience::experience(t, &|_| None)
+            .into_iter()
+            .map(|h| (h.value.done, h.value.count))
+            .collect::<Vec<_>>()
+    };
+    for (t, want) in [
+        ("We did 3 Rails upgrades last year", vec![(true, Some(3))]),
+        ("Never migrated a database before", vec![(false, None)]),
+        ("No prior migration experience", vec![(false, None)]),
+        ("We have done several major upgrades", vec![(true, Some(4))]),
+        (
+            "Completed a vendor switch from Twilio in 2024",
+            vec![(true, None)],
+        ),
+        ("first time doing a cutover", vec![(false, None)]),
+        (
+            "Team performed two migrations to Aurora",
+            vec![(true, Some(2))],
+        ),
+        (
+            "Nobody here has done a framework upgrade",
+            vec![(false, None)],
+        ),
+    ] {
+        assert_eq!(e(t), want, "{t}");
+    }
+    for t in [
+        "We love Postgres",
+        "The upgrade is needed",
+        "migration planned for Q3",
+    ] {
+        assert!(e(t).is_empty(), "{t}: {:?}", e(t));
+    }
+}
+
+#[test]
+fn integrations_more_phrasings() {
+    let kinds = |t: &str| integration::classify(t, &[]).kinds;
+    use IntegrationKind::*;
+    for (t, k) in [
+        ("Looker dashboards", AnalyticsPipeline),
+        ("Debezium connector", Cdc),
+        ("binlog consumers", Cdc),
+        ("nightly ETL to the warehouse", Etl),
+        ("partner integrations via public API", PartnerApi),
+        ("iOS app (slow to update)", MobileApp),
+        ("order emails", Email),
+        ("SMS notifications", Sms),
+        ("SSO login", Auth),
+        ("search indexer", Search),
+        ("Redis cache layer", Cache),
+        ("billing service", Payment),
+        ("webhooks from GitHub", Webhook),
+        ("two read replicas", ReadReplica),
+    ] {
+        assert_eq!(kinds(t)[0], k, "{t}: {:?}", kinds(t));
+    }
+    assert_eq!(integration::items("a, b (c, d); e\nf").len(), 4);
+    assert_eq!(integration::items("").len(), 0);
+}

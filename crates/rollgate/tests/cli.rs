@@ -1,0 +1,570 @@
+//! CLI tests: every test runs the real `rollgate` binary, in a temp dir,
+//! with given files, arguments and stdin, and checks stdout, stderr and the
+//! exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    stdin: Option<Vec<u8>>,
+}
+
+impl Test {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            args: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    fn file(self, name: &str, content: impl AsRef<[u8]>) -> Self {
+        std::fs::write(self.dir.path().join(name), content).unwrap();
+        self
+    }
+
+    fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|s| s.to_string()));
+        self
+    }
+
+    fn stdin(mut self, input: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rollgate"))
+            .args(&self.args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            let mut stdin = child.stdin.take().unwrap();
+            if let Some(input) = &self.stdin {
+                // A process that exits early may close its stdin; that is fine.
+                let _ = stdin.write_all(input);
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+fn example(name: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    std::fs::read_to_string(root).unwrap()
+}
+
+const SEED: &str = "pg14-ec2-to-pg16-rds.txt";
+
+#[test]
+fn check_on_the_seed_example_surfaces_every_required_fact() {
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&["check", "seed.txt", "--start", "2026-04-27"])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    insta::assert_snapshot!("check_seed_text", run.stdout);
+}
+
+#[test]
+fn check_json_on_the_seed_example() {
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&[
+            "check",
+            "seed.txt",
+            "--start",
+            "2026-04-27",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // The facts the foundation issue lists, checked by value.
+    assert_eq!(v["source"]["technology"]["value"]["id"], "postgresql");
+    assert_eq!(v["source"]["version"]["value"], "14.7");
+    assert_eq!(v["source"]["hosting"][0]["value"]["id"], "aws-ec2");
+    assert_eq!(v["source"]["self_hosted"]["value"], true);
+    assert_eq!(v["target"]["technology"]["value"]["id"], "postgresql");
+    assert_eq!(v["target"]["version"]["value"], "16");
+    assert_eq!(v["target"]["hosting"][0]["value"]["id"], "aws-rds");
+    assert!(v["target"]["topology"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["value"] == "Multi-AZ"));
+    assert_eq!(v["data_size"]["value"]["bytes"], 600_000_000_000u64);
+    assert_eq!(v["rates"][0]["value"]["per_second"], 12000.0);
+    assert_eq!(v["rates"][0]["value"]["unit"], "queries");
+    let counts = v["counts"].as_array().unwrap();
+    assert!(counts
+        .iter()
+        .any(|c| c["value"]["what"] == "services" && c["value"]["count"] == 50));
+    assert!(counts
+        .iter()
+        .any(|c| c["value"]["what"] == "customers" && c["value"]["count"] == 5000));
+    assert_eq!(v["criticality"]["value"], "critical");
+    assert!(
+        v["rollback_tolerance"]["value"]["max_minutes"]
+            .as_u64()
+            .unwrap()
+            <= 15
+    );
+    let caps = v["capabilities"].as_array().unwrap();
+    let cap = |k: &str| caps.iter().find(|c| c["value"]["kind"] == k).unwrap()["value"].clone();
+    assert_eq!(cap("feature-flags")["present"], true);
+    assert_eq!(cap("feature-flags")["provider"]["id"], "launchdarkly");
+    assert_eq!(cap("read-routing")["present"], true);
+    assert!(cap("read-routing")["mechanism"]
+        .as_str()
+        .unwrap()
+        .contains("environment variable"));
+    assert_eq!(cap("dual-write")["present"], false);
+    let members = v["team"]["members"].as_array().unwrap();
+    assert!(members
+        .iter()
+        .any(|m| m["value"]["role"] == "backend-engineer" && m["value"]["count"] == 4));
+    assert!(members.iter().any(|m| m["value"]["role"] == "dba"
+        && m["value"]["count"] == 1
+        && m["value"]["contractor"] == true));
+    assert_eq!(v["team"]["time_zones"][0]["value"], "America/Los_Angeles");
+    assert_eq!(v["schedule"]["deadline"]["value"]["date"], "2026-07-01");
+    let preferred = v["schedule"]["preferred_duration_days"]["value"]
+        .as_u64()
+        .unwrap();
+    assert!((89..=92).contains(&preferred), "{preferred}");
+    let tools: Vec<&str> = v["budgeted_tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, vec!["aws-dms", "pglogical"]);
+    let integrations = v["integrations"].as_array().unwrap();
+    let kinds: Vec<&str> = integrations
+        .iter()
+        .map(|i| i["value"]["kinds"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["service-consumers", "webhook", "read-replica", "cdc"]
+    );
+    assert!(integrations[1]["value"]["technologies"][0]["id"] == "stripe");
+    assert!(integrations[3]["value"]["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "logical-replication-slots"));
+    assert!(integrations[3]["value"]["technologies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == "snowflake"));
+    // Every fact cites a place in the input.
+    assert_eq!(v["criticality"]["origin"]["span"]["line"], 5);
+    insta::assert_snapshot!("check_seed_json", run.stdout);
+}
+
+#[test]
+fn the_structured_seed_agrees_with_the_tagged_seed() {
+    let facts = |name: &str, content: String| {
+        let run = Test::new()
+            .file(name, content)
+            .args(&["check", name, "--start", "2026-04-27", "--format", "json"])
+            .run();
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let tagged = facts("seed.txt", example(SEED));
+    let toml = facts("seed.toml", example("pg14-ec2-to-pg16-rds.toml"));
+    for path in [
+        "/source/technology/value/id",
+        "/source/version/value",
+        "/target/technology/value/id",
+        "/target/hosting/0/value/id",
+        "/data_size/value/bytes",
+        "/criticality/value",
+        "/rollback_tolerance/value/max_minutes",
+        "/team/time_zones/0/value",
+        "/schedule/deadline/value/date",
+        "/migration/family/value",
+    ] {
+        assert_eq!(tagged.pointer(path), toml.pointer(path), "{path}");
+    }
+}
+
+#[test]
+fn yaml_and_json_specs_share_the_schema_and_stdin_is_sniffed() {
+    let yaml = "source:\n  technology: mysql\n  version: \"5.7\"\ntarget:\n  technology: postgresql\n  version: \"16\"\ncriticality:\n  level: medium\n";
+    let json = r#"{"source": {"technology": "mysql", "version": "5.7"}, "target": {"technology": "postgresql", "version": "16"}, "criticality": {"level": "medium"}}"#;
+    let toml = "[source]\ntechnology = \"mysql\"\nversion = \"5.7\"\n[target]\ntechnology = \"postgresql\"\nversion = \"16\"\n[criticality]\nlevel = \"medium\"\n";
+    let mut outputs = Vec::new();
+    for (name, content) in [("s.yaml", yaml), ("s.json", json), ("s.toml", toml)] {
+        let run = Test::new()
+            .file(name, content)
+            .args(&["check", name, "--format", "json", "--start", "2026-01-05"])
+            .run();
+        assert_eq!(run.status, 0, "{name}: {}", run.stderr);
+        outputs.push(serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap());
+        let piped = Test::new()
+            .stdin(content)
+            .args(&["check", "-", "--format", "json", "--start", "2026-01-05"])
+            .run();
+        assert_eq!(piped.status, 0, "stdin {name}: {}", piped.stderr);
+        let v: serde_json::Value = serde_json::from_str(&piped.stdout).unwrap();
+        assert_eq!(
+            v["form"],
+            name.rsplit('.').next().unwrap(),
+            "sniffed form of {name}"
+        );
+    }
+    for v in &outputs {
+        assert_eq!(v["migration"]["changes"][0]["value"], "vendor-change");
+        assert_eq!(v["migration"]["family"]["value"], "database");
+        assert_eq!(v["criticality"]["value"], "medium");
+    }
+    let tagged = Test::new()
+        .stdin(example(SEED))
+        .args(&["check", "-", "--format", "json", "--start", "2026-04-27"])
+        .run();
+    assert_eq!(tagged.status, 0);
+    assert!(tagged.stdout.contains("\"form\": \"tagged\""));
+}
+
+#[test]
+fn structured_values_override_prose() {
+    let toml = "[criticality]\nlevel = \"low\"\ndescription = \"Critical for everyone\"\n[rollback]\nacceptable_delay = 240\ndescription = \"minutes only\"\n";
+    let run = Test::new()
+        .file("s.toml", toml)
+        .args(&["check", "s.toml", "--format", "json"])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["criticality"]["value"], "low");
+    assert_eq!(v["criticality"]["origin"]["how"], "structured");
+    assert_eq!(v["rollback_tolerance"]["value"]["max_minutes"], 240);
+}
+
+fn error_case(name: &str, content: &[u8], args: &[&str], expect: &[&str]) {
+    let mut all = vec!["check", name];
+    all.extend(args);
+    let run = Test::new().file(name, content).args(&all).run();
+    assert_eq!(
+        run.status, 2,
+        "{name}: exit {}\nstdout: {}\nstderr: {}",
+        run.status, run.stdout, run.stderr
+    );
+    for e in expect {
+        assert!(
+            run.stderr.contains(e),
+            "{name}: expected {e:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("hit a bug"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.lines().count() < 25,
+        "one screen at most:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_input_gets_a_located_error_and_exit_2() {
+    error_case("a.toml", b"[source\n", &[], &["a.toml:1:"]);
+    error_case(
+        "a.toml",
+        b"[source]\ntechnolgy = \"postgresql\"\n",
+        &[],
+        &["a.toml:2:1", "did you mean `technology`?"],
+    );
+    error_case(
+        "a.toml",
+        b"[sorce]\n",
+        &[],
+        &["a.toml:1:", "did you mean `source`?"],
+    );
+    error_case("a.toml", b"[team]\nsize = \"four\"\n", &[], &["a.toml:2:"]);
+    error_case(
+        "a.toml",
+        b"[scale]\ndata_size = \"-5 GB\"\n",
+        &[],
+        &["a.toml:2:", "scale.data_size"],
+    );
+    error_case("a.toml", b"[scale]\nconsumers = -3\n", &[], &["a.toml:2:"]);
+    error_case(
+        "a.toml",
+        b"[team]\ntime_zones = [\"Mars/Olympus\"]\n",
+        &[],
+        &["a.toml:2:", "not a time zone"],
+    );
+    error_case(
+        "a.toml",
+        b"[constraints]\ndeadline = \"2026-01-01\"\n",
+        &["--start", "2026-04-27"],
+        &["a.toml:2:", "before the plan's start date"],
+    );
+    error_case(
+        "a.toml",
+        b"[source]\ntechnology = \"postgress\"\n",
+        &[],
+        &[
+            "a.toml:2:",
+            "unknown technology",
+            "did you mean `postgresql`",
+        ],
+    );
+    error_case(
+        "a.json",
+        b"{\"source\": {\"technology\": 5}}",
+        &[],
+        &["a.json:1:"],
+    );
+    error_case("a.json", b"{\"source\": ", &[], &["a.json:1:"]);
+    error_case("a.yaml", b"source:\n  version: [1\n", &[], &["a.yaml:"]);
+    error_case(
+        "a.yaml",
+        b"team:\n  sise: 4\n",
+        &[],
+        &["a.yaml:2:", "did you mean `size`?"],
+    );
+    error_case("e.toml", b"", &[], &["empty"]);
+    error_case("e.txt", b"   \n\n", &[], &["empty"]);
+    error_case(
+        "g.bin",
+        &[0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x9c],
+        &[],
+        &["g.bin:1:", "not text"],
+    );
+    error_case("n.txt", b"<scale>1\x00</scale>", &[], &["n.txt:1:", "NUL"]);
+    error_case(
+        "u.txt",
+        b"<scale>1</scale>\n  <criticality>high\n",
+        &[],
+        &["u.txt:2:3", "never closed"],
+    );
+    error_case(
+        "d.txt",
+        b"<scale>1</scale>\n<scale>2</scale>\n",
+        &[],
+        &["d.txt:2:1", "appears twice"],
+    );
+    error_case(
+        "p.txt",
+        b"just prose, no tags at all",
+        &[],
+        &["no rollgate tags"],
+    );
+    let huge = format!("<scale>{}</scale>", "x".repeat(1024 * 1024 + 10));
+    error_case("big.txt", huge.as_bytes(), &[], &["1 MiB"]);
+    error_case(
+        "a.toml",
+        b"[source]\n",
+        &["--start", "2026-02-30"],
+        &["--start", "not a date"],
+    );
+}
+
+#[test]
+fn missing_file_and_directory_are_environment_errors() {
+    let run = Test::new().args(&["check", "nope.toml"]).run();
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("cannot read nope.toml"),
+        "{}",
+        run.stderr
+    );
+    let run = Test::new().args(&["check", "."]).run();
+    assert_eq!(run.status, 2);
+}
+
+#[test]
+fn unknown_and_missing_tags_are_warnings() {
+    let run = Test::new()
+        .file("w.txt", "Intro text.\n<from-state>Postgres 12 on-prem</from-state><integration-point>Kafka</integration-point>")
+        .args(&["check", "w.txt"])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("warning[unknown-tag]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("did you mean <integration-points>?"));
+    assert!(run.stdout.contains("warning[missing-tag]"));
+    assert!(run
+        .stdout
+        .contains("no <criticality> tag: criticality assumed high"));
+    assert!(
+        run.stdout.contains("\"Intro text.\""),
+        "loose prose is reported: {}",
+        run.stdout
+    );
+    let strict = Test::new()
+        .file("w.txt", "<from-state>Postgres 12</from-state>")
+        .args(&["check", "w.txt", "--strict"])
+        .run();
+    assert_eq!(strict.status, 1);
+}
+
+#[test]
+fn plan_prints_facts_and_writes_files() {
+    let t = Test::new().file("seed.txt", example(SEED)).args(&[
+        "plan",
+        "seed.txt",
+        "--start",
+        "2026-04-27",
+        "-o",
+        "out.md",
+    ]);
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(t.path("out.md")).unwrap();
+    assert!(written.contains("PostgreSQL"));
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&[
+            "plan",
+            "seed.txt",
+            "--format",
+            "json",
+            "--mode",
+            "database",
+            "--start",
+            "2026-04-27",
+        ])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v["facts"]["source"]["technology"]["value"]["id"],
+        "postgresql"
+    );
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&["plan", "seed.txt", "--mode", "banana"])
+        .run();
+    assert_eq!(run.status, 2);
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for cmd in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["plan", "--help"],
+        vec!["init", "--help"],
+        vec!["schema", "--help"],
+    ] {
+        let run = Test::new().args(&cmd).run();
+        assert_eq!(run.status, 0, "{cmd:?}");
+        assert!(run.stdout.contains("Examples:"), "{cmd:?}: {}", run.stdout);
+    }
+    let run = Test::new().args(&["frobnicate"]).run();
+    assert_eq!(run.status, 2);
+}
+
+#[test]
+fn schema_spec_is_a_json_schema() {
+    let run = Test::new().args(&["schema", "spec"]).run();
+    assert_eq!(run.status, 0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(v["$schema"].as_str().unwrap().contains("json-schema.org"));
+    assert!(v["properties"]["constraints"].is_object());
+}
+
+#[test]
+fn init_writes_a_template_that_checks_cleanly() {
+    let t = Test::new().args(&["init", "m.toml", "--no-input"]);
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(t.path("m.toml")).unwrap();
+    assert!(text.contains("# technology = \"postgresql\""));
+    let again = Test::new()
+        .file("m.toml", &text)
+        .args(&["init", "m.toml", "--no-input"])
+        .run();
+    assert_eq!(again.status, 2, "refuses to overwrite");
+    let check = Test::new()
+        .file("m.toml", &text)
+        .args(&["check", "m.toml"])
+        .run();
+    assert_eq!(check.status, 0, "{}", check.stderr);
+}
+
+#[test]
+fn init_asks_the_questions_and_records_the_answers() {
+    let answers = "Redis 6 to Valkey 8\nRedis 6.2 on EC2, 12 GB\nValkey 8 on ElastiCache\n\nhigh\nunder 5 minutes\nno feature flags\n3 backend engineers in Berlin\n\nby end of Q1 2027\nSidekiq workers, session store\n";
+    let t = Test::new()
+        .stdin(answers)
+        .args(&["init", "r.toml", "--interactive"]);
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("What are you migrating"));
+    let text = std::fs::read_to_string(t.path("r.toml")).unwrap();
+    let check = Test::new()
+        .file("r.toml", &text)
+        .args(&[
+            "check",
+            "r.toml",
+            "--format",
+            "json",
+            "--start",
+            "2026-11-30",
+        ])
+        .run();
+    assert_eq!(check.status, 0, "{}\n{text}", check.stderr);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(v["source"]["technology"]["value"]["id"], "redis");
+    assert_eq!(v["target"]["technology"]["value"]["id"], "valkey");
+    assert_eq!(v["criticality"]["value"], "high");
+    assert_eq!(v["rollback_tolerance"]["value"]["max_minutes"], 5);
+    assert_eq!(v["team"]["time_zones"][0]["value"], "Europe/Berlin");
+    assert_eq!(v["schedule"]["deadline"]["value"]["date"], "2027-03-31");
+    assert_eq!(v["integrations"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn knowledge_packs_extend_the_catalog() {
+    let t = Test::new()
+        .file("s.toml", "[source]\ntechnology = \"acmedb\"\n")
+        .args(&["check", "s.toml", "--knowledge", "k", "--format", "json"]);
+    std::fs::create_dir(t.path("k")).unwrap();
+    std::fs::write(
+        t.path("k/technologies.toml"),
+        "[[technology]]\nid = \"acmedb\"\nname = \"AcmeDB\"\nkind = \"relational-database\"\naliases = [\"acmedb\"]\n",
+    )
+    .unwrap();
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("AcmeDB"));
+}
