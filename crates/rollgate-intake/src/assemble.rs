@@ -562,30 +562,36 @@ fn system(
     let topo = crate::re!(
         r"(?i)\b(multi[\s-]az|single[\s-]az|single\s+(?:\w+\s+)?(?:instance|node|server|box|vm)|primary(?:\s+(?:and|\+|with))\s+(?:\d+|one|two|three)\s+(?:read\s+)?replicas?|replica\s+set|sharded|(?:\d+|three|five)[\s-]node\s+cluster|cluster\s+mode|sentinel|high[\s-]availability|automated\s+failover)\b"
     );
-    for m in topo.find_iter(slice) {
-        let f = cx.fact(
-            i,
-            p,
-            m.as_str().to_string(),
-            from + m.start(),
-            from + m.end(),
-        );
-        s.topology.push(f);
-    }
+    s.topology = matches_as_facts(cx, i, p, topo, slice, from);
     let backups = crate::re!(
         r"(?i)\b((?:hourly|daily|nightly|weekly|continuous)\s+(?:backups?|snapshots?)|point[\s-]in[\s-]time\s+recovery|\bpitr\b|managed\s+backups?)"
     );
-    for m in backups.find_iter(slice) {
-        let f = cx.fact(
-            i,
-            p,
-            m.as_str().to_string(),
-            from + m.start(),
-            from + m.end(),
-        );
-        s.backups.push(f);
-    }
+    s.backups
+        .extend(matches_as_facts(cx, i, p, backups, slice, from));
     s
+}
+
+/// Each match of `re` in `slice` (which starts at `from` in the prose) as a
+/// fact holding the matched words.
+fn matches_as_facts(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    re: &regex::Regex,
+    slice: &str,
+    from: usize,
+) -> Vec<Fact<String>> {
+    re.find_iter(slice)
+        .map(|m| {
+            cx.fact(
+                i,
+                p,
+                m.as_str().to_string(),
+                from + m.start(),
+                from + m.end(),
+            )
+        })
+        .collect()
 }
 
 /// Adds what `other` knows and `into` does not, keeping `into`'s values.
@@ -934,17 +940,10 @@ fn read_integrations(
 }
 
 fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut Facts) {
-    if let Some(fam) = spec
+    if let Some(family) = spec
         .and_then(|s| s.migration.as_ref())
         .and_then(|m| m.family)
     {
-        let family = match fam {
-            spec::FamilySpec::Database => Family::Database,
-            spec::FamilySpec::Datastore => Family::Datastore,
-            spec::FamilySpec::Framework => Family::Framework,
-            spec::FamilySpec::Service => Family::Service,
-            spec::FamilySpec::MonolithSplit => Family::MonolithSplit,
-        };
         facts.migration.family = Some(Fact {
             value: family,
             origin: structured("migration.family", family.as_str(), None),
@@ -1299,13 +1298,7 @@ fn overlay(
             }
         }
     }
-    if let Some(level) = spec.criticality.as_ref().and_then(|c| c.level) {
-        let value = match level {
-            spec::CriticalityLevel::Low => Criticality::Low,
-            spec::CriticalityLevel::Medium => Criticality::Medium,
-            spec::CriticalityLevel::High => Criticality::High,
-            spec::CriticalityLevel::Critical => Criticality::Critical,
-        };
+    if let Some(value) = spec.criticality.as_ref().and_then(|c| c.level) {
         facts.criticality = Fact {
             value,
             origin: structured(
@@ -1837,7 +1830,7 @@ fn overlay(
         facts.integrations.retain(|f| f.origin.field != field);
         value.name = name.clone();
         if let Some(kind) = integ.kind {
-            let k = integration_kind(kind);
+            let k = kind;
             value.kinds.retain(|x| *x != k);
             value.kinds.insert(0, k);
         }
@@ -1932,29 +1925,6 @@ fn rename_freeze(f: Freeze, name: &str, named: bool) -> Freeze {
         }
         Freeze::Weekdays { weekdays, .. } => Freeze::Weekdays { name, weekdays },
         Freeze::Unresolved { .. } => Freeze::Unresolved { name },
-    }
-}
-
-fn integration_kind(k: spec::IntegrationKindSpec) -> IntegrationKind {
-    use spec::IntegrationKindSpec as S;
-    match k {
-        S::ServiceConsumers => IntegrationKind::ServiceConsumers,
-        S::Webhook => IntegrationKind::Webhook,
-        S::ReadReplica => IntegrationKind::ReadReplica,
-        S::AnalyticsPipeline => IntegrationKind::AnalyticsPipeline,
-        S::Cdc => IntegrationKind::Cdc,
-        S::Etl => IntegrationKind::Etl,
-        S::Cache => IntegrationKind::Cache,
-        S::Queue => IntegrationKind::Queue,
-        S::Search => IntegrationKind::Search,
-        S::Payment => IntegrationKind::Payment,
-        S::Email => IntegrationKind::Email,
-        S::Sms => IntegrationKind::Sms,
-        S::Auth => IntegrationKind::Auth,
-        S::MobileApp => IntegrationKind::MobileApp,
-        S::PartnerApi => IntegrationKind::PartnerApi,
-        S::BatchJob => IntegrationKind::BatchJob,
-        S::Other => IntegrationKind::Other,
     }
 }
 

@@ -4,7 +4,8 @@
 
 use crate::source::Span;
 use jiff::civil::Date;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Where a fact came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,7 +60,9 @@ pub struct TechMention {
     pub alternative: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Criticality {
     Low,
@@ -80,7 +83,7 @@ impl Criticality {
 }
 
 /// The family of a migration, which decides the planning playbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Family {
     Database,
@@ -316,7 +319,7 @@ pub struct ScheduleFacts {
     pub holiday_countries: Vec<Fact<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum IntegrationKind {
     ServiceConsumers,

@@ -3,6 +3,7 @@
 //! takes free prose (`description`) that is read like the tagged form.
 
 use crate::error::{IntakeError, Location, Problem};
+use crate::facts::{Criticality, Family, IntegrationKind};
 use crate::source::SourceText;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -35,21 +36,11 @@ pub struct Spec {
     pub integrations: Vec<IntegrationSpec>,
 }
 
-/// The migration family, which picks the planning playbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum FamilySpec {
-    Database,
-    Datastore,
-    Framework,
-    Service,
-    MonolithSplit,
-}
-
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationSpec {
-    pub family: Option<FamilySpec>,
+    /// The family, which picks the planning playbook.
+    pub family: Option<Family>,
     /// Free text, e.g. "Postgres 14 on EC2 → Postgres 16 on RDS".
     pub description: Option<String>,
 }
@@ -90,19 +81,10 @@ pub struct ScaleSpec {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum CriticalityLevel {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CriticalitySpec {
-    pub level: Option<CriticalityLevel>,
+    pub level: Option<Criticality>,
     pub description: Option<String>,
 }
 
@@ -209,33 +191,11 @@ pub struct ConstraintsSpec {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum IntegrationKindSpec {
-    ServiceConsumers,
-    Webhook,
-    ReadReplica,
-    AnalyticsPipeline,
-    Cdc,
-    Etl,
-    Cache,
-    Queue,
-    Search,
-    Payment,
-    Email,
-    Sms,
-    Auth,
-    MobileApp,
-    PartnerApi,
-    BatchJob,
-    Other,
-}
-
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationSpec {
     pub name: Option<String>,
-    pub kind: Option<IntegrationKindSpec>,
+    pub kind: Option<IntegrationKind>,
     /// A catalog id or name, e.g. "stripe", "snowflake".
     pub technology: Option<String>,
     /// How many (services, consumers…), when it is a group.
