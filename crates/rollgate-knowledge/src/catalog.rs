@@ -137,6 +137,10 @@ pub struct Technology {
     /// The engines a multi-engine service can run (RDS → postgresql, mysql…).
     #[serde(default)]
     pub engines: Vec<String>,
+    /// The engine whose standard distribution includes this tool (pg_dump
+    /// ships with PostgreSQL): naming the engine names the tool.
+    #[serde(default)]
+    pub ships_with: Option<String>,
     /// Matched case-insensitively on word boundaries.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -257,7 +261,13 @@ mod tests {
     fn references_between_entries_resolve() {
         let k = crate::Knowledge::builtin().unwrap();
         for t in k.catalog.technologies() {
-            for e in t.engine.iter().chain(&t.engines).chain(&t.provider) {
+            for e in t
+                .engine
+                .iter()
+                .chain(&t.engines)
+                .chain(&t.provider)
+                .chain(&t.ships_with)
+            {
                 assert!(
                     k.catalog.get(e).is_some(),
                     "{} refers to unknown {}",

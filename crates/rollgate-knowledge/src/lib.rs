@@ -7,10 +7,12 @@
 
 mod catalog;
 mod error;
+mod rules;
 mod vocab;
 
 pub use catalog::{Catalog, TechKind, Technology};
 pub use error::KnowledgeError;
+pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};
 pub use vocab::{Role, RoleBook, TimeZoneBook, ZoneWords};
 
 use std::path::Path;
@@ -21,11 +23,26 @@ pub struct Knowledge {
     pub catalog: Catalog,
     pub zones: TimeZoneBook,
     pub roles: RoleBook,
+    pub rules: RuleBook,
+    pub commands: CommandBook,
+    pub estimates: Estimates,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
 const BUILTIN_TIMEZONES: &str = include_str!("../data/timezones.toml");
 const BUILTIN_ROLES: &str = include_str!("../data/roles.toml");
+const BUILTIN_RULES: &[(&str, &str)] = &[
+    (
+        "builtin:rules/database.toml",
+        include_str!("../data/rules/database.toml"),
+    ),
+    (
+        "builtin:rules/general.toml",
+        include_str!("../data/rules/general.toml"),
+    ),
+];
+const BUILTIN_COMMANDS: &str = include_str!("../data/commands.toml");
+const BUILTIN_ESTIMATES: &str = include_str!("../data/estimates.toml");
 
 impl Knowledge {
     /// The knowledge that ships with rollgate.
@@ -34,6 +51,18 @@ impl Knowledge {
             catalog: Catalog::from_toml(BUILTIN_TECHNOLOGIES, "builtin:technologies.toml")?,
             zones: TimeZoneBook::from_toml(BUILTIN_TIMEZONES, "builtin:timezones.toml")?,
             roles: RoleBook::from_toml(BUILTIN_ROLES, "builtin:roles.toml")?,
+            rules: {
+                let mut book = RuleBook::default();
+                for (origin, text) in BUILTIN_RULES {
+                    book.merge(RuleBook::from_toml(text, origin)?);
+                }
+                book
+            },
+            commands: CommandBook::from_toml(BUILTIN_COMMANDS, "builtin:commands.toml")?,
+            estimates: toml::from_str(BUILTIN_ESTIMATES).map_err(|e| KnowledgeError::Parse {
+                origin: "builtin:estimates.toml".into(),
+                message: e.to_string(),
+            })?,
         })
     }
 
@@ -66,6 +95,15 @@ impl Knowledge {
                 self.zones.merge(TimeZoneBook::from_toml(&text, &origin)?);
             } else if name.starts_with("roles") {
                 self.roles.merge(RoleBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("rules") {
+                self.rules.merge(RuleBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("commands") {
+                self.commands.merge(CommandBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("estimates") {
+                self.estimates = toml::from_str(&text).map_err(|e| KnowledgeError::Parse {
+                    origin: origin.clone(),
+                    message: e.to_string(),
+                })?;
             } else {
                 return Err(KnowledgeError::UnknownPack { path: origin });
             }
@@ -117,6 +155,48 @@ mod tests {
                 "no technology of kind {kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn rules_and_commands_refer_to_things_that_exist() {
+        let k = Knowledge::builtin().unwrap();
+        assert!(k.rules.rules().len() >= 30);
+        for r in k.rules.rules() {
+            for c in &r.commands {
+                assert!(
+                    k.commands.get(c).is_some(),
+                    "rule {} names unknown command {c}",
+                    r.id
+                );
+            }
+            for t in &r.when.technology {
+                assert!(
+                    k.catalog.get(t).is_some(),
+                    "rule {} names unknown technology {t}",
+                    r.id
+                );
+            }
+            for h in r.when.target_hosting.iter().chain(&r.when.source_hosting) {
+                assert!(
+                    k.catalog.get(h).is_some(),
+                    "rule {} names unknown hosting {h}",
+                    r.id
+                );
+            }
+        }
+        for c in k.commands.commands() {
+            assert!(
+                k.catalog.get(&c.tool).is_some(),
+                "command {} needs unknown tool {}",
+                c.id,
+                c.tool
+            );
+        }
+        let mut ids: Vec<&str> = k.rules.rules().iter().map(|r| r.id.as_str()).collect();
+        ids.sort();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "rule ids are unique");
     }
 
     #[test]

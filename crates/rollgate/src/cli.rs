@@ -100,6 +100,10 @@ pub struct PlanArgs {
     /// Write the output to a file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Under each recommendation, show the rule id and the input facts that
+    /// produced it (JSON always carries them as `because`).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 mod init;
 
 use crate::cli::{
-    CheckArgs, Cli, Command, FactsFormat, InputArgs, PlanArgs, PlanFormat, SchemaKind,
+    CheckArgs, Cli, Command, FactsFormat, InputArgs, Mode, PlanArgs, PlanFormat, SchemaKind,
 };
 use crate::{facts_text, Outcome};
 use anyhow::{bail, Context, Result};
@@ -82,22 +82,26 @@ fn check(args: CheckArgs) -> Result<Outcome> {
 }
 
 fn plan(args: PlanArgs) -> Result<Outcome> {
-    let facts = read_facts(&args.input)?;
-    if let Some(mode) = args.mode {
-        // Accepted now so scripts can rely on the flag; the planner uses it.
-        let _ = mode;
-    }
+    let k = knowledge(&args.input)?;
+    let start = start_date(args.input.start.as_deref())?;
+    let facts =
+        rollgate_intake::read_path(&args.input.input, &k, start).map_err(anyhow::Error::new)?;
+    let mode = match args.mode {
+        None => rollgate_planning::Mode::Auto,
+        Some(Mode::Database) => rollgate_planning::Mode::Database,
+        Some(Mode::Framework) => rollgate_planning::Mode::Framework,
+        Some(Mode::Service) => rollgate_planning::Mode::Service,
+        Some(Mode::CriticalPath) => rollgate_planning::Mode::CriticalPath,
+    };
+    let plan = rollgate_planning::plan(&facts, &k, mode);
     let out = match args.format {
-        PlanFormat::Markdown | PlanFormat::Text => format!(
-            "# rollgate plan: facts only\n\nThe planning engine is not built yet; these are the facts it will plan from.\n\n```text\n{}```\n",
-            facts_text::render(&facts)
+        PlanFormat::Markdown | PlanFormat::Text => rollgate_render::markdown(
+            &plan,
+            rollgate_render::Options {
+                explain: args.explain,
+            },
         ),
-        PlanFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "status": "facts-only",
-                "facts": facts,
-            }))? + "\n"
-        }
+        PlanFormat::Json => rollgate_render::json(&plan),
     };
     match &args.output {
         Some(path) => {
@@ -105,6 +109,7 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
                 bail!("-o {}: is a directory", path.display());
             }
             std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
         }
         None => std::io::stdout().lock().write_all(out.as_bytes())?,
     }

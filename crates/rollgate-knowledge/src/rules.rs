@@ -1,0 +1,250 @@
+//! Planning rules kept as data: risk scenarios, edge cases to test, data
+//! shape changes, prep steps, checks, limits and cleanup items, each with a
+//! stable id and the facts it fires on.
+
+use crate::KnowledgeError;
+use serde::Deserialize;
+
+/// What a rule contributes to a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// A risk scenario with likelihood, impact and response.
+    Scenario,
+    /// Something the new system may handle differently; a test to write.
+    EdgeCase,
+    /// A change in the shape of data (types, encodings, collations…).
+    ShapeChange,
+    /// A preparation step before traffic moves.
+    Prep,
+    /// A verification check.
+    Check,
+    /// Something the plan does not solve.
+    Limit,
+    /// Something to remove or archive afterwards.
+    Cleanup,
+}
+
+/// The conditions under which a rule fires; every stated one must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// Migration family: database, datastore, framework, service, monolith-split.
+    #[serde(default)]
+    pub family: Vec<String>,
+    /// Engine id of the source (after resolving managed services).
+    #[serde(default)]
+    pub source_engine: Vec<String>,
+    #[serde(default)]
+    pub target_engine: Vec<String>,
+    /// Source and target engines differ (true) or are the same (false).
+    pub engines_differ: Option<bool>,
+    /// Any of these changes: version-upgrade, hosting-move, vendor-change.
+    #[serde(default)]
+    pub change: Vec<String>,
+    /// Any of these strategy ids was chosen.
+    #[serde(default)]
+    pub strategy: Vec<String>,
+    /// The target runs on a hosting of one of these kinds (managed-database…).
+    #[serde(default)]
+    pub target_hosting_kind: Vec<String>,
+    /// The target runs on one of these hostings (catalog ids).
+    #[serde(default)]
+    pub target_hosting: Vec<String>,
+    #[serde(default)]
+    pub source_hosting: Vec<String>,
+    /// Fires once per integration of one of these kinds.
+    #[serde(default)]
+    pub integration_kind: Vec<String>,
+    /// Integrations of these kinds never match (even if another kind does).
+    #[serde(default)]
+    pub exclude_integration_kind: Vec<String>,
+    /// Fires once per integration using one of these mechanisms.
+    #[serde(default)]
+    pub integration_mechanism: Vec<String>,
+    /// The input says the team lacks (or does not mention) this capability.
+    pub capability_absent: Option<String>,
+    /// The input says the team has this capability.
+    pub capability_present: Option<String>,
+    /// Criticality at least this: low, medium, high, critical.
+    pub min_criticality: Option<String>,
+    /// Rollback tolerance at most this many minutes.
+    pub max_tolerance_minutes: Option<u64>,
+    /// Data size at least this many gigabytes.
+    pub min_data_gb: Option<f64>,
+    /// Peak rate at least this many per second.
+    pub min_peak_rate: Option<f64>,
+    /// The input names this technology (catalog id).
+    #[serde(default)]
+    pub technology: Vec<String>,
+    /// The team has not done a migration of this kind before.
+    pub inexperienced: Option<bool>,
+    /// The source major version is below this.
+    pub source_major_below: Option<u32>,
+    /// The version jump spans at least this many major versions.
+    pub min_major_jump: Option<u32>,
+}
+
+/// One planning rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable kebab-case id, cited in plans (`because`).
+    pub id: String,
+    pub kind: RuleKind,
+    pub title: String,
+    /// The body: a scenario's response, an edge case's test, a prep step…
+    /// `{source}`, `{target}`, `{integration}` and other placeholders are
+    /// filled from the facts.
+    pub text: String,
+    pub likelihood: Option<String>,
+    pub impact: Option<String>,
+    /// For shape changes: low, medium, high.
+    pub severity: Option<String>,
+    /// Commands that go with the rule, by command id.
+    #[serde(default)]
+    pub commands: Vec<String>,
+    #[serde(default)]
+    pub when: When,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleBook {
+    rules: Vec<Rule>,
+}
+
+impl RuleBook {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, KnowledgeError> {
+        let file: RuleFile = toml::from_str(text).map_err(|e| KnowledgeError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        for r in &file.rule {
+            if r.id.is_empty()
+                || !r
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(KnowledgeError::InvalidEntry {
+                    origin: origin.to_string(),
+                    id: r.id.clone(),
+                    message: "rule id must be kebab-case ascii".into(),
+                });
+            }
+            if r.kind == RuleKind::Scenario && (r.likelihood.is_none() || r.impact.is_none()) {
+                return Err(KnowledgeError::InvalidEntry {
+                    origin: origin.to_string(),
+                    id: r.id.clone(),
+                    message: "a scenario needs likelihood and impact".into(),
+                });
+            }
+        }
+        Ok(Self { rules: file.rule })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn merge(&mut self, other: RuleBook) {
+        for r in other.rules {
+            match self.rules.iter_mut().find(|x| x.id == r.id) {
+                Some(existing) => *existing = r,
+                None => self.rules.push(r),
+            }
+        }
+    }
+}
+
+/// A command template: `{placeholders}` are filled by the planner; hosts
+/// and secrets stay placeholders.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandTemplate {
+    pub id: String,
+    /// Catalog id of the tool the command needs; the plan marks the command
+    /// as an example when the input did not name that tool.
+    pub tool: String,
+    pub description: String,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandFile {
+    #[serde(default)]
+    command: Vec<CommandTemplate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CommandBook {
+    commands: Vec<CommandTemplate>,
+}
+
+impl CommandBook {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, KnowledgeError> {
+        let file: CommandFile = toml::from_str(text).map_err(|e| KnowledgeError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            commands: file.command,
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&CommandTemplate> {
+        self.commands.iter().find(|c| c.id == id)
+    }
+
+    pub fn commands(&self) -> &[CommandTemplate] {
+        &self.commands
+    }
+
+    pub fn merge(&mut self, other: CommandBook) {
+        for c in other.commands {
+            match self.commands.iter_mut().find(|x| x.id == c.id) {
+                Some(existing) => *existing = c,
+                None => self.commands.push(c),
+            }
+        }
+    }
+}
+
+/// Throughputs and times the planner estimates with. They are stated in
+/// every plan that uses them, so a team can replace them with its own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimates {
+    /// Initial copy through logical replication or a CDC tool, GB per hour.
+    pub logical_copy_gb_per_hour: f64,
+    /// pg_dump/mysqldump plus restore with index builds, GB per hour overall.
+    pub dump_restore_gb_per_hour: f64,
+    /// Restoring a storage snapshot or a managed-service snapshot, GB per hour.
+    pub snapshot_restore_gb_per_hour: f64,
+    /// Fixed overhead of a restore (provisioning, checks), minutes.
+    pub restore_overhead_minutes: f64,
+    /// Flipping a flag in a flag service and seeing it take effect, minutes.
+    pub flag_flip_minutes: f64,
+    /// A rolling restart of one service to pick up new config, minutes.
+    pub service_restart_minutes: f64,
+    /// How many services a team restarts in parallel.
+    pub restart_parallelism: f64,
+    /// A full deploy of one service through CI, minutes.
+    pub deploy_minutes: f64,
+    /// A DNS change to take effect (TTL plus client caches), minutes.
+    pub dns_change_minutes: f64,
+    /// Pausing writes, draining, and promoting during a write cutover, minutes.
+    pub write_cutover_minutes: f64,
+    /// pg_upgrade in link mode plus restart, minutes.
+    pub pg_upgrade_link_minutes: f64,
+    /// Statistics rebuild after a load, GB per hour.
+    pub analyze_gb_per_hour: f64,
+}

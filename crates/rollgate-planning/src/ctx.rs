@@ -1,0 +1,492 @@
+//! What the planner derives from the facts before it decides anything: the
+//! engines on each side, sizes, the team's switches, estimates, and how to
+//! cite a fact. Every later stage reads from here.
+
+use crate::model::{Because, Step};
+use rollgate_intake::*;
+use rollgate_knowledge::{Estimates, Knowledge};
+
+/// How a plan is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Detect the family from the facts.
+    #[default]
+    Auto,
+    Database,
+    Framework,
+    Service,
+    /// The detected family, with critical-path rigour.
+    CriticalPath,
+}
+
+/// Cites a fact as `field line:col "words"`.
+pub fn cite<T>(f: &Fact<T>) -> String {
+    let o = &f.origin;
+    let text: String = o.text.chars().take(80).collect();
+    match (&o.span, o.how) {
+        (Some(s), _) => format!("{} {}:{} \"{}\"", o.field, s.line, s.column, text),
+        (None, OriginKind::Default) => format!("default: {text}"),
+        (None, OriginKind::Derived) => format!("{} (derived: {text})", o.field),
+        (None, _) => format!("{} \"{text}\"", o.field),
+    }
+}
+
+pub fn because(rule: &str, facts: Vec<String>) -> Because {
+    Because {
+        rule: rule.to_string(),
+        facts,
+    }
+}
+
+/// The switch the team can flip today, from what the input says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Switch {
+    /// A flag service: flips in seconds, no deploy.
+    Flag { provider: TechRef, cite: String },
+    /// A value services re-read without a restart.
+    LiveConfig { cite: String },
+    /// Environment variables: each service restarts to follow.
+    EnvVar { cite: String },
+    /// Nothing stated: a DNS name or connection string, changed by deploy.
+    None,
+}
+
+pub struct Ctx<'a> {
+    pub facts: &'a Facts,
+    pub k: &'a Knowledge,
+    pub est: &'a Estimates,
+    pub family: Family,
+    pub critical_path: bool,
+    pub criticality: Criticality,
+    pub tolerance: u64,
+    pub source_engine: Option<String>,
+    pub target_engine: Option<String>,
+    pub source_major: Option<u32>,
+    pub target_major: Option<u32>,
+    pub changes: Vec<ChangeKind>,
+    pub target_managed: bool,
+    pub data_gb: Option<f64>,
+    pub consumers: Option<u64>,
+    pub switch: Switch,
+    pub read_routing: Option<String>,
+    pub inexperienced: bool,
+    pub time_zone: String,
+    named: Vec<String>,
+}
+
+fn major(v: &str) -> Option<u32> {
+    v.split('.')
+        .next()?
+        .trim_start_matches(['v', 'V'])
+        .parse()
+        .ok()
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(facts: &'a Facts, k: &'a Knowledge, mode: Mode) -> Self {
+        let engine_of = |sys: &SystemFacts| {
+            sys.technology.as_ref().map(|t| {
+                k.catalog
+                    .get(&t.value.id)
+                    .map(|x| k.catalog.engine_of(x).id.clone())
+                    .unwrap_or_else(|| t.value.id.clone())
+            })
+        };
+        let family = match mode {
+            Mode::Database => Family::Database,
+            Mode::Framework => Family::Framework,
+            Mode::Service => Family::Service,
+            Mode::Auto | Mode::CriticalPath => facts
+                .migration
+                .family
+                .as_ref()
+                .map(|f| f.value)
+                .unwrap_or(Family::Database),
+        };
+        let criticality = facts.criticality.value;
+        let money_or_identity = facts
+            .stakes
+            .iter()
+            .any(|s| s.value.kind == "revenue" || s.value.kind == "pci-dss")
+            || facts.integrations.iter().any(|i| {
+                i.value.kinds.contains(&IntegrationKind::Payment)
+                    || i.value.kinds.contains(&IntegrationKind::Auth)
+            });
+        let critical_path = mode == Mode::CriticalPath
+            || criticality == Criticality::Critical
+            || (criticality == Criticality::High && money_or_identity);
+        let consumers = ["services", "consumers", "applications", "workers"]
+            .iter()
+            .filter_map(|w| facts.count_of(w).map(|c| c.value.count))
+            .max()
+            .or_else(|| {
+                facts
+                    .integrations
+                    .iter()
+                    .filter(|i| i.value.kinds.contains(&IntegrationKind::ServiceConsumers))
+                    .filter_map(|i| i.value.count)
+                    .max()
+            });
+        let flags = facts.capability(CapabilityKind::FeatureFlags);
+        let live = facts.capability(CapabilityKind::ConfigWithoutDeploy);
+        let routing = facts.capability(CapabilityKind::ReadRouting);
+        let switch = match (flags, live, routing) {
+            (Some(f), _, _) if f.value.present && f.value.provider.is_some() => Switch::Flag {
+                provider: f.value.provider.clone().expect("checked"),
+                cite: cite(f),
+            },
+            (_, Some(l), _) if l.value.present => Switch::LiveConfig { cite: cite(l) },
+            (_, _, Some(r))
+                if r.value.present
+                    && r.value
+                        .mechanism
+                        .as_deref()
+                        .is_some_and(|m| m.contains("environment variable")) =>
+            {
+                Switch::EnvVar { cite: cite(r) }
+            }
+            (Some(f), _, _) if f.value.present => Switch::LiveConfig { cite: cite(f) },
+            _ => Switch::None,
+        };
+        let read_routing = routing.filter(|r| r.value.present).map(|r| {
+            r.value
+                .mechanism
+                .clone()
+                .unwrap_or_else(|| "a routing setting".into())
+        });
+        let changes: Vec<ChangeKind> = facts.migration.changes.iter().map(|c| c.value).collect();
+        let did_not = |subject: &str| {
+            facts
+                .experience
+                .iter()
+                .any(|e| !e.value.done && e.value.subject.contains(subject))
+        };
+        let inexperienced = facts.experience.is_empty()
+            || (changes.contains(&ChangeKind::VendorChange) && did_not("vendor"))
+            || (changes.contains(&ChangeKind::HostingMove)
+                && (did_not("vendor") || did_not("move") || did_not("migration")))
+            || facts.experience.iter().all(|e| !e.value.done);
+        let mut named: Vec<String> = facts
+            .technologies
+            .iter()
+            .filter(|m| !m.value.negated)
+            .map(|m| m.value.tech.id.clone())
+            .collect();
+        // Tools that ship with a named engine count as named.
+        for t in k.catalog.technologies() {
+            if let Some(engine) = &t.ships_with {
+                if named.contains(engine) {
+                    named.push(t.id.clone());
+                }
+            }
+        }
+        Self {
+            facts,
+            k,
+            est: &k.estimates,
+            family,
+            critical_path,
+            criticality,
+            tolerance: facts.rollback_tolerance.value.max_minutes,
+            source_engine: engine_of(&facts.source),
+            target_engine: engine_of(&facts.target),
+            source_major: facts.source.version.as_ref().and_then(|v| major(&v.value)),
+            target_major: facts.target.version.as_ref().and_then(|v| major(&v.value)),
+            changes,
+            target_managed: facts
+                .target
+                .hosting
+                .iter()
+                .any(|h| h.value.kind.starts_with("managed")),
+            data_gb: facts.data_size.as_ref().map(|d| d.value.gigabytes()),
+            consumers,
+            switch,
+            read_routing,
+            inexperienced,
+            time_zone: facts
+                .team
+                .time_zones
+                .first()
+                .map(|z| z.value.clone())
+                .unwrap_or_else(|| "UTC".to_string()),
+            named,
+        }
+    }
+
+    /// Whether the input names this technology (or an engine that ships it).
+    pub fn names(&self, id: &str) -> bool {
+        self.named.iter().any(|n| n == id)
+    }
+
+    pub fn engine_is(&self, side_source: bool, id: &str) -> bool {
+        let e = if side_source {
+            &self.source_engine
+        } else {
+            &self.target_engine
+        };
+        e.as_deref() == Some(id)
+    }
+
+    pub fn both_postgres(&self) -> bool {
+        self.engine_is(true, "postgresql") && self.engine_is(false, "postgresql")
+    }
+
+    pub fn tech_name(&self, id: &str) -> String {
+        self.k
+            .catalog
+            .get(id)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// "PostgreSQL 14.7 on Amazon EC2".
+    pub fn system_name(&self, source: bool) -> String {
+        let sys = if source {
+            &self.facts.source
+        } else {
+            &self.facts.target
+        };
+        let mut s = sys
+            .technology
+            .as_ref()
+            .map(|t| t.value.name.clone())
+            .unwrap_or_else(|| {
+                if source {
+                    "the current system".into()
+                } else {
+                    "the new system".into()
+                }
+            });
+        if let Some(v) = &sys.version {
+            s.push(' ');
+            s.push_str(&v.value);
+        }
+        let hosting: Vec<&str> = sys
+            .hosting
+            .iter()
+            .filter(|h| h.value.kind != "cloud")
+            .map(|h| h.value.name.as_str())
+            .collect();
+        if let Some(h) = hosting.first() {
+            s.push_str(" on ");
+            s.push_str(h);
+        } else if sys.self_hosted.as_ref().is_some_and(|f| f.value) {
+            s.push_str(" (self-hosted)");
+        }
+        s
+    }
+
+    /// Short names for the two sides: "old"/"new" labels used in switch states.
+    pub fn short(&self, source: bool) -> String {
+        let sys = if source {
+            &self.facts.source
+        } else {
+            &self.facts.target
+        };
+        let hosting = sys.hosting.iter().find(|h| h.value.kind != "cloud");
+        match (hosting, &sys.version) {
+            (Some(h), _) if self.changes.contains(&ChangeKind::HostingMove) => slug(&h.value.name),
+            (_, Some(v)) => format!("v{}", v.value.split('.').next().unwrap_or(&v.value)),
+            _ => {
+                if source {
+                    "old".into()
+                } else {
+                    "new".into()
+                }
+            }
+        }
+    }
+
+    pub fn target_hosting_name(&self) -> String {
+        self.facts
+            .target
+            .hosting
+            .iter()
+            .find(|h| h.value.kind != "cloud")
+            .map(|h| h.value.name.clone())
+            .unwrap_or_else(|| "the target platform".into())
+    }
+
+    pub fn data_size_text(&self) -> String {
+        match self.data_gb {
+            Some(gb) if gb >= 1000.0 => format!("{:.1} TB", gb / 1000.0),
+            Some(gb) => format!("{gb:.0} GB"),
+            None => "the data".into(),
+        }
+    }
+
+    /// A command from the command book, filled, marked as an example when
+    /// its tool is not named by the input.
+    pub fn command(&self, id: &str, vars: &[(&str, String)]) -> Option<Step> {
+        let c = self.k.commands.get(id)?;
+        let mut text = c.text.clone();
+        let mut all: Vec<(&str, String)> = vec![
+            (
+                "source_major",
+                self.source_major
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "<old-major>".into()),
+            ),
+            (
+                "target_major",
+                self.target_major
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "<new-major>".into()),
+            ),
+            (
+                "target_version",
+                self.facts
+                    .target
+                    .version
+                    .as_ref()
+                    .map(|v| v.value.clone())
+                    .unwrap_or_else(|| "<new-version>".into()),
+            ),
+        ];
+        all.extend(vars.iter().cloned());
+        for (k, v) in &all {
+            text = text.replace(&format!("{{{k}}}"), v);
+        }
+        Some(Step {
+            description: c.description.clone(),
+            command: Some(text),
+            example: !self.names(&c.tool),
+        })
+    }
+
+    /// A step with a command only when the command's tool fits the engines.
+    pub fn step(&self, description: impl Into<String>) -> Step {
+        Step {
+            description: description.into(),
+            command: None,
+            example: false,
+        }
+    }
+
+    pub fn cite_source(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(t) = &self.facts.source.technology {
+            v.push(cite(t));
+        }
+        if let Some(t) = &self.facts.target.technology {
+            v.push(cite(t));
+        }
+        v
+    }
+
+    pub fn cite_criticality(&self) -> String {
+        cite(&self.facts.criticality)
+    }
+
+    pub fn cite_tolerance(&self) -> String {
+        cite(&self.facts.rollback_tolerance)
+    }
+
+    /// Minutes to make every consumer follow the switch.
+    pub fn switch_minutes(&self) -> u64 {
+        match &self.switch {
+            Switch::Flag { .. } => self.est.flag_flip_minutes.ceil() as u64,
+            Switch::LiveConfig { .. } => (self.est.flag_flip_minutes * 2.0).ceil() as u64,
+            Switch::EnvVar { .. } => self.restart_minutes(),
+            Switch::None => {
+                self.est
+                    .deploy_minutes
+                    .max(self.est.dns_change_minutes)
+                    .ceil() as u64
+                    + self.restart_minutes() / 2
+            }
+        }
+    }
+
+    /// A rolling restart of every consumer, in waves.
+    pub fn restart_minutes(&self) -> u64 {
+        let services = self.consumers.unwrap_or(5).max(1) as f64;
+        let waves = (services / self.est.restart_parallelism.max(1.0)).ceil();
+        (waves * self.est.service_restart_minutes).ceil() as u64
+    }
+
+    pub fn restore_minutes(&self) -> u64 {
+        let gb = self.data_gb.unwrap_or(100.0);
+        (gb / self.est.snapshot_restore_gb_per_hour * 60.0 + self.est.restore_overhead_minutes)
+            .ceil() as u64
+    }
+
+    pub fn dump_restore_minutes(&self) -> u64 {
+        let gb = self.data_gb.unwrap_or(100.0);
+        (gb / self.est.dump_restore_gb_per_hour * 60.0 + self.est.restore_overhead_minutes).ceil()
+            as u64
+    }
+
+    pub fn copy_hours(&self) -> f64 {
+        self.data_gb.unwrap_or(100.0) / self.est.logical_copy_gb_per_hour
+    }
+
+    /// Scales a number of days by criticality (critical 1.0 … low 0.2),
+    /// lengthened for teams new to this kind of change.
+    pub fn days(&self, critical: u32) -> u32 {
+        let f: f64 = match self.criticality {
+            Criticality::Critical => 1.0,
+            Criticality::High => 0.7,
+            Criticality::Medium => 0.4,
+            Criticality::Low => 0.2,
+        };
+        let f = if self.critical_path && self.criticality != Criticality::Critical {
+            f.max(0.8)
+        } else {
+            f
+        };
+        ((critical as f64 * f).round() as u32).max(if critical == 0 { 0 } else { 1 })
+    }
+
+    /// Like [`Ctx::days`], lengthened by a quarter for a team new to this
+    /// kind of change (used for preparation, not for holds).
+    pub fn prep_days(&self, critical: u32) -> u32 {
+        let d = self.days(critical);
+        if self.inexperienced {
+            (d as f64 * 1.25).round() as u32
+        } else {
+            d
+        }
+    }
+}
+
+/// kebab-case of a name, for flag and state names.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    // "Amazon RDS" → "rds": cloud vendor prefixes add nothing to a state name.
+    for prefix in ["amazon-", "aws-", "google-", "azure-", "microsoft-"] {
+        if let Some(rest) = out.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    out
+}
+
+/// An integration's name without its parenthetical and leading "our":
+/// "our CDC stream into Snowflake (uses slots)" → "CDC stream into Snowflake".
+pub fn short_name(name: &str) -> String {
+    let base = match name.find(" (") {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    };
+    let base = base.trim();
+    let base = base
+        .strip_prefix("our ")
+        .or_else(|| base.strip_prefix("Our "))
+        .or_else(|| base.strip_prefix("the "))
+        .or_else(|| base.strip_prefix("The "))
+        .unwrap_or(base);
+    let mut c = base.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => name.to_string(),
+    }
+}

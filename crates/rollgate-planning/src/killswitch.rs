@@ -1,0 +1,181 @@
+//! The kill switch: built from what the team has, with states that say what
+//! each one does and until when flipping to it is safe.
+
+use crate::ctx::{because, slug, Ctx, Switch};
+use crate::model::{KillSwitch, Step, SwitchState};
+use crate::strategy::{Chosen, StrategyId};
+
+/// State names used by phases; kept in one place so phases and the switch
+/// cannot disagree.
+pub struct States {
+    pub old: String,
+    pub reads_new: String,
+    pub paused: String,
+    pub new: String,
+}
+
+pub fn states(cx: &Ctx<'_>) -> States {
+    let (o, n) = (cx.short(true), cx.short(false));
+    let (o, n) = if o == n {
+        ("old".to_string(), "new".to_string())
+    } else {
+        (o, n)
+    };
+    States {
+        old: o.clone(),
+        reads_new: format!("reads-{n}"),
+        paused: "writes-paused".into(),
+        new: n,
+    }
+}
+
+pub fn flag_name(cx: &Ctx<'_>) -> String {
+    let what = cx
+        .facts
+        .source
+        .technology
+        .as_ref()
+        .map(|t| slug(&t.value.name))
+        .unwrap_or_else(|| "migration".into());
+    format!("{what}-target")
+}
+
+/// How to set the switch to `state`, as steps.
+pub fn flip_steps(cx: &Ctx<'_>, state: &str, reason: &str) -> Vec<Step> {
+    let flag = flag_name(cx);
+    match &cx.switch {
+        Switch::Flag { provider, .. } if provider.id == "launchdarkly" => cx
+            .command(
+                "launchdarkly-set-variation",
+                &[("flag", flag.clone()), ("state", state.into()), ("reason", reason.into())],
+            )
+            .map(|mut s| {
+                s.description = format!("Flip `{flag}` to `{state}` ({reason})");
+                s
+            })
+            .into_iter()
+            .collect(),
+        Switch::Flag { provider, .. } if provider.id == "unleash" => {
+            vec![cx.step(format!("In Unleash, set the variant of `{flag}` to `{state}` for production (variants carry the state; the toggle stays on)."))]
+        }
+        Switch::Flag { provider, .. } => vec![cx.step(format!(
+            "In {}, set `{flag}` to `{state}` for production ({reason}).",
+            provider.name
+        ))],
+        Switch::LiveConfig { .. } => vec![cx.step(format!(
+            "Set the runtime setting `{flag}` to `{state}`; consumers re-read it without a restart ({reason})."
+        ))],
+        Switch::EnvVar { .. } => {
+            let var = env_var(cx);
+            let mut v = vec![cx.step(format!(
+                "Set {var}={state} in every consumer's environment and restart them in waves of {} ({reason}).",
+                cx.est.restart_parallelism
+            ))];
+            if cx.names("kubernetes") || cx.names("eks") || cx.names("gke") || cx.names("aks") {
+                v.extend(cx.command("kubectl-set-env", &[("env_var", var), ("state", state.into())]));
+            }
+            v
+        }
+        Switch::None => vec![cx.step(format!(
+            "Point the database connection name every consumer uses at `{state}` (the switch built in prep), then restart consumers that cache connections ({reason})."
+        ))],
+    }
+}
+
+pub fn env_var(cx: &Ctx<'_>) -> String {
+    flag_name(cx).to_ascii_uppercase().replace('-', "_")
+}
+
+pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
+    let s = states(cx);
+    let flag = flag_name(cx);
+    let (mechanism, provider, rule, fact) = match &cx.switch {
+        Switch::Flag { provider, cite } => (
+            format!("a multi-variation flag in {}, read by the database router at request time; no deploy to flip", provider.name),
+            Some(provider.name.clone()),
+            "kill-switch.flag-service",
+            cite.clone(),
+        ),
+        Switch::LiveConfig { cite } => (
+            "a runtime setting every consumer re-reads without a restart".into(),
+            None,
+            "kill-switch.live-config",
+            cite.clone(),
+        ),
+        Switch::EnvVar { cite } => (
+            format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)),
+            None,
+            "kill-switch.env-var",
+            cite.clone(),
+        ),
+        Switch::None => (
+            "a single connection name (DNS or a shared config value) every consumer uses, built in prep; flipping it needs restarts".into(),
+            None,
+            "kill-switch.connection-name",
+            "existing-dual-run-capability: no runtime switch named".into(),
+        ),
+    };
+    let mut states = vec![SwitchState {
+        name: s.old.clone(),
+        effect: format!("All reads and writes go to {}.", cx.system_name(true)),
+        safe_until: if chosen.reverse {
+            "the end of the post-cutover hold (after the write cutover, flip only through the rollback procedure: pause writes, let reverse replication drain, then flip)".into()
+        } else if chosen.id.replicates() {
+            "the write cutover; after it, flipping back loses the writes made on the new system"
+                .into()
+        } else {
+            "the start of the maintenance window".into()
+        },
+    }];
+    if chosen.id.replicates() {
+        states.push(SwitchState {
+            name: s.reads_new.clone(),
+            effect: format!(
+                "Reads (all, or the configured percentage) go to {}, which is a replica and lags by seconds; writes stay on {}.",
+                cx.system_name(false),
+                cx.system_name(true)
+            ),
+            safe_until: "the write cutover".into(),
+        });
+        states.push(SwitchState {
+            name: s.paused.clone(),
+            effect: "Writes are refused or queued with a retry; reads continue. Used only for the seconds of the write cutover and of a post-cutover rollback.".into(),
+            safe_until: "always, for at most the agreed pause".into(),
+        });
+    }
+    states.push(SwitchState {
+        name: s.new.clone(),
+        effect: format!("All reads and writes go to {}.", cx.system_name(false)),
+        safe_until:
+            "always after the write cutover; before it, never (the target is still a replica)"
+                .into(),
+    });
+    let flip_minutes = cx.switch_minutes();
+    KillSwitch {
+        mechanism,
+        provider,
+        flag_name: match &cx.switch {
+            Switch::EnvVar { .. } => env_var(cx),
+            _ => flag.clone(),
+        },
+        states,
+        flip_minutes,
+        flip: flip_steps(cx, &s.old, "kill switch"),
+        because: because(rule, vec![fact, cx.cite_tolerance()]),
+    }
+}
+
+/// Whether a state can safely be used in a phase (for property tests and
+/// for phase builders): the target is writable only after cutover.
+pub fn state_allowed(chosen: StrategyId, state: &str, s: &States, after_cutover: bool) -> bool {
+    if !chosen.replicates() {
+        return true;
+    }
+    if state == s.new {
+        return after_cutover;
+    }
+    if state == s.reads_new {
+        return !after_cutover;
+    }
+    true
+}

@@ -1,0 +1,221 @@
+//! rollgate's planning engine: a pure function from facts, knowledge, a
+//! start date and a mode to a [`Plan`]. No I/O and no clock: the same
+//! inputs always give the same plan.
+//!
+//! The pipeline, one module per stage: facts → [`ctx`] (derived values) →
+//! [`strategy`] → [`phases`] → [`killswitch`] → [`monitoring`] → [`people`]
+//! → [`rules`] (scenarios, edge cases, shape changes from knowledge data) →
+//! [`questions`] → [`risk`] → [`schedule`] → [`closing`].
+
+pub mod closing;
+pub mod ctx;
+pub mod killswitch;
+pub mod model;
+pub mod monitoring;
+pub mod people;
+pub mod phases;
+pub mod questions;
+pub mod risk;
+pub mod rules;
+pub mod schedule;
+pub mod strategy;
+
+pub use ctx::Mode;
+pub use model::*;
+
+use ctx::Ctx;
+use rollgate_intake::{Criticality, Facts};
+use rollgate_knowledge::{Knowledge, RuleKind};
+
+/// Plans a migration. Pure: reads nothing but its arguments.
+pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
+    let cx = Ctx::new(facts, knowledge, mode);
+    let chosen = strategy::choose(&cx);
+    let fire = |kind| rules::fire(&cx, chosen.id, kind);
+    let prep = fire(RuleKind::Prep);
+    // One step per prep rule; a single command rides on the step itself.
+    let prep_steps = prep
+        .iter()
+        .flat_map(|f| {
+            let text = format!("{}: {}", f.title, f.text);
+            match f.steps.as_slice() {
+                [one] => vec![Step {
+                    description: text,
+                    command: one.command.clone(),
+                    example: one.example,
+                }],
+                many => {
+                    let mut v = vec![cx.step(text)];
+                    v.extend(many.iter().cloned());
+                    v
+                }
+            }
+        })
+        .collect();
+    let prep_because = prep.iter().map(|f| f.because.clone()).collect();
+    let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
+    let strict = cx.criticality >= Criticality::Medium || cx.critical_path;
+    let end = schedule::schedule(&mut phases, facts.start_date, &cx.time_zone, strict);
+    let days = (end - facts.start_date).get_days().max(0) as u32 + 1;
+    let weeks = days.div_ceil(7);
+    let edge = fire(RuleKind::EdgeCase);
+    let shape = fire(RuleKind::ShapeChange);
+    let questions = questions::answer(&cx, &chosen, &phases, &edge, &shape);
+    let risk = risk::assess(&cx, &chosen, weeks);
+    let kill_switch = killswitch::build(&cx, &chosen);
+    let mut parity = monitoring::parity(&cx, &chosen);
+    for c in fire(RuleKind::Check) {
+        if !parity.iter().any(|p| p.because.rule == c.rule.id) {
+            parity.push(ParityCheck {
+                name: c.title,
+                method: c.text,
+                schedule: "before the first read moves, and before the write cutover".into(),
+                pass: "as described".into(),
+                steps: c.steps,
+                because: c.because,
+            });
+        }
+    }
+    // A deadline is about being on the new system: it is measured against
+    // the end of the phase that moves writes (the old one is retired later).
+    let deadline = facts.schedule.deadline.as_ref().map(|d| d.value.date);
+    let on_new = phases
+        .iter()
+        .find(|p| p.traffic.writes_percent == 100)
+        .map(|p| (p.name.clone(), p.end_date))
+        .unwrap_or_else(|| ("the end of the plan".into(), end));
+    let fits = deadline.map(|d| on_new.1 <= d);
+    let slack = deadline.map(|d| schedule::working_days_between(on_new.1, d));
+    let mut warnings: Vec<String> = Vec::new();
+    if let Some(d) = deadline {
+        if fits == Some(false) {
+            warnings.push(format!(
+                "\"{}\" completes {}, after the deadline {d} ({} working days late). The holds are minimums: start earlier, or accept shorter holds in writing, knowing what each one stops you from seeing (see limits).",
+                on_new.0, on_new.1, -slack.unwrap_or(0)
+            ));
+        } else if end > d {
+            warnings.push(format!(
+                "Writes are on the new system by {} (\"{}\"), before the deadline {d}; retiring the old system runs on until {end}.",
+                on_new.1, on_new.0
+            ));
+        }
+    }
+    if let Some(max) = &facts.schedule.max_duration_days {
+        if days > max.value {
+            warnings.push(format!(
+                "The plan takes {days} calendar days, more than the stated maximum of {} ({}).",
+                max.value,
+                ctx::cite(max)
+            ));
+        }
+    }
+    if facts.source.technology.is_none() || facts.target.technology.is_none() {
+        warnings.push("The input does not name both the current and the target technology; the plan cannot be specific about commands.".into());
+    }
+    if !cx.both_postgres() && cx.family == rollgate_intake::Family::Database {
+        warnings.push("rollgate's command templates cover PostgreSQL (and some MySQL); steps for other engines are described without commands.".into());
+    }
+    warnings.push("Dates use a simple working-day calendar (weekends skipped, transitions Tuesday to Thursday); public holidays and freeze windows are not yet applied.".into());
+    let e = &knowledge.estimates;
+    let assumptions = vec![
+        format!(
+            "Initial copy by replication: {} GB/hour.",
+            e.logical_copy_gb_per_hour
+        ),
+        format!(
+            "Dump and restore including index builds: {} GB/hour.",
+            e.dump_restore_gb_per_hour
+        ),
+        format!(
+            "Snapshot restore: {} GB/hour plus {} minutes.",
+            e.snapshot_restore_gb_per_hour, e.restore_overhead_minutes
+        ),
+        format!(
+            "Flag flip taking effect everywhere: {} minutes.",
+            e.flag_flip_minutes
+        ),
+        format!(
+            "Rolling restart: {} minutes per wave of {} services.",
+            e.service_restart_minutes, e.restart_parallelism
+        ),
+    ];
+    let options = options_used(&cx, &phases, &chosen);
+    let title = facts.title.clone().unwrap_or_else(|| {
+        format!(
+            "Migration plan: {} → {}",
+            cx.system_name(true),
+            cx.system_name(false)
+        )
+    });
+    let summary = Summary {
+        mode: if cx.critical_path {
+            format!("{} (critical-path)", cx.family.as_str())
+        } else {
+            cx.family.as_str().to_string()
+        },
+        family: cx.family.as_str().into(),
+        critical_path: cx.critical_path,
+        criticality: cx.criticality.as_str().into(),
+        confidence: risk.confidence_staged.clone(),
+        confidence_big_bang: risk.confidence_big_bang.clone(),
+        start_date: facts.start_date,
+        end_date: end,
+        deadline,
+        fits_deadline: fits,
+        deadline_measured_at: deadline.map(|_| on_new.0.clone()),
+        slack_days: slack,
+        total_weeks: weeks,
+        strategy: chosen.strategy.name.clone(),
+        rollback_tolerance_minutes: cx.tolerance,
+        time_zone: cx.time_zone.clone(),
+    };
+    let risks = closing::risks(&cx, &chosen, &phases, fire(RuleKind::Scenario));
+    let edge_cases = closing::items(edge);
+    let cleanup = closing::cleanup(&cx, fire(RuleKind::Cleanup));
+    let limits = closing::limits(&cx, fire(RuleKind::Limit));
+    let takeaways = closing::takeaways(&cx, &chosen, &phases, weeks);
+    Plan {
+        title,
+        summary,
+        questions,
+        risk,
+        strategy: chosen.strategy.clone(),
+        phases,
+        kill_switch,
+        monitoring: monitoring::alerts(&cx, &chosen),
+        parity_checks: parity,
+        people: people::plan(&cx),
+        risks,
+        edge_cases,
+        cleanup,
+        limits,
+        takeaways,
+        assumptions,
+        options,
+        warnings,
+    }
+}
+
+/// Tools the plan's commands use that the input did not name.
+fn options_used(cx: &Ctx<'_>, phases: &[Phase], chosen: &strategy::Chosen) -> Vec<String> {
+    let mut v = Vec::new();
+    for p in phases {
+        for s in p.actions.iter().chain(&p.checks).chain(&p.rollback.steps) {
+            if s.example {
+                if let Some(c) = &s.command {
+                    let tool = c.split_whitespace().next().unwrap_or("").to_string();
+                    if !v.contains(&tool) {
+                        v.push(tool);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(t) = &chosen.strategy.replication_tool {
+        if t.contains("option:") && !v.contains(t) {
+            v.push(t.clone());
+        }
+    }
+    let _ = cx;
+    v
+}

@@ -1,0 +1,286 @@
+//! The plan: what the planner produces and every renderer consumes. Its
+//! JSON form is a documented contract (docs/plan-json.md); fields are only
+//! ever added.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Why a recommendation is in the plan: the rule that produced it and the
+/// input facts it fired on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Because {
+    pub rule: String,
+    /// Citations of input facts: `field line:col "words"`, or a derived value.
+    pub facts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub title: String,
+    pub summary: Summary,
+    pub questions: Vec<Question>,
+    pub risk: RiskAssessment,
+    pub strategy: Strategy,
+    pub phases: Vec<Phase>,
+    pub kill_switch: KillSwitch,
+    pub monitoring: Vec<Alert>,
+    pub parity_checks: Vec<ParityCheck>,
+    pub people: People,
+    pub risks: Vec<Risk>,
+    pub edge_cases: Vec<Item>,
+    pub cleanup: Vec<Item>,
+    pub limits: Vec<Item>,
+    pub takeaways: Vec<String>,
+    /// Assumed numbers the estimates rest on, so a team can replace them.
+    pub assumptions: Vec<String>,
+    /// Technologies the plan names that the input did not: always options.
+    pub options: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// database | datastore | framework | service | monolith-split, plus
+    /// `critical-path` when that mode applies.
+    pub mode: String,
+    pub family: String,
+    pub critical_path: bool,
+    pub criticality: String,
+    /// Confidence in this staged plan: low, medium, medium-high, high.
+    pub confidence: String,
+    /// Confidence if done as a single big-bang cutover.
+    pub confidence_big_bang: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub deadline: Option<Date>,
+    pub fits_deadline: Option<bool>,
+    /// The phase whose end is compared with the deadline (the one that
+    /// puts writes on the new system).
+    pub deadline_measured_at: Option<String>,
+    /// Working days between the end of the plan and the deadline.
+    pub slack_days: Option<i64>,
+    pub total_weeks: u32,
+    pub strategy: String,
+    pub rollback_tolerance_minutes: u64,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// rollback_speed | edge_case_parity | data_shape_risk | on_call_burden
+    pub id: String,
+    pub question: String,
+    pub rating: String,
+    pub answer: String,
+    pub reasons: Vec<String>,
+    /// How the answer changed the plan.
+    pub shapes_plan: Vec<String>,
+    pub because: Vec<Because>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Factor {
+    pub text: String,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskAssessment {
+    pub blast_radius: String,
+    pub worst_case: String,
+    pub mitigating: Vec<Factor>,
+    pub aggravating: Vec<Factor>,
+    pub confidence_staged: String,
+    pub confidence_big_bang: String,
+    pub total_duration: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    pub name: String,
+    pub why_not: String,
+}
+
+/// Something the team lacks that the tolerance needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    pub missing: String,
+    pub consequence: String,
+    /// The rollback time the team would actually get without it.
+    pub rollback_minutes_without: u64,
+    pub closes_it: String,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Strategy {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub reasons: Vec<String>,
+    pub replication_tool: Option<String>,
+    pub alternatives: Vec<Alternative>,
+    pub gaps: Vec<Gap>,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// The command needs a tool the input did not name: it is an example.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub example: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub metric: String,
+    /// <=, >=, ==, <
+    pub op: String,
+    pub value: f64,
+    pub unit: String,
+    /// How long it must hold.
+    pub window: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gate {
+    pub approvers: Vec<String>,
+    pub criteria: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rollback {
+    pub steps: Vec<Step>,
+    pub estimated_minutes: u64,
+    /// What a rollback in this phase loses or must replay.
+    pub cost: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Traffic {
+    pub reads_percent: u32,
+    pub writes_percent: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub id: String,
+    pub name: String,
+    /// prep | sync | shadow | canary | ramp | cutover | hold | decommission | window
+    pub kind: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    /// When the phase's change is made (RFC 3339 with the team's offset).
+    pub transition_at: String,
+    /// Share of traffic on the new system during the phase.
+    pub traffic_percent: u32,
+    pub traffic: Traffic,
+    /// Minimum working days of work plus hold before the gate.
+    pub min_days: u32,
+    pub hold: String,
+    pub goal: String,
+    pub actions: Vec<Step>,
+    pub checks: Vec<Step>,
+    pub success_criteria: Vec<Criterion>,
+    pub gate: Gate,
+    pub rollback: Rollback,
+    pub kill_switch_state: String,
+    pub point_of_no_return: bool,
+    pub because: Vec<Because>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SwitchState {
+    pub name: String,
+    pub effect: String,
+    /// The last phase in which flipping to this state is safe.
+    pub safe_until: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KillSwitch {
+    pub mechanism: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    pub flag_name: String,
+    pub states: Vec<SwitchState>,
+    pub flip_minutes: u64,
+    pub flip: Vec<Step>,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub metric: String,
+    pub threshold: String,
+    pub window: String,
+    pub action: String,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParityCheck {
+    pub name: String,
+    pub method: String,
+    pub schedule: String,
+    pub pass: String,
+    pub steps: Vec<Step>,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rota {
+    pub phases: String,
+    pub primary: String,
+    pub secondary: String,
+    pub decision: String,
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRule {
+    pub condition: String,
+    pub page: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub audience: String,
+    pub when: String,
+    pub how: String,
+    pub what: String,
+    pub because: Because,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct People {
+    pub rota: Vec<Rota>,
+    pub escalation: Vec<String>,
+    pub paging: Vec<PageRule>,
+    pub communication: Vec<Message>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    pub likelihood: String,
+    pub impact: String,
+    pub response: String,
+    pub steps: Vec<Step>,
+    pub because: Vec<Because>,
+}
+
+/// A plain recommendation with its reason (edge case, cleanup, limit).
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub steps: Vec<Step>,
+    pub because: Because,
+}

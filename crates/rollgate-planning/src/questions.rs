@@ -1,0 +1,232 @@
+//! The four questions every migration must answer, each rated with the
+//! facts that decided it and what it changed in the plan.
+
+use crate::ctx::{because, cite, Ctx, Switch};
+use crate::model::{Phase, Question};
+use crate::rules::Fired;
+use crate::strategy::Chosen;
+use rollgate_intake::{ChangeKind, Criticality};
+
+pub fn answer(
+    cx: &Ctx<'_>,
+    chosen: &Chosen,
+    phases: &[Phase],
+    edge: &[Fired],
+    shape: &[Fired],
+) -> Vec<Question> {
+    vec![
+        rollback_speed(cx, chosen, phases),
+        edge_cases(cx, edge),
+        data_shape(cx, shape),
+        on_call(cx, phases),
+    ]
+}
+
+fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
+    let tolerance = cx.tolerance;
+    let before = phases
+        .iter()
+        .find(|p| p.traffic.reads_percent > 0 && p.traffic.writes_percent == 0)
+        .map(|p| p.rollback.estimated_minutes);
+    let after = phases
+        .iter()
+        .find(|p| p.kind == "cutover" || p.kind == "window")
+        .map(|p| p.rollback.estimated_minutes);
+    let pnr = phases.iter().find(|p| p.point_of_no_return);
+    let worst = phases
+        .iter()
+        .filter(|p| !p.point_of_no_return)
+        .map(|p| p.rollback.estimated_minutes)
+        .max()
+        .unwrap_or(0);
+    let fast = worst <= tolerance;
+    let mut reasons = Vec::new();
+    if let Some(b) = before {
+        reasons.push(format!("Before the write cutover, rolling back is flipping the kill switch: about {b} minutes."));
+    }
+    if let Some(a) = after {
+        reasons.push(if chosen.reverse {
+            format!("After the write cutover, reverse replication keeps the old database current, so a rollback is pause, drain, flip: about {a} minutes.")
+        } else {
+            format!("After the cutover or window, a rollback costs about {a} minutes: {}", phases.iter().find(|p| p.kind == "cutover" || p.kind == "window").map(|p| p.rollback.cost.clone()).unwrap_or_default())
+        });
+    }
+    if let Some(p) = pnr {
+        reasons.push(format!(
+            "From \"{}\" on there is no fast way back: {}",
+            p.name, p.rollback.cost
+        ));
+    }
+    if let Switch::EnvVar { .. } | Switch::None = cx.switch {
+        reasons.push(format!("Flipping the switch means restarts or deploys (about {} minutes); that bounds every rollback.", cx.switch_minutes()));
+    }
+    let answer = if fast {
+        format!("Fast: every rollback up to the point of no return fits in about {worst} minutes, inside the {tolerance}-minute tolerance.")
+    } else {
+        format!("Slow: the slowest rollback before the point of no return takes about {worst} minutes, over the {tolerance}-minute tolerance; the gaps under the strategy say what closes it.")
+    };
+    let mut shapes = vec!["Every phase carries its own rollback with a time estimate; gates check the estimate against the tolerance.".to_string()];
+    if chosen.reverse {
+        shapes.push("Reverse replication is set up during the cutover so the post-cutover rollback stays within minutes.".into());
+    }
+    if !chosen.strategy.gaps.is_empty() {
+        shapes.push("The prep phase builds what the gaps name before any traffic moves.".into());
+    }
+    Question {
+        id: "rollback_speed".into(),
+        question: "Is the rollback fast or slow?".into(),
+        rating: if fast { "fast".into() } else { "slow".into() },
+        answer,
+        reasons,
+        shapes_plan: shapes,
+        because: vec![because("q.rollback-speed", vec![cx.cite_tolerance()])],
+    }
+}
+
+fn edge_cases(cx: &Ctx<'_>, edge: &[Fired]) -> Question {
+    let rating = if cx.changes.contains(&ChangeKind::VendorChange) {
+        "high risk"
+    } else if cx.changes.contains(&ChangeKind::VersionUpgrade) {
+        "medium risk"
+    } else if edge.is_empty() {
+        "low risk"
+    } else {
+        "low to medium risk"
+    };
+    let mut reasons: Vec<String> = edge
+        .iter()
+        .map(|e| format!("{}: {}", e.title, e.text))
+        .collect();
+    if reasons.is_empty() {
+        reasons.push("No technology-pair rule applies to this input; the shadow comparison on reads is the main test.".into());
+    }
+    Question {
+        id: "edge_case_parity".into(),
+        question: "Does the new system handle the old system's edge cases?".into(),
+        rating: rating.into(),
+        answer: format!(
+            "Not proven until tested: {} to check for {} → {}, listed below and exercised by the shadow comparison before any user depends on the new side.",
+            edge.len().max(1),
+            cx.system_name(true),
+            cx.system_name(false)
+        ),
+        reasons,
+        shapes_plan: vec![
+            "A read canary with result comparison comes before the read ramp.".into(),
+            "The edge cases become prep tasks and gate criteria.".into(),
+        ],
+        because: edge.iter().map(|e| e.because.clone()).collect(),
+    }
+}
+
+fn data_shape(cx: &Ctx<'_>, shape: &[Fired]) -> Question {
+    let rank = |s: &str| match s {
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    };
+    let top = shape
+        .iter()
+        .filter_map(|s| s.rule.severity.as_deref())
+        .max_by_key(|s| rank(s))
+        .unwrap_or(if cx.changes.contains(&ChangeKind::VendorChange) {
+            "high"
+        } else {
+            "none"
+        });
+    let reasons: Vec<String> = if shape.is_empty() {
+        vec!["Same engine and no rule about types, encodings, collations or sequences applies: rows keep their shape.".into()]
+    } else {
+        shape
+            .iter()
+            .map(|s| format!("{}: {}", s.title, s.text))
+            .collect()
+    };
+    Question {
+        id: "data_shape_risk".into(),
+        question: "What is the data-shape change risk?".into(),
+        rating: top.to_string(),
+        answer: match top {
+            "none" => "None: the data keeps its shape.".into(),
+            level => format!(
+                "{}: {} thing(s) change shape between {} and {}.",
+                capitalise(level),
+                shape.len(),
+                cx.system_name(true),
+                cx.system_name(false)
+            ),
+        },
+        reasons,
+        shapes_plan: if top == "none" {
+            vec!["Parity checks compare rows byte for byte.".into()]
+        } else {
+            vec!["Parity checks compare converted values, and each shape change gets its own check before cutover.".into()]
+        },
+        because: shape.iter().map(|s| s.because.clone()).collect(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
+    let team = &cx.facts.team;
+    let people = team.headcount();
+    let contractor = team.members.iter().any(|m| m.value.contractor);
+    let zones = team.time_zones.len();
+    let risky_days: u32 = phases
+        .iter()
+        .filter(|p| matches!(p.kind.as_str(), "cutover" | "hold" | "window" | "canary"))
+        .map(|p| p.min_days)
+        .sum();
+    let mut reasons = Vec::new();
+    let mut facts: Vec<String> = team.members.iter().map(cite).collect();
+    facts.extend(team.time_zones.iter().map(cite));
+    if people == 0 {
+        reasons.push(
+            "The input does not say who is on the team; the rota below uses role placeholders."
+                .into(),
+        );
+    } else {
+        reasons.push(format!(
+            "{people} people named across {} role(s).",
+            team.members.len()
+        ));
+    }
+    if contractor {
+        reasons.push("The database expertise sits with a contractor: their availability through the cutover and hold has to be agreed in writing, and a staff engineer shadows every database step.".into());
+    }
+    if zones <= 1 {
+        reasons.push(format!(
+            "One time zone ({}): no follow-the-sun; nights are covered by a pager rota.",
+            cx.time_zone
+        ));
+    } else {
+        reasons.push(format!("{zones} time zones: transitions happen in the overlap, and each zone covers its own day."));
+    }
+    reasons.push(format!(
+        "About {risky_days} working days of elevated risk (canary, cutover, hold)."
+    ));
+    let heavy =
+        people < 4 || contractor || cx.criticality == Criticality::Critical && risky_days > 10;
+    Question {
+        id: "on_call_burden".into(),
+        question: "What is the on-call burden?".into(),
+        rating: if heavy { "high".into() } else if people < 8 { "medium".into() } else { "low".into() },
+        answer: format!(
+            "{} for about {risky_days} working days: the primary carries the database pager through cutover and hold, with a named secondary and a decision-maker on every transition.",
+            if heavy { "Heavy" } else { "Manageable" }
+        ),
+        reasons,
+        shapes_plan: vec![
+            "Transitions only in business hours of the team, Tuesday to Thursday, with everyone on the rota present.".into(),
+            "The rota below names primary, secondary and decision-maker per phase.".into(),
+        ],
+        because: vec![because("q.on-call-burden", facts)],
+    }
+}

@@ -1,0 +1,20 @@
+//! Renders a [`Plan`]: GitHub-flavoured Markdown for people (checklists for
+//! gate items, commands in code blocks, `--explain` adds the rule and facts
+//! behind each recommendation) and JSON for machines.
+
+mod markdown;
+
+pub use markdown::markdown;
+use rollgate_planning::Plan;
+
+/// The plan as pretty JSON (the contract in docs/plan-json.md).
+pub fn json(plan: &Plan) -> String {
+    serde_json::to_string_pretty(plan).expect("a plan serialises") + "\n"
+}
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Show, under each recommendation, the rule and the facts behind it.
+    pub explain: bool,
+}

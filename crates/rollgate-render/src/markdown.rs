@@ -1,0 +1,410 @@
+//! Markdown, in the order a reader needs it: summary, the four answers,
+//! risk, strategy, phases, kill switch, monitoring, people, scenarios,
+//! cleanup, limits, takeaways.
+
+use crate::Options;
+use rollgate_planning::*;
+use std::fmt::Write;
+
+fn because(out: &mut String, b: &Because, opts: Options) {
+    if !opts.explain {
+        return;
+    }
+    let facts = if b.facts.is_empty() {
+        "no input fact; a general rule".to_string()
+    } else {
+        b.facts.join("; ")
+    };
+    let _ = writeln!(
+        out,
+        "  <sub>because: `{}` ← {}</sub>",
+        b.rule,
+        escape(&facts)
+    );
+}
+
+fn escape(s: &str) -> String {
+    s.replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn steps(out: &mut String, steps: &[Step], numbered: bool) {
+    for (i, s) in steps.iter().enumerate() {
+        let marker = if numbered {
+            format!("{}.", i + 1)
+        } else {
+            "-".into()
+        };
+        let _ = writeln!(out, "{marker} {}", s.description);
+        if let Some(c) = &s.command {
+            if s.example {
+                let tool = c.split_whitespace().next().unwrap_or("this tool");
+                let _ = writeln!(out, "   For example (uses `{tool}`, which your input does not name; treat it as an option):");
+            }
+            let _ = writeln!(out, "   ```sh");
+            for line in c.lines() {
+                let _ = writeln!(out, "   {line}");
+            }
+            let _ = writeln!(out, "   ```");
+        }
+    }
+}
+
+fn minutes(m: u64) -> String {
+    if m < 120 {
+        format!("~{m} min")
+    } else {
+        format!("~{:.1} h", m as f64 / 60.0)
+    }
+}
+
+pub fn markdown(plan: &Plan, opts: Options) -> String {
+    let mut o = String::new();
+    let s = &plan.summary;
+    let _ = writeln!(o, "# {}\n", plan.title);
+    let _ = writeln!(o, "| | |\n|---|---|");
+    let _ = writeln!(o, "| Mode | {} |", s.mode);
+    let _ = writeln!(
+        o,
+        "| Criticality | {} (rollback tolerance {}) |",
+        s.criticality,
+        minutes(s.rollback_tolerance_minutes)
+    );
+    let _ = writeln!(o, "| Strategy | {} |", s.strategy);
+    let _ = writeln!(
+        o,
+        "| Confidence | {} staged; {} as a big bang |",
+        s.confidence, s.confidence_big_bang
+    );
+    let _ = writeln!(
+        o,
+        "| Dates | {} → {} (about {} weeks), transitions at 10:00 {} |",
+        s.start_date, s.end_date, s.total_weeks, s.time_zone
+    );
+    match (s.deadline, s.fits_deadline) {
+        (Some(d), Some(true)) => {
+            let _ = writeln!(
+                o,
+                "| Deadline | {d}: fits (\"{}\" done with {} working days of slack) |",
+                s.deadline_measured_at.clone().unwrap_or_default(),
+                s.slack_days.unwrap_or(0)
+            );
+        }
+        (Some(d), _) => {
+            let _ = writeln!(
+                o,
+                "| Deadline | {d}: **does not fit** (\"{}\" is {} working days late) |",
+                s.deadline_measured_at.clone().unwrap_or_default(),
+                -s.slack_days.unwrap_or(0)
+            );
+        }
+        _ => {
+            let _ = writeln!(o, "| Deadline | none stated |");
+        }
+    }
+    let _ = writeln!(o);
+    for w in &plan.warnings {
+        let _ = writeln!(o, "> **Note:** {w}\n");
+    }
+
+    let _ = writeln!(o, "## The four questions\n");
+    for q in &plan.questions {
+        let _ = writeln!(o, "### {} — **{}**\n", q.question, q.rating);
+        let _ = writeln!(o, "{}\n", q.answer);
+        for r in &q.reasons {
+            let _ = writeln!(o, "- {r}");
+        }
+        let _ = writeln!(o, "\nHow this shapes the plan:");
+        for sp in &q.shapes_plan {
+            let _ = writeln!(o, "- {sp}");
+        }
+        for b in &q.because {
+            because(&mut o, b, opts);
+        }
+        let _ = writeln!(o);
+    }
+
+    let r = &plan.risk;
+    let _ = writeln!(o, "## Risk assessment\n");
+    let _ = writeln!(o, "**Blast radius.** {}\n", r.blast_radius);
+    let _ = writeln!(o, "**Worst case.** {}\n", r.worst_case);
+    if !r.mitigating.is_empty() {
+        let _ = writeln!(o, "Mitigating:");
+        for f in &r.mitigating {
+            let _ = writeln!(o, "- {}", f.text);
+            because(&mut o, &f.because, opts);
+        }
+        let _ = writeln!(o);
+    }
+    if !r.aggravating.is_empty() {
+        let _ = writeln!(o, "Aggravating:");
+        for f in &r.aggravating {
+            let _ = writeln!(o, "- {}", f.text);
+            because(&mut o, &f.because, opts);
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(
+        o,
+        "Confidence: **{}** with this staged plan, **{}** as a big bang. Duration: {}.\n",
+        r.confidence_staged, r.confidence_big_bang, r.total_duration
+    );
+
+    let st = &plan.strategy;
+    let _ = writeln!(o, "## Strategy: {}\n", st.name);
+    let _ = writeln!(o, "{}\n", st.summary);
+    for reason in &st.reasons {
+        let _ = writeln!(o, "- {reason}");
+    }
+    if let Some(t) = &st.replication_tool {
+        let _ = writeln!(o, "- Replication: {t}.");
+    }
+    because(&mut o, &st.because, opts);
+    if !st.alternatives.is_empty() {
+        let _ = writeln!(o, "\nNot chosen:");
+        for a in &st.alternatives {
+            let _ = writeln!(o, "- {}: {}.", a.name, a.why_not);
+        }
+    }
+    if !st.gaps.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n### Gaps between what you have and what the tolerance needs\n"
+        );
+        for g in &st.gaps {
+            let _ = writeln!(
+                o,
+                "- **Missing: {}.** {} Without it, rollback takes {}. **Closing it:** {}",
+                g.missing,
+                g.consequence,
+                minutes(g.rollback_minutes_without),
+                g.closes_it
+            );
+            because(&mut o, &g.because, opts);
+        }
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Timeline\n");
+    let _ = writeln!(
+        o,
+        "| # | Phase | Starts | Gate by | Reads / writes on new | Kill switch | Rollback |"
+    );
+    let _ = writeln!(o, "|---|---|---|---|---|---|---|");
+    for (i, p) in plan.phases.iter().enumerate() {
+        let pnr = if p.point_of_no_return {
+            " ⚠ point of no return"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {}{pnr} | {} | {} | {}% / {}% | `{}` | {} |",
+            i + 1,
+            p.name,
+            p.start_date,
+            p.end_date,
+            p.traffic.reads_percent,
+            p.traffic.writes_percent,
+            p.kill_switch_state,
+            minutes(p.rollback.estimated_minutes)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n```mermaid\ngantt\n  dateFormat YYYY-MM-DD\n  title {}",
+        plan.title.replace(':', " -")
+    );
+    for p in &plan.phases {
+        let days = (p.end_date - p.start_date).get_days() + 1;
+        let _ = writeln!(
+            o,
+            "  {} :{}, {}, {}d",
+            p.name.replace(':', " -"),
+            p.id,
+            p.start_date,
+            days.max(1)
+        );
+    }
+    let _ = writeln!(o, "```\n");
+
+    let _ = writeln!(o, "## Phases\n");
+    for (i, p) in plan.phases.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "### Phase {}: {}{}\n",
+            i + 1,
+            p.name,
+            if p.point_of_no_return {
+                " ⚠ point of no return"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            o,
+            "*{} → {}; transition {}; hold: {}; kill switch: `{}`*\n",
+            p.start_date, p.end_date, p.transition_at, p.hold, p.kill_switch_state
+        );
+        let _ = writeln!(o, "**Goal.** {}\n", p.goal);
+        let _ = writeln!(o, "**Actions**\n");
+        steps(&mut o, &p.actions, true);
+        let _ = writeln!(o, "\n**Checks**\n");
+        steps(&mut o, &p.checks, false);
+        let _ = writeln!(
+            o,
+            "\n**Gate** (approvers: {})\n",
+            p.gate.approvers.join(", ")
+        );
+        for c in &p.success_criteria {
+            let _ = writeln!(
+                o,
+                "- [ ] {} {} {} {} ({})",
+                c.metric, c.op, c.value, c.unit, c.window
+            );
+        }
+        for c in &p.gate.criteria {
+            let _ = writeln!(o, "- [ ] {c}");
+        }
+        let _ = writeln!(
+            o,
+            "\n**Rollback** ({}). {}\n",
+            minutes(p.rollback.estimated_minutes),
+            p.rollback.cost
+        );
+        steps(&mut o, &p.rollback.steps, true);
+        for b in &p.because {
+            because(&mut o, b, opts);
+        }
+        let _ = writeln!(o);
+    }
+
+    let k = &plan.kill_switch;
+    let _ = writeln!(o, "## Kill switch: `{}`\n", k.flag_name);
+    let _ = writeln!(
+        o,
+        "Mechanism: {}. Flip time: {}.\n",
+        k.mechanism,
+        minutes(k.flip_minutes)
+    );
+    let _ = writeln!(o, "| State | What it does | Safe until |\n|---|---|---|");
+    for st in &k.states {
+        let _ = writeln!(o, "| `{}` | {} | {} |", st.name, st.effect, st.safe_until);
+    }
+    let _ = writeln!(o, "\nTo flip back:\n");
+    steps(&mut o, &k.flip, true);
+    because(&mut o, &k.because, opts);
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Monitoring and alerts\n");
+    let _ = writeln!(
+        o,
+        "| Metric | Threshold | For | Action |\n|---|---|---|---|"
+    );
+    for a in &plan.monitoring {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            a.metric, a.threshold, a.window, a.action
+        );
+    }
+    if opts.explain {
+        for a in &plan.monitoring {
+            let _ = writeln!(o, "- {}", a.metric);
+            because(&mut o, &a.because, opts);
+        }
+    }
+    let _ = writeln!(o, "\n## Parity checks\n");
+    for p in &plan.parity_checks {
+        let _ = writeln!(
+            o,
+            "- **{}** — {} *Schedule:* {}. *Pass:* {}.",
+            p.name, p.method, p.schedule, p.pass
+        );
+        because(&mut o, &p.because, opts);
+        if !p.steps.is_empty() {
+            steps(&mut o, &p.steps, false);
+        }
+    }
+    let _ = writeln!(o);
+
+    let pe = &plan.people;
+    let _ = writeln!(o, "## On-call and communication\n");
+    let _ = writeln!(
+        o,
+        "| Phases | Primary | Secondary | Decides | Hours |\n|---|---|---|---|---|"
+    );
+    for r in &pe.rota {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            r.phases, r.primary, r.secondary, r.decision, r.hours
+        );
+    }
+    let _ = writeln!(o, "\nEscalation: {}.\n", pe.escalation.join(" → "));
+    for n in &pe.notes {
+        let _ = writeln!(o, "- {n}");
+    }
+    let _ = writeln!(o, "\nPaging:");
+    for p in &pe.paging {
+        let _ = writeln!(o, "- {} → page {}", p.condition, p.page);
+    }
+    let _ = writeln!(o, "\n| Audience | When | How | What |\n|---|---|---|---|");
+    for m in &pe.communication {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            m.audience, m.when, m.how, m.what
+        );
+    }
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "## Risk scenarios\n");
+    for (i, r) in plan.risks.iter().enumerate() {
+        let _ = writeln!(o, "### {}. {}\n", i + 1, r.title);
+        let _ = writeln!(
+            o,
+            "*Likelihood {}, impact {}.* {}\n",
+            r.likelihood, r.impact, r.response
+        );
+        steps(&mut o, &r.steps, false);
+        for b in &r.because {
+            because(&mut o, b, opts);
+        }
+        let _ = writeln!(o);
+    }
+    if !plan.edge_cases.is_empty() {
+        let _ = writeln!(o, "## Edge cases to test\n");
+        for e in &plan.edge_cases {
+            let _ = writeln!(o, "- [ ] **{}** — {}", e.title, e.text);
+            because(&mut o, &e.because, opts);
+            steps(&mut o, &e.steps, false);
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "## Cleanup\n");
+    for c in &plan.cleanup {
+        let _ = writeln!(o, "- [ ] **{}** — {}", c.title, c.text);
+        because(&mut o, &c.because, opts);
+    }
+    let _ = writeln!(o, "\n## What this plan does not solve\n");
+    for l in &plan.limits {
+        let _ = writeln!(o, "- **{}** {}", l.title, l.text);
+        because(&mut o, &l.because, opts);
+    }
+    let _ = writeln!(o, "\n## Key takeaways\n");
+    for t in &plan.takeaways {
+        let _ = writeln!(o, "- {t}");
+    }
+    let _ = writeln!(o, "\n## Assumptions behind the estimates\n");
+    for a in &plan.assumptions {
+        let _ = writeln!(o, "- {a}");
+    }
+    if !plan.options.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nTools this plan shows as options (your input does not name them): {}.",
+            plan.options.join(", ")
+        );
+    }
+    o
+}
