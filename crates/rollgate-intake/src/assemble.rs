@@ -1844,6 +1844,14 @@ fn overlay(
         if let Some(c) = integ.count {
             value.count = Some(c);
         }
+        // "Ledger CDC into Kafka": a name can name technologies too.
+        for hit in matcher.find(&name) {
+            if let Some(r) = cx.tech_ref(&hit.value.id) {
+                if !hit.value.negated && !value.technologies.iter().any(|x| x.id == r.id) {
+                    value.technologies.push(r);
+                }
+            }
+        }
         if value.kinds.is_empty() {
             let kinds: Vec<&str> = value.technologies.iter().map(|t| t.kind.as_str()).collect();
             value.kinds = extract::integration::classify(&name, &kinds).kinds;

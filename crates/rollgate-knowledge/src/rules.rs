@@ -53,6 +53,9 @@ pub struct When {
     pub target_hosting: Vec<String>,
     #[serde(default)]
     pub source_hosting: Vec<String>,
+    /// The source runs on a hosting of one of these kinds.
+    #[serde(default)]
+    pub source_hosting_kind: Vec<String>,
     /// Fires once per integration of one of these kinds.
     #[serde(default)]
     pub integration_kind: Vec<String>,

@@ -113,7 +113,19 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         warnings.push("The input does not name both the current and the target technology; the plan cannot be specific about commands.".into());
     }
     if !cx.both_postgres() && cx.family == rollgate_intake::Family::Database {
-        warnings.push("rollgate's command templates cover PostgreSQL (and some MySQL); steps for other engines are described without commands.".into());
+        let mut engines: Vec<String> = [&cx.source_engine, &cx.target_engine]
+            .into_iter()
+            .flatten()
+            .filter(|e| e.as_str() != "postgresql")
+            .map(|e| cx.tech_name(e))
+            .collect();
+        engines.dedup();
+        if !engines.is_empty() {
+            warnings.push(format!(
+                "rollgate has command templates for only some engines; steps that touch {} are described in words, with commands only where a template exists.",
+                engines.join(" and ")
+            ));
+        }
     }
     warnings.push("Dates use a simple working-day calendar (weekends skipped, transitions Tuesday to Thursday); public holidays and freeze windows are not yet applied.".into());
     let e = &knowledge.estimates;

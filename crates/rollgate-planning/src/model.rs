@@ -127,11 +127,12 @@ pub struct Strategy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     pub description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
     /// The command needs a tool the input did not name: it is an example.
+    /// (Serialised before the command so a reader meets the caveat first.)
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub example: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

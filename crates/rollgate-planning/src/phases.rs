@@ -914,8 +914,7 @@ impl PhaseBuilder<'_, '_> {
                     cx.target_hosting_name()
                 )));
             }
-            p.actions.push(
-                cx.step(format!(
+            p.actions.push(cx.step(format!(
                     "Run {}'s major-version upgrade to {}.",
                     cx.target_hosting_name(),
                     cx.facts
@@ -924,8 +923,7 @@ impl PhaseBuilder<'_, '_> {
                         .as_ref()
                         .map(|v| v.value.clone())
                         .unwrap_or_else(|| "the new version".into())
-                )),
-            );
+                )));
         } else {
             p.actions.push(
                 cx.step("Snapshot the data volume (or take a base backup) and verify it restores."),

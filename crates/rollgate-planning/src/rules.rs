@@ -133,6 +133,11 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
     )?);
     cites.extend(hosting_match(&w.target_hosting, &f.target.hosting, false)?);
     cites.extend(hosting_match(&w.source_hosting, &f.source.hosting, false)?);
+    cites.extend(hosting_match(
+        &w.source_hosting_kind,
+        &f.source.hosting,
+        true,
+    )?);
     if let Some(name) = &w.capability_absent {
         let kind = capability(name)?;
         match f.capability(kind) {

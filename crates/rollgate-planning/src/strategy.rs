@@ -336,7 +336,7 @@ fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bool) {
                         "Without a runtime switch, sending traffic back means a config change plus restarts or deploys: about {minutes} minutes, over the {tolerance}-minute tolerance. That is the rollback time you would actually get."
                     ),
                     rollback_minutes_without: minutes,
-                    closes_it: "Add a runtime switch before any traffic moves: a flag service, or a value every consumer re-reads without a restart (option: for example a flag service such as LaunchDarkly or Unleash). The prep phase includes building it; the estimates assume it exists from then on.".into(),
+                    closes_it: "Add a runtime switch before any traffic moves: a flag service, or a value every consumer re-reads without a restart (a flag service, or a config value read at request time). The prep phase includes building it; the estimates assume it exists from then on.".into(),
                     because: because("gap.no-runtime-switch", vec![c, cx.cite_tolerance()]),
                 });
             }

@@ -59,6 +59,13 @@ impl TechMatcher {
                 folded_patterns.push(a.clone());
                 folded_ids.push((i, AliasRule::Plain));
             }
+            // A multi-word display name ("AWS Database Migration Service")
+            // is an alias too, so it is not read as its first word.
+            let name = tech.name.to_ascii_lowercase();
+            if name.contains(' ') && !tech.aliases.contains(&name) {
+                folded_patterns.push(name);
+                folded_ids.push((i, AliasRule::Plain));
+            }
             for a in &tech.versioned_aliases {
                 folded_patterns.push(a.clone());
                 folded_ids.push((i, AliasRule::NeedsVersion));

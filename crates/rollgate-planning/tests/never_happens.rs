@@ -1,0 +1,469 @@
+//! Properties that must hold for any input: generated specs go through the
+//! real intake and the planner, and every plan is checked for the things
+//! that must never happen.
+
+use jiff::civil::date;
+use proptest::prelude::*;
+use rollgate_intake::{read_bytes, Facts, InputForm, SpecFormat};
+use rollgate_knowledge::Knowledge;
+use rollgate_planning::killswitch::{state_allowed, states};
+use rollgate_planning::strategy::StrategyId;
+use rollgate_planning::{plan, Mode, Plan};
+use std::sync::LazyLock;
+
+static K: LazyLock<Knowledge> = LazyLock::new(|| Knowledge::builtin().unwrap());
+static MATCHER: LazyLock<rollgate_intake::extract::tech::TechMatcher> =
+    LazyLock::new(|| rollgate_intake::extract::tech::TechMatcher::new(&K.catalog));
+
+#[derive(Debug, Clone)]
+struct Spec {
+    source: (&'static str, &'static str, &'static str),
+    target: (&'static str, &'static str, &'static str),
+    criticality: &'static str,
+    tolerance: u32,
+    data_gb: u32,
+    consumers: u32,
+    flags: &'static str,
+    read_routing: Option<bool>,
+    dual_write: bool,
+    roles: Vec<(&'static str, u32, bool)>,
+    integrations: Vec<(&'static str, Option<&'static str>, &'static str)>,
+    zone: &'static str,
+    experience: u32,
+}
+
+fn engine() -> impl Strategy<Value = (&'static str, &'static str, &'static str)> {
+    prop_oneof![
+        Just(("postgresql", "12", "aws-ec2")),
+        Just(("postgresql", "14.7", "on-prem")),
+        Just(("postgresql", "11", "aws-rds")),
+        Just(("postgresql", "16", "aws-rds")),
+        Just(("postgresql", "15", "cloud-sql")),
+        Just(("postgresql", "9.6", "on-prem")),
+        Just(("mysql", "5.7", "aws-ec2")),
+        Just(("mysql", "8.0", "aws-rds")),
+        Just(("mariadb", "10.3", "on-prem")),
+        Just(("sqlite", "3", "digitalocean")),
+        Just(("aurora-postgresql", "15", "aws-rds")),
+        Just(("heroku-postgres", "13", "heroku")),
+        Just(("mongodb", "5.0", "on-prem")),
+    ]
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        (
+            engine(),
+            engine(),
+            prop_oneof![Just("low"), Just("medium"), Just("high"), Just("critical")],
+        ),
+        prop_oneof![
+            Just(1u32),
+            Just(5),
+            Just(15),
+            Just(60),
+            Just(240),
+            Just(1440)
+        ],
+        prop_oneof![Just(1u32), Just(40), Just(300), Just(2000), Just(12000)],
+        0u32..80,
+        prop_oneof![
+            Just("none"),
+            Just("launchdarkly"),
+            Just("unleash"),
+            Just("flagsmith")
+        ],
+        proptest::option::of(any::<bool>()),
+        any::<bool>(),
+        proptest::collection::vec(
+            (
+                prop_oneof![
+                    Just("backend-engineer"),
+                    Just("dba"),
+                    Just("sre"),
+                    Just("tech-lead"),
+                    Just("fullstack-engineer")
+                ],
+                1u32..6,
+                any::<bool>(),
+            ),
+            0..4,
+        ),
+        proptest::collection::vec(
+            (
+                prop_oneof![
+                    Just("webhook"),
+                    Just("cdc"),
+                    Just("read-replica"),
+                    Just("etl"),
+                    Just("mobile-app"),
+                    Just("partner-api"),
+                    Just("service-consumers"),
+                    Just("payment")
+                ],
+                proptest::option::of(prop_oneof![
+                    Just("stripe"),
+                    Just("snowflake"),
+                    Just("debezium"),
+                    Just("kafka")
+                ]),
+                prop_oneof![
+                    Just("uses logical replication slots"),
+                    Just("reads a replica"),
+                    Just("nightly"),
+                    Just("")
+                ],
+            ),
+            0..4,
+        ),
+        prop_oneof![
+            Just("America/Los_Angeles"),
+            Just("Europe/Berlin"),
+            Just("Asia/Kolkata"),
+            Just("Australia/Sydney")
+        ],
+        0u32..4,
+    )
+        .prop_map(
+            |(
+                (source, target, criticality),
+                tolerance,
+                data_gb,
+                consumers,
+                flags,
+                read_routing,
+                dual_write,
+                roles,
+                integrations,
+                zone,
+                experience,
+            )| Spec {
+                source,
+                target,
+                criticality,
+                tolerance,
+                data_gb,
+                consumers,
+                flags,
+                read_routing,
+                dual_write,
+                roles,
+                integrations,
+                zone,
+                experience,
+            },
+        )
+}
+
+fn toml(s: &Spec) -> String {
+    let mut t = format!(
+        "[source]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[target]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[scale]\ndata_size = \"{} GB\"\nconsumers = {}\n[criticality]\nlevel = \"{}\"\n[rollback]\nacceptable_delay = {}\n[capabilities]\nflag_provider = \"{}\"\ndual_write = {}\n",
+        s.source.0, s.source.1, s.source.2, s.target.0, s.target.1, s.target.2, s.data_gb, s.consumers, s.criticality, s.tolerance, s.flags, s.dual_write
+    );
+    if let Some(r) = s.read_routing {
+        t.push_str(&format!("read_routing = {r}\n"));
+    }
+    t.push_str(&format!("[team]\ntime_zones = [\"{}\"]\n", s.zone));
+    if !s.roles.is_empty() {
+        t.push_str("roles = [");
+        for (i, (r, n, c)) in s.roles.iter().enumerate() {
+            if i > 0 {
+                t.push_str(", ");
+            }
+            t.push_str(&format!(
+                "{{ role = \"{r}\", count = {n}, contractor = {c} }}"
+            ));
+        }
+        t.push_str("]\n");
+    }
+    t.push_str(&format!(
+        "[experience]\nprior_migrations = {}\n",
+        s.experience
+    ));
+    for (i, (kind, tech, desc)) in s.integrations.iter().enumerate() {
+        t.push_str(&format!(
+            "[[integrations]]\nname = \"integration {i}\"\nkind = \"{kind}\"\n"
+        ));
+        if let Some(tech) = tech {
+            t.push_str(&format!("technology = \"{tech}\"\n"));
+        }
+        if !desc.is_empty() {
+            t.push_str(&format!("description = \"{desc}\"\n"));
+        }
+    }
+    t
+}
+
+fn facts_of(s: &Spec) -> Facts {
+    let text = toml(s);
+    read_bytes(
+        "gen.toml",
+        text.as_bytes(),
+        Some(InputForm::Spec(SpecFormat::Toml)),
+        &K,
+        date(2026, 3, 2),
+    )
+    .unwrap_or_else(|e| panic!("generated spec must read: {e}\n{text}"))
+}
+
+/// Every technology the rendered plan names was named by the input, or
+/// stands in an option context.
+fn check_named(facts: &Facts, p: &Plan) -> Result<(), String> {
+    let md = rollgate_render::markdown(p, rollgate_render::Options { explain: true });
+    let json = rollgate_render::json(p);
+    let matcher = &*MATCHER;
+    let mut named: Vec<String> = facts
+        .technologies
+        .iter()
+        .filter(|m| !m.value.negated)
+        .map(|m| m.value.tech.id.clone())
+        .collect();
+    for t in K.catalog.technologies() {
+        if t.ships_with.as_ref().is_some_and(|e| named.contains(e)) {
+            named.push(t.id.clone());
+        }
+    }
+    // Engines of named managed services ("Aurora PostgreSQL" names PostgreSQL).
+    for id in named.clone() {
+        if let Some(t) = K.catalog.get(&id) {
+            named.extend(t.engine.iter().cloned());
+        }
+    }
+    for text in [&md, &json] {
+        for hit in matcher.find(text) {
+            if named.contains(&hit.value.id) {
+                continue;
+            }
+            let from = text[..hit.start]
+                .char_indices()
+                .rev()
+                .nth(300)
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let context = text[from..hit.start].to_ascii_lowercase();
+            if context.contains("for example")
+                || context.contains("option")
+                || context.contains("\"example\": true")
+            {
+                continue;
+            }
+            let line = text[hit.start..].lines().next().unwrap_or("");
+            return Err(format!(
+                "plan names {} without the input naming it: …{line}",
+                hit.value.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_phases(p: &Plan) -> Result<(), String> {
+    if p.phases.is_empty() {
+        return Err("no phases".into());
+    }
+    for ph in &p.phases {
+        if ph.checks.is_empty()
+            || ph.success_criteria.is_empty()
+            || ph.gate.approvers.is_empty()
+            || ph.gate.criteria.is_empty()
+        {
+            return Err(format!("phase {} lacks checks, criteria or a gate", ph.id));
+        }
+        if ph.rollback.steps.is_empty()
+            || ph.rollback.estimated_minutes == 0
+            || ph.rollback.cost.is_empty()
+        {
+            return Err(format!("phase {} lacks a rollback with an estimate", ph.id));
+        }
+        if ph.traffic.writes_percent != 0
+            && ph.traffic.writes_percent != 100
+            && p.strategy.id != "staged-switch"
+        {
+            return Err(format!(
+                "phase {} splits writes between two databases",
+                ph.id
+            ));
+        }
+        if ph.end_date < ph.start_date || ph.transition_at.is_empty() {
+            return Err(format!("phase {} has bad dates", ph.id));
+        }
+    }
+    // Writes move once and never come back within the plan.
+    let mut moved = false;
+    for ph in &p.phases {
+        if ph.traffic.writes_percent == 100 {
+            moved = true;
+        } else if moved && p.strategy.id != "staged-switch" {
+            return Err(format!(
+                "phase {} moves writes back after the cutover",
+                ph.id
+            ));
+        }
+    }
+    for w in p.phases.windows(2) {
+        if w[1].start_date <= w[0].end_date {
+            return Err(format!("phases {} and {} overlap", w[0].id, w[1].id));
+        }
+    }
+    if p.phases.iter().filter(|ph| ph.point_of_no_return).count() == 0 {
+        return Err("no point of no return marked".into());
+    }
+    Ok(())
+}
+
+fn check_no_two_writers(p: &Plan) -> Result<(), String> {
+    // Application dual-write into a target that replication also feeds.
+    let replicates = p.strategy.id == "logical-replication" || p.strategy.id == "cdc-replication";
+    for ph in &p.phases {
+        for s in &ph.actions {
+            let d = s.description.to_ascii_lowercase();
+            if replicates
+                && (d.contains("dual-write") || d.contains("write to both"))
+                && !d.contains("no ")
+            {
+                return Err(format!("phase {} asks the application to dual-write while replication feeds the target", ph.id));
+            }
+        }
+    }
+    if replicates {
+        // Forward replication must be stopped in the same step that opens
+        // writes on the target.
+        if let Some(cut) = p.phases.iter().find(|ph| ph.kind == "cutover") {
+            let text: String = cut
+                .actions
+                .iter()
+                .filter_map(|s| s.command.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            if text.contains("rollgate_forward")
+                && !text.contains("DROP SUBSCRIPTION rollgate_forward")
+                && text.contains("rollgate_reverse")
+            {
+                return Err(
+                    "reverse replication starts while forward replication still runs".into(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_switch_states(facts: &Facts, p: &Plan) -> Result<(), String> {
+    let strategy = match p.strategy.id.as_str() {
+        "logical-replication" => StrategyId::LogicalReplication,
+        "cdc-replication" => StrategyId::CdcReplication,
+        "pg-upgrade" => StrategyId::PgUpgrade,
+        "dump-restore" => StrategyId::DumpRestore,
+        _ => StrategyId::StagedSwitch,
+    };
+    let cx = rollgate_planning::ctx::Ctx::new(facts, &K, Mode::Auto);
+    let s = states(&cx);
+    let mut after = false;
+    for ph in &p.phases {
+        if ph.traffic.writes_percent == 100 {
+            after = true;
+        }
+        if !state_allowed(strategy, &ph.kill_switch_state, &s, after) {
+            return Err(format!(
+                "phase {} uses switch state {} it cannot safely use",
+                ph.id, ph.kill_switch_state
+            ));
+        }
+        let known = p
+            .kill_switch
+            .states
+            .iter()
+            .any(|st| st.name == ph.kill_switch_state)
+            || strategy == StrategyId::StagedSwitch
+            || ph.kill_switch_state == "maintenance";
+        if !known {
+            return Err(format!(
+                "phase {} uses switch state {} the kill switch does not define",
+                ph.id, ph.kill_switch_state
+            ));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_database_plans_never_break_the_rules(s in spec()) {
+        let facts = facts_of(&s);
+        let p = plan(&facts, &K, Mode::Auto);
+        prop_assert!(check_phases(&p).is_ok(), "{:?}\n{}", check_phases(&p), toml(&s));
+        prop_assert!(check_no_two_writers(&p).is_ok(), "{:?}", check_no_two_writers(&p));
+        prop_assert!(check_switch_states(&facts, &p).is_ok(), "{:?}\n{}", check_switch_states(&facts, &p), toml(&s));
+        prop_assert!(check_named(&facts, &p).is_ok(), "{:?}\n{}", check_named(&facts, &p), toml(&s));
+        // Deterministic: the same input plans the same way.
+        let again = plan(&facts, &K, Mode::Auto);
+        prop_assert_eq!(rollgate_render::json(&p), rollgate_render::json(&again));
+        // Critical-path mode never makes a plan less careful.
+        let cp = plan(&facts, &K, Mode::CriticalPath);
+        let total = |p: &Plan| p.phases.iter().map(|ph| ph.min_days).sum::<u32>();
+        prop_assert!(total(&cp) >= total(&p));
+    }
+}
+
+#[test]
+fn every_bundled_example_plans_within_the_rules() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let form = InputForm::from_extension(&name);
+        let facts = read_bytes(&name, &bytes, form, &K, date(2026, 4, 27)).unwrap();
+        let p = plan(&facts, &K, Mode::Auto);
+        check_phases(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_no_two_writers(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_switch_states(&facts, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_named(&facts, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        n += 1;
+    }
+    assert!(n >= 7);
+}
+
+#[test]
+fn nothing_from_the_seed_leaks_into_other_plans() {
+    let s = Spec {
+        source: ("mysql", "5.7", "aws-ec2"),
+        target: ("postgresql", "16", "cloud-sql"),
+        criticality: "high",
+        tolerance: 30,
+        data_gb: 100,
+        consumers: 5,
+        flags: "none",
+        read_routing: None,
+        dual_write: false,
+        roles: vec![("backend-engineer", 3, false)],
+        integrations: vec![("webhook", None, "")],
+        zone: "Europe/Berlin",
+        experience: 1,
+    };
+    let facts = facts_of(&s);
+    let md = rollgate_render::markdown(
+        &plan(&facts, &K, Mode::Auto),
+        rollgate_render::Options { explain: true },
+    );
+    for word in [
+        "LaunchDarkly",
+        "Snowflake",
+        "Stripe",
+        "RDS",
+        "EC2 instance",
+        "600 GB",
+        "Pacific",
+        "Los_Angeles",
+        "compliance audit",
+        "12000",
+    ] {
+        assert!(!md.contains(word), "{word} leaked into an unrelated plan");
+    }
+}
