@@ -131,7 +131,8 @@ pub fn assemble(
     mut warnings: Vec<Warning>,
     loose: Vec<Uninterpreted>,
 ) -> Result<Facts, IntakeError> {
-    let matcher = TechMatcher::new(&k.catalog);
+    let matcher = TechMatcher::shared(&k.catalog);
+    let matcher = &*matcher;
     let mut cx = Ctx {
         src,
         k,
@@ -380,7 +381,7 @@ pub fn assemble(
         overlay(
             &mut cx,
             spec,
-            &matcher,
+            matcher,
             &mut facts,
             &mut criticality_found,
             &mut tolerance_found,

@@ -38,8 +38,7 @@ pub fn risks(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase], scenarios: Vec<Fir
     }
     if let Some(last) = phases
         .iter()
-        .filter(|p| p.kind == "ramp" || p.kind == "canary")
-        .last()
+        .rfind(|p| p.kind == "ramp" || p.kind == "canary")
     {
         v.push(Risk {
             id: "rare-paths-at-full-traffic".into(),

@@ -284,6 +284,11 @@ impl<'a> Ctx<'a> {
             &self.facts.target
         };
         let hosting = sys.hosting.iter().find(|h| h.value.kind != "cloud");
+        if self.changes.contains(&ChangeKind::VendorChange) {
+            if let Some(t) = &sys.technology {
+                return slug(&t.value.name);
+            }
+        }
         match (hosting, &sys.version) {
             (Some(h), _) if self.changes.contains(&ChangeKind::HostingMove) => slug(&h.value.name),
             (_, Some(v)) => format!("v{}", v.value.split('.').next().unwrap_or(&v.value)),

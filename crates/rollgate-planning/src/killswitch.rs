@@ -150,6 +150,27 @@ pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
             "always after the write cutover; before it, never (the target is still a replica)"
                 .into(),
     });
+    if chosen.id == StrategyId::PgUpgrade {
+        // Consumers keep their connection: nothing to route. The switch is
+        // the maintenance mode, and the way back is the snapshot.
+        return KillSwitch {
+            mechanism: "no routing switch: consumers keep their connection. Writers are stopped by maintenance mode (or by revoking the application role's writes) for the window; the way back is the snapshot restore".into(),
+            provider: None,
+            flag_name: "maintenance".into(),
+            states: vec![
+                SwitchState { name: s.old.clone(), effect: format!("{} serves as today.", cx.system_name(true)), safe_until: "the start of the window".into() },
+                SwitchState { name: "maintenance".into(), effect: "Writers stopped; the upgrade or the restore runs.".into(), safe_until: "always".into() },
+                SwitchState { name: s.new.clone(), effect: "The upgraded database serves traffic.".into(), safe_until: "always after the window".into() },
+            ],
+            flip_minutes: cx.restore_minutes(),
+            flip: vec![
+                cx.step("Put consumers in maintenance mode (or revoke the application role's writes)."),
+                cx.step("Restore the snapshot taken at the start of the window and start the old version on it."),
+                cx.step("Take consumers out of maintenance mode."),
+            ],
+            because: because("kill-switch.maintenance-and-snapshot", vec![cx.cite_tolerance()]),
+        };
+    }
     let flip_minutes = cx.switch_minutes();
     KillSwitch {
         mechanism,

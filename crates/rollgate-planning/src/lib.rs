@@ -55,7 +55,22 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let prep_because = prep.iter().map(|f| f.because.clone()).collect();
     let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
     let strict = cx.criticality >= Criticality::Medium || cx.critical_path;
-    let end = schedule::schedule(&mut phases, facts.start_date, &cx.time_zone, strict);
+    let blackouts = schedule::Blackouts {
+        freezes: facts
+            .schedule
+            .freezes
+            .iter()
+            .map(|f| f.value.clone())
+            .collect(),
+        holidays: facts.schedule.holidays.iter().map(|h| h.value).collect(),
+    };
+    let end = schedule::schedule(
+        &mut phases,
+        facts.start_date,
+        &cx.time_zone,
+        strict,
+        &blackouts,
+    );
     let days = (end - facts.start_date).get_days().max(0) as u32 + 1;
     let weeks = days.div_ceil(7);
     let edge = fire(RuleKind::EdgeCase);
@@ -127,7 +142,12 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             ));
         }
     }
-    warnings.push("Dates use a simple working-day calendar (weekends skipped, transitions Tuesday to Thursday); public holidays and freeze windows are not yet applied.".into());
+    warnings.push("Dates use a simple working-day calendar: weekends skipped, transitions Tuesday to Thursday, never on a freeze or holiday the input states; public holidays by country are not yet applied.".into());
+    for f in &facts.schedule.freezes {
+        if let rollgate_intake::Freeze::Unresolved { name } = &f.value {
+            warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(f)));
+        }
+    }
     let e = &knowledge.estimates;
     let assumptions = vec![
         format!(

@@ -296,11 +296,20 @@ impl PhaseBuilder<'_, '_> {
             "Every prerequisite in place and rehearsed while all traffic stays on the old system."
                 .into();
         let mut days = cx.prep_days(8).max(2);
-        p.actions.push(cx.step(format!(
-            "Provision {}{} with memory and storage at least equal to the source's, in the same region and network, reachable from every consumer.",
-            cx.system_name(false),
-            cx.facts.target.instance_class.as_ref().map(|c| format!(" ({})", c.value)).unwrap_or_default()
-        )));
+        let in_place = self.chosen.id == StrategyId::PgUpgrade;
+        if in_place {
+            p.actions.push(cx.step(if cx.target_managed {
+                format!("Restore a recent snapshot to a scratch instance on {} and run the major-version upgrade on it; time it, and list what the upgrade's pre-checks report.", cx.target_hosting_name())
+            } else {
+                "Install the new major version's binaries beside the old ones, initialise an empty cluster with the same encoding and locale, and run the upgrade's --check against a restored copy of production; time a full run on that copy.".to_string()
+            }));
+        } else {
+            p.actions.push(cx.step(format!(
+                "Provision {}{} with memory and storage at least equal to the source's, in the same region and network, reachable from every consumer.",
+                cx.system_name(false),
+                cx.facts.target.instance_class.as_ref().map(|c| format!(" ({})", c.value)).unwrap_or_default()
+            )));
+        }
         if self.chosen.id == StrategyId::LogicalReplication && self.pg() {
             let managed_source = cx
                 .facts
@@ -315,7 +324,7 @@ impl PhaseBuilder<'_, '_> {
             }));
             p.actions.push(cx.step("Announce the schema freeze: no migrations from the start of the initial sync until reverse replication is removed; urgent changes follow the DDL procedure in the risks section."));
         }
-        if self.chosen.build_router {
+        if self.chosen.build_router && !in_place {
             let via = match &cx.switch {
                 Switch::Flag { provider, .. } => format!("a flag in {}", provider.name),
                 Switch::LiveConfig { .. } => "a runtime setting consumers re-read".into(),
@@ -335,28 +344,42 @@ impl PhaseBuilder<'_, '_> {
         if cx.critical_path || cx.inexperienced {
             days += cx.prep_days(2).max(1);
         }
-        p.checks.push(cx.step("Every consumer reports the routing switch it evaluated (log or metric), and the count matches the inventory of consumers."));
-        p.checks.push(cx.step("The kill switch was flipped in production while it routed nothing, and each consumer followed within the estimate."));
+        if in_place {
+            p.checks.push(cx.step("The upgrade's --check passes on the restored copy, and the timed run fits the agreed window."));
+            p.checks
+                .push(cx.step("The snapshot restore was tested end to end and timed."));
+        } else {
+            p.checks.push(cx.step("Every consumer reports the routing switch it evaluated (log or metric), and the count matches the inventory of consumers."));
+            p.checks.push(cx.step("The kill switch was flipped in production while it routed nothing, and each consumer followed within the estimate."));
+        }
         if self.pg() && self.chosen.id.replicates() {
             p.checks.extend(self.cmd("pg-tables-without-pk"));
             p.checks.extend(self.cmd("pg-list-extensions"));
         }
-        p.success_criteria = vec![
-            criterion(
+        p.success_criteria = if in_place {
+            vec![criterion(
+                "upgrade pre-check errors",
+                "==",
+                0.0,
+                "errors",
+                "on the restored copy",
+            )]
+        } else {
+            vec![criterion(
                 "consumers reading the routing switch",
                 "==",
                 100.0,
                 "%",
                 "at the gate",
-            ),
-            criterion(
-                "rehearsed rollback time",
-                "<=",
-                cx.tolerance as f64,
-                "minutes",
-                "measured in staging",
-            ),
-        ];
+            )]
+        };
+        p.success_criteria.push(criterion(
+            "rehearsed rollback time",
+            "<=",
+            cx.tolerance as f64,
+            "minutes",
+            "measured in staging",
+        ));
         if self.pg() && self.chosen.id.replicates() {
             p.success_criteria.push(criterion(
                 "tables without a replica identity",
@@ -373,10 +396,18 @@ impl PhaseBuilder<'_, '_> {
                 "Runbook with this plan's commands reviewed by the people on the rota".into(),
             ],
         };
-        p.rollback = Rollback {
-            steps: vec![cx.step(format!("Nothing has moved. If the router misbehaves, keep the switch on `{}` and roll back the router deploy.", self.s.old))],
-            estimated_minutes: cx.switch_minutes().max(5),
-            cost: "None: no traffic or data has moved.".into(),
+        p.rollback = if in_place {
+            Rollback {
+                steps: vec![cx.step("Nothing has changed on the production database; drop the scratch copy and the new binaries if the rehearsal fails.")],
+                estimated_minutes: 5,
+                cost: "None: production is untouched.".into(),
+            }
+        } else {
+            Rollback {
+                steps: vec![cx.step(format!("Nothing has moved. If the router misbehaves, keep the switch on `{}` and roll back the router deploy.", self.s.old))],
+                estimated_minutes: cx.switch_minutes().max(5),
+                cost: "None: no traffic or data has moved.".into(),
+            }
         };
         p.kill_switch_state = self.s.old.clone();
         p.min_days = days;
@@ -563,9 +594,9 @@ impl PhaseBuilder<'_, '_> {
                 "% of max",
                 "at peak",
             ));
-            let hold = if first {
-                cx.days(5)
-            } else if last {
+            // The first and the full step hold longest: the first meets real
+            // traffic, the last meets the rare paths.
+            let hold = if first || last {
                 cx.days(5)
             } else {
                 cx.days(2)

@@ -16,7 +16,7 @@ pub fn answer(
 ) -> Vec<Question> {
     vec![
         rollback_speed(cx, chosen, phases),
-        edge_cases(cx, edge),
+        edge_cases(cx, chosen, edge),
         data_shape(cx, shape),
         on_call(cx, phases),
     ]
@@ -33,9 +33,16 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
         .find(|p| p.kind == "cutover" || p.kind == "window")
         .map(|p| p.rollback.estimated_minutes);
     let pnr = phases.iter().find(|p| p.point_of_no_return);
+    // The rollbacks that matter are those up to and including the step that
+    // moves writes (the cutover or the window); later ones are reported
+    // with the point of no return.
+    let decisive = phases
+        .iter()
+        .position(|p| p.kind == "cutover" || p.kind == "window")
+        .unwrap_or(phases.len().saturating_sub(1));
     let worst = phases
         .iter()
-        .filter(|p| !p.point_of_no_return)
+        .take(decisive + 1)
         .map(|p| p.rollback.estimated_minutes)
         .max()
         .unwrap_or(0);
@@ -51,19 +58,21 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
             format!("After the cutover or window, a rollback costs about {a} minutes: {}", phases.iter().find(|p| p.kind == "cutover" || p.kind == "window").map(|p| p.rollback.cost.clone()).unwrap_or_default())
         });
     }
-    if let Some(p) = pnr {
+    if let Some(p) = pnr.filter(|p| !(p.kind == "cutover" || p.kind == "window")) {
         reasons.push(format!(
             "From \"{}\" on there is no fast way back: {}",
             p.name, p.rollback.cost
         ));
     }
-    if let Switch::EnvVar { .. } | Switch::None = cx.switch {
+    if matches!(cx.switch, Switch::EnvVar { .. } | Switch::None)
+        && chosen.id != crate::strategy::StrategyId::PgUpgrade
+    {
         reasons.push(format!("Flipping the switch means restarts or deploys (about {} minutes); that bounds every rollback.", cx.switch_minutes()));
     }
     let answer = if fast {
-        format!("Fast: every rollback up to the point of no return fits in about {worst} minutes, inside the {tolerance}-minute tolerance.")
+        format!("Fast: every rollback up to and including the step that moves writes fits in about {worst} minutes, inside the {tolerance}-minute tolerance.")
     } else {
-        format!("Slow: the slowest rollback before the point of no return takes about {worst} minutes, over the {tolerance}-minute tolerance; the gaps under the strategy say what closes it.")
+        format!("Slow: the slowest rollback up to the step that moves writes takes about {worst} minutes, over the {tolerance}-minute tolerance; the gaps under the strategy say what closes it.")
     };
     let mut shapes = vec!["Every phase carries its own rollback with a time estimate; gates check the estimate against the tolerance.".to_string()];
     if chosen.reverse {
@@ -83,7 +92,7 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
     }
 }
 
-fn edge_cases(cx: &Ctx<'_>, edge: &[Fired]) -> Question {
+fn edge_cases(cx: &Ctx<'_>, chosen: &Chosen, edge: &[Fired]) -> Question {
     let rating = if cx.changes.contains(&ChangeKind::VendorChange) {
         "high risk"
     } else if cx.changes.contains(&ChangeKind::VersionUpgrade) {
@@ -105,16 +114,24 @@ fn edge_cases(cx: &Ctx<'_>, edge: &[Fired]) -> Question {
         question: "Does the new system handle the old system's edge cases?".into(),
         rating: rating.into(),
         answer: format!(
-            "Not proven until tested: {} to check for {} → {}, listed below and exercised by the shadow comparison before any user depends on the new side.",
+            "Not proven until tested: {} to check for {} → {}, listed below and exercised {} before any user depends on the new side.",
             edge.len().max(1),
             cx.system_name(true),
-            cx.system_name(false)
+            cx.system_name(false),
+            if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch { "by the shadow comparison" } else { "on the rehearsal copy" }
         ),
         reasons,
-        shapes_plan: vec![
-            "A read canary with result comparison comes before the read ramp.".into(),
-            "The edge cases become prep tasks and gate criteria.".into(),
-        ],
+        shapes_plan: if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch {
+            vec![
+                "A read canary with result comparison comes before the read ramp.".into(),
+                "The edge cases become prep tasks and gate criteria.".into(),
+            ]
+        } else {
+            vec![
+                "The rehearsal on a copy runs these tests before the window is booked.".into(),
+                "The edge cases become prep tasks and gate criteria.".into(),
+            ]
+        },
         because: edge.iter().map(|e| e.because.clone()).collect(),
     }
 }

@@ -170,11 +170,19 @@ pub fn assess(cx: &Ctx<'_>, chosen: &Chosen, total_weeks: u32) -> RiskAssessment
         (_, s) if s >= -3 => "medium",
         _ => "low-medium",
     };
+    let levels = ["low", "low-medium", "medium", "medium-high", "high"];
     let big_bang = match cx.criticality {
         Criticality::Critical => "low",
         Criticality::High => "low-medium",
         Criticality::Medium => "medium",
         Criticality::Low => "medium-high",
+    };
+    // Staging a migration never makes it riskier than doing it at once.
+    let rank = |l: &str| levels.iter().position(|x| *x == l).unwrap_or(0);
+    let staged = if rank(staged) <= rank(big_bang) {
+        levels[(rank(big_bang) + 1).min(levels.len() - 1)]
+    } else {
+        staged
     };
     let consumers = cx
         .consumers

@@ -5,6 +5,63 @@
 use crate::model::Phase;
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
+use rollgate_intake::Freeze;
+
+/// Days on which no transition may happen: freezes and holidays the input
+/// states. (Public holidays by country arrive with the calendar stage.)
+#[derive(Debug, Clone, Default)]
+pub struct Blackouts {
+    pub freezes: Vec<Freeze>,
+    pub holidays: Vec<Date>,
+}
+
+impl Blackouts {
+    pub fn blocks(&self, d: Date) -> bool {
+        self.holidays.contains(&d) || self.freezes.iter().any(|f| freeze_covers(f, d))
+    }
+}
+
+/// The n-th business day of d's month counted from the end (1 = last).
+fn business_days_from_end(d: Date) -> u32 {
+    let mut n = 0;
+    let mut cur = d;
+    let last = d.last_of_month();
+    while cur <= last {
+        if is_working(cur) {
+            n += 1;
+        }
+        cur = next_day(cur);
+    }
+    n
+}
+
+fn business_days_from_start(d: Date) -> u32 {
+    let mut n = 0;
+    let mut cur = d.first_of_month();
+    while cur <= d {
+        if is_working(cur) {
+            n += 1;
+        }
+        cur = next_day(cur);
+    }
+    n
+}
+
+fn freeze_covers(f: &Freeze, d: Date) -> bool {
+    match f {
+        Freeze::Range { from, to, .. } => *from <= d && d <= *to,
+        Freeze::LastBusinessDaysOfMonth { days, .. } => {
+            is_working(d) && business_days_from_end(d) <= *days
+        }
+        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
+            is_working(d) && business_days_from_start(d) <= *days
+        }
+        Freeze::Weekdays { weekdays, .. } => {
+            weekdays.contains(&(d.weekday().to_monday_one_offset() as u8))
+        }
+        Freeze::Unresolved { .. } => false,
+    }
+}
 
 fn is_working(d: Date) -> bool {
     !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
@@ -52,20 +109,32 @@ pub fn working_days_between(a: Date, b: Date) -> i64 {
     n * sign
 }
 
-/// Fills in dates and transition times; returns the end date.
-pub fn schedule(phases: &mut [Phase], start: Date, tz: &str, strict: bool) -> Date {
+/// Fills in dates and transition times; returns the end date. Transitions
+/// avoid the blackouts; holds may run through them.
+pub fn schedule(
+    phases: &mut [Phase],
+    start: Date,
+    tz: &str,
+    strict: bool,
+    blackouts: &Blackouts,
+) -> Date {
     let mut cursor = start;
     let mut end = start;
     for (i, p) in phases.iter_mut().enumerate() {
         let mut day = cursor;
         // Work starts on the first working day; later phases begin with a
         // transition, which waits for a transition day.
-        while !(if i == 0 {
-            is_working(day)
-        } else {
-            is_transition_day(day, strict)
-        }) {
+        let mut guard = 0;
+        let ok = |d: Date| {
+            if i == 0 {
+                is_working(d)
+            } else {
+                is_transition_day(d, strict) && !blackouts.blocks(d)
+            }
+        };
+        while !ok(day) && guard < 800 {
             day = next_day(day);
+            guard += 1;
         }
         p.start_date = day;
         p.end_date = working_days_from(day, p.min_days.max(1));
@@ -102,6 +171,35 @@ mod tests {
             transition_at(date(2026, 4, 28), "UTC"),
             "2026-04-28T10:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn freezes_block_transitions() {
+        let b = Blackouts {
+            freezes: vec![
+                Freeze::LastBusinessDaysOfMonth {
+                    name: "m".into(),
+                    days: 2,
+                },
+                Freeze::Range {
+                    name: "r".into(),
+                    from: date(2026, 12, 18),
+                    to: date(2027, 1, 4),
+                },
+                Freeze::Weekdays {
+                    name: "w".into(),
+                    weekdays: vec![5],
+                },
+            ],
+            holidays: vec![date(2026, 5, 25)],
+        };
+        assert!(b.blocks(date(2026, 4, 30)), "last business day of April");
+        assert!(b.blocks(date(2026, 4, 29)), "second to last");
+        assert!(!b.blocks(date(2026, 4, 28)));
+        assert!(b.blocks(date(2026, 12, 24)));
+        assert!(b.blocks(date(2026, 5, 25)));
+        assert!(b.blocks(date(2026, 5, 8)), "a Friday");
+        assert!(!b.blocks(date(2026, 5, 7)));
     }
 
     #[test]

@@ -387,7 +387,7 @@ fn check_switch_states(facts: &Facts, p: &Plan) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_database_plans_never_break_the_rules(s in spec()) {

@@ -437,7 +437,7 @@ fn unknown_and_missing_tags_are_warnings() {
 }
 
 #[test]
-fn plan_prints_facts_and_writes_files() {
+fn plan_writes_markdown_and_json_files() {
     let t = Test::new().file("seed.txt", example(SEED)).args(&[
         "plan",
         "seed.txt",
@@ -449,7 +449,11 @@ fn plan_prints_facts_and_writes_files() {
     let run = t.run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(t.path("out.md")).unwrap();
-    assert!(written.contains("PostgreSQL"));
+    assert!(written.starts_with(
+        "# Migration plan: PostgreSQL 14.7 on Amazon EC2 → PostgreSQL 16 on Amazon RDS"
+    ));
+    assert!(written.contains("- [ ] "), "gate items are checklists");
+    assert!(written.contains("```mermaid"));
     let run = Test::new()
         .file("seed.txt", example(SEED))
         .args(&[
@@ -465,15 +469,99 @@ fn plan_prints_facts_and_writes_files() {
         .run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    for key in [
+        "mode",
+        "criticality",
+        "confidence",
+        "start_date",
+        "end_date",
+        "deadline",
+        "fits_deadline",
+    ] {
+        assert!(v["summary"].get(key).is_some(), "summary.{key}");
+    }
+    let ids: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        v["facts"]["source"]["technology"]["value"]["id"],
-        "postgresql"
+        ids,
+        vec![
+            "rollback_speed",
+            "edge_case_parity",
+            "data_shape_risk",
+            "on_call_burden"
+        ]
     );
+    for phase in v["phases"].as_array().unwrap() {
+        for key in [
+            "name",
+            "kind",
+            "start_date",
+            "end_date",
+            "transition_at",
+            "traffic_percent",
+            "actions",
+            "checks",
+            "success_criteria",
+            "kill_switch_state",
+            "point_of_no_return",
+        ] {
+            assert!(phase.get(key).is_some(), "phase.{key}");
+        }
+        assert!(!phase["gate"]["approvers"].as_array().unwrap().is_empty());
+        assert!(phase["rollback"]["estimated_minutes"].as_u64().unwrap() > 0);
+        assert!(
+            phase["transition_at"].as_str().unwrap().ends_with("-07:00")
+                || phase["transition_at"].as_str().unwrap().ends_with("-08:00")
+        );
+    }
+    for key in [
+        "kill_switch",
+        "monitoring",
+        "parity_checks",
+        "risks",
+        "warnings",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    assert!(v["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["because"].as_array().is_some_and(|b| !b.is_empty())));
     let run = Test::new()
         .file("seed.txt", example(SEED))
         .args(&["plan", "seed.txt", "--mode", "banana"])
         .run();
     assert_eq!(run.status, 2);
+}
+
+#[test]
+fn explain_shows_the_rule_and_the_facts_behind_recommendations() {
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&["plan", "seed.txt", "--start", "2026-04-27", "--explain"])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("because: `cdc-slot-does-not-move`"),
+        "a data rule is cited"
+    );
+    assert!(
+        run.stdout.contains("integration-points 11:113"),
+        "the integration fact is cited with its place"
+    );
+    assert!(run
+        .stdout
+        .contains("because: `strategy.logical-replication`"));
+    let plain = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&["plan", "seed.txt", "--start", "2026-04-27"])
+        .run();
+    assert!(!plain.stdout.contains("because: `"));
 }
 
 #[test]
@@ -567,4 +655,33 @@ fn knowledge_packs_extend_the_catalog() {
     let run = t.run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("AcmeDB"));
+}
+
+/// Golden plans: every bundled example, planned through the real binary
+/// with `--explain`, committed as snapshots that a reviewer has read.
+#[test]
+fn golden_plans_for_every_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "{names:?}");
+    for name in names {
+        // The seed's relative dates ("Currently April") need its own start.
+        let start = if name.starts_with("pg14-ec2-to-pg16-rds") {
+            "2026-04-27"
+        } else {
+            "2026-11-30"
+        };
+        let run = Test::new()
+            .file(&name, std::fs::read(root.join(&name)).unwrap())
+            .args(&["plan", &name, "--start", start, "--explain"])
+            .run();
+        assert_eq!(run.status, 0, "{name}: {}", run.stderr);
+        insta::assert_snapshot!(format!("plan__{}", name.replace('.', "_")), run.stdout);
+    }
 }

@@ -55,9 +55,20 @@ const PATTERNS: &[(CapabilityKind, &str)] = &[
 
 /// Capabilities named in `text`.
 pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
+    static COMPILED: std::sync::LazyLock<Vec<(CapabilityKind, regex::Regex)>> =
+        std::sync::LazyLock::new(|| {
+            PATTERNS
+                .iter()
+                .map(|(k, p)| {
+                    (
+                        *k,
+                        regex::Regex::new(&format!(r"(?i)\b(?:{p})")).expect("valid"),
+                    )
+                })
+                .collect()
+        });
     let mut out: Vec<Hit<CapabilityHit>> = Vec::new();
-    for (kind, pattern) in PATTERNS {
-        let re = regex::Regex::new(&format!(r"(?i)\b(?:{pattern})")).expect("valid");
+    for (kind, re) in COMPILED.iter() {
         for m in re.find_iter(text) {
             if out.iter().any(|h| h.start < m.end() && m.start() < h.end) {
                 continue;

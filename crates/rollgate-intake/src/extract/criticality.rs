@@ -4,6 +4,16 @@
 
 use super::Hit;
 use crate::facts::Criticality;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Compiles a table of case-insensitive patterns once.
+fn compile<T: Copy>(table: &[(&str, T)]) -> Vec<(Regex, T)> {
+    table
+        .iter()
+        .map(|(p, v)| (Regex::new(&format!("(?i){p}")).expect("valid pattern"), *v))
+        .collect()
+}
 
 /// Explicit level words, strongest reading first within each group.
 const EXPLICIT: &[(&str, Criticality)] = &[
@@ -58,9 +68,10 @@ pub struct CriticalityReading {
 /// Reads criticality from a text. Explicit words win; context phrases decide
 /// only when no level is named, and then the highest context wins.
 pub fn criticality(text: &str) -> Option<CriticalityReading> {
+    static EXPLICIT_RE: LazyLock<Vec<(Regex, Criticality)>> = LazyLock::new(|| compile(EXPLICIT));
+    static CONTEXT_RE: LazyLock<Vec<(Regex, Criticality)>> = LazyLock::new(|| compile(CONTEXT));
     let mut explicit: Option<Hit<Criticality>> = None;
-    for (pattern, level) in EXPLICIT {
-        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+    for (re, level) in EXPLICIT_RE.iter() {
         if let Some(m) = re.find(text) {
             let better = match &explicit {
                 None => true,
@@ -72,8 +83,7 @@ pub fn criticality(text: &str) -> Option<CriticalityReading> {
         }
     }
     let mut context = Vec::new();
-    for (pattern, level) in CONTEXT {
-        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+    for (re, level) in CONTEXT_RE.iter() {
         for m in re.find_iter(text) {
             if explicit
                 .as_ref()
@@ -97,22 +107,23 @@ pub fn criticality(text: &str) -> Option<CriticalityReading> {
 }
 
 /// Stakes named anywhere: what makes a long outage expensive.
+const STAKES: &[(&str, &str)] = &[
+    (r"complian(?:ce|t)|audit", "compliance"),
+    (r"\bsla\b|service[\s-]level\s+agreement", "sla"),
+    (r"regulat(?:ory|or|ion)|\blegal\b", "regulatory"),
+    (r"\bpci(?:[\s-]dss)?\b", "pci-dss"),
+    (r"\bhipaa\b", "hipaa"),
+    (r"\bsoc\s?2\b", "soc2"),
+    (r"\bgdpr\b", "gdpr"),
+    (r"revenue|money|payments?|checkout|billing", "revenue"),
+    (r"customer\s+trust|reputation|churn", "reputation"),
+    (r"data\s+loss|lose\s+data", "data-loss"),
+];
+
 pub fn stakes(text: &str) -> Vec<Hit<String>> {
-    let table: &[(&str, &str)] = &[
-        (r"complian(?:ce|t)|audit", "compliance"),
-        (r"\bsla\b|service[\s-]level\s+agreement", "sla"),
-        (r"regulat(?:ory|or|ion)|\blegal\b", "regulatory"),
-        (r"\bpci(?:[\s-]dss)?\b", "pci-dss"),
-        (r"\bhipaa\b", "hipaa"),
-        (r"\bsoc\s?2\b", "soc2"),
-        (r"\bgdpr\b", "gdpr"),
-        (r"revenue|money|payments?|checkout|billing", "revenue"),
-        (r"customer\s+trust|reputation|churn", "reputation"),
-        (r"data\s+loss|lose\s+data", "data-loss"),
-    ];
+    static TABLE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| compile(STAKES));
     let mut out = Vec::new();
-    for (pattern, kind) in table {
-        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid pattern");
+    for (re, kind) in TABLE.iter() {
         if let Some(m) = re.find(text) {
             out.push(Hit::new(kind.to_string(), m.start(), m.end()));
         }

@@ -501,11 +501,9 @@ fn thanksgiving(year: i16) -> Option<Date> {
 /// of our annual sale`), which are reported so the user can give dates.
 pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     let mut out: Vec<Hit<Freeze>> = Vec::new();
-    let n_days = r"(\d+|one|two|three|four|five|a\s+couple\s+of|a\s+few)?";
-    let edge = regex::Regex::new(&format!(
-        r"(?i)\b(last|first|final)\s+{n_days}\s*(business|working|week)?\s*days?\s+of\s+(?:every|each|the|a)\s+month\b"
-    ))
-    .expect("valid");
+    let edge = crate::re!(
+        r"(?i)\b(last|first|final)\s+(\d+|one|two|three|four|five|a\s+couple\s+of|a\s+few)?\s*(business|working|week)?\s*days?\s+of\s+(?:every|each|the|a)\s+month\b"
+    );
     for c in edge.captures_iter(text) {
         let w = c.get(0).unwrap();
         let days = c

@@ -133,8 +133,18 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         let minutes = hit.value.minutes.ceil().max(1.0) as u64;
         candidates.push((hit.start, hit.end, minutes, false));
     }
-    for (pattern, minutes) in WORD_TOLERANCES {
-        let re = regex::Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).ok()?;
+    static WORDS: std::sync::LazyLock<Vec<(regex::Regex, u64)>> = std::sync::LazyLock::new(|| {
+        WORD_TOLERANCES
+            .iter()
+            .map(|(p, m)| {
+                (
+                    regex::Regex::new(&format!(r"(?i)\b(?:{p})\b")).expect("valid"),
+                    *m,
+                )
+            })
+            .collect()
+    });
+    for (re, minutes) in WORDS.iter() {
         for m in re.find_iter(text) {
             if candidates.iter().any(|c| c.0 < m.end() && m.start() < c.1) {
                 continue;

@@ -36,7 +36,10 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
                 _ => continue,
             },
         };
-        let counted = count_re.captures(c);
+        let counted = count_re.captures(c).filter(|caps| {
+            let at = caps.get(1).unwrap().start();
+            !c[..at].ends_with(['→', '>', '-', '.'])
+        });
         // "2 prior Postgres migrations": the words after the count say what.
         let subject_text = match &counted {
             Some(caps) => {
@@ -52,6 +55,11 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
             }
             None => describe_subject(c, &subject),
         };
+        // "10→12 upgrade": the number is a version, not a count.
+        let counted = counted.filter(|caps| {
+            let at = caps.get(1).unwrap().start();
+            !c[..at].ends_with(['→', '>', '-', '.'])
+        });
         let count = counted.as_ref().and_then(|caps| {
             let n = caps[1].to_ascii_lowercase();
             match n.as_str() {
@@ -140,6 +148,9 @@ mod tests {
         assert_eq!(e[0].who, "dba");
         assert_eq!(e[0].count, Some(2));
         assert_eq!(e[0].subject, "postgres migrations");
+        let e = exp("The SRE did a 10→12 upgrade with pg_upgrade in 2021, went smoothly.");
+        assert_eq!(e[0].count, None);
+        assert_eq!(e[0].subject, "10→12 upgrade");
     }
 
     #[test]

@@ -131,9 +131,22 @@ const MECHANISMS: &[(&str, &str)] = &[
 
 /// Classifies one integration item.
 pub fn classify(item: &str, tech_kinds: &[&str]) -> IntegrationHit {
+    static KINDS: std::sync::LazyLock<Vec<(IntegrationKind, regex::Regex)>> =
+        std::sync::LazyLock::new(|| {
+            KIND_WORDS
+                .iter()
+                .map(|(k, p)| (*k, regex::Regex::new(&format!("(?i){p}")).expect("valid")))
+                .collect()
+        });
+    static MECHS: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            MECHANISMS
+                .iter()
+                .map(|(p, n)| (regex::Regex::new(&format!("(?i){p}")).expect("valid"), *n))
+                .collect()
+        });
     let mut kinds = Vec::new();
-    for (kind, pattern) in KIND_WORDS {
-        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid");
+    for (kind, re) in KINDS.iter() {
         if re.is_match(item) && !kinds.contains(kind) {
             kinds.push(*kind);
         }
@@ -168,8 +181,7 @@ pub fn classify(item: &str, tech_kinds: &[&str]) -> IntegrationHit {
         kinds.push(IntegrationKind::Other);
     }
     let mut mechanisms = Vec::new();
-    for (pattern, name) in MECHANISMS {
-        let re = regex::Regex::new(&format!("(?i){pattern}")).expect("valid");
+    for (re, name) in MECHS.iter() {
         if re.is_match(item) && !mechanisms.iter().any(|m: &String| m.starts_with(name)) {
             mechanisms.push(name.to_string());
         }

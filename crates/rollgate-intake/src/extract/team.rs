@@ -12,9 +12,31 @@ fn escape_phrase(p: &str) -> String {
         .replace(' ', r"[\s-]?")
 }
 
-/// People by role: `4 backend engineers`, `1 DBA contractor`, `a part-time
-/// SRE`, `two mobile devs`, `the DBA`.
-pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
+/// The role phrases (longest first) and the regex built from them, cached
+/// per distinct role book.
+#[allow(clippy::type_complexity)]
+fn role_pattern(
+    roles: &RoleBook,
+) -> (
+    std::sync::Arc<Vec<(String, usize)>>,
+    std::sync::Arc<regex::Regex>,
+) {
+    use std::hash::{Hash, Hasher};
+    type Entry = (
+        u64,
+        std::sync::Arc<Vec<(String, usize)>>,
+        std::sync::Arc<regex::Regex>,
+    );
+    static CACHE: std::sync::Mutex<Vec<Entry>> = std::sync::Mutex::new(Vec::new());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for r in roles.roles() {
+        (&r.id, &r.phrases).hash(&mut h);
+    }
+    let key = h.finish();
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, p, r)) = cache.iter().find(|(k, _, _)| *k == key) {
+        return (p.clone(), r.clone());
+    }
     let mut phrases: Vec<(String, usize)> = Vec::new();
     for (i, role) in roles.roles().iter().enumerate() {
         for p in &role.phrases {
@@ -30,7 +52,20 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
     let pattern = format!(
         r"(?i)\b(\d+|a\s+couple\s+of|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|the|our|my)\s+((?:(?:senior|junior|staff|principal|lead|experienced|part[\s-]time|full[\s-]time|contract|contracted|freelance|external|offshore|outsourced|dedicated|shared|on[\s-]call|in[\s-]house)\s+)*)({alternation})(?:s|es)?\b(\s*(?:\(\s*)?(?:contractors?|consultants?|freelancers?|part[\s-]time|on\s+contract|from\s+an?\s+agency|\(contract\))\)?)?"
     );
-    let re = regex::Regex::new(&pattern).expect("role pattern compiles");
+    let re = std::sync::Arc::new(regex::Regex::new(&pattern).expect("role pattern compiles"));
+    let phrases = std::sync::Arc::new(phrases);
+    if cache.len() > 8 {
+        cache.remove(0);
+    }
+    cache.push((key, phrases.clone(), re.clone()));
+    (phrases, re)
+}
+
+/// People by role: `4 backend engineers`, `1 DBA contractor`, `a part-time
+/// SRE`, `two mobile devs`, `the DBA`.
+pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
+    let (phrases, re) = role_pattern(roles);
+    let phrases = &*phrases;
     let mut out: Vec<Hit<TeamMember>> = Vec::new();
     for caps in re.captures_iter(text) {
         let role_text = caps[3].to_ascii_lowercase();

@@ -35,6 +35,36 @@ pub struct TechMatcher {
 }
 
 impl TechMatcher {
+    /// A matcher for `catalog`, built once per distinct catalog and shared.
+    pub fn shared(catalog: &Catalog) -> std::sync::Arc<TechMatcher> {
+        use std::hash::{Hash, Hasher};
+        static CACHE: std::sync::Mutex<Vec<(u64, std::sync::Arc<TechMatcher>)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for t in catalog.technologies() {
+            (
+                &t.id,
+                &t.name,
+                &t.kind,
+                &t.aliases,
+                &t.exact_aliases,
+                &t.versioned_aliases,
+            )
+                .hash(&mut h);
+        }
+        let key = h.finish();
+        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, m)) = cache.iter().find(|(k, _)| *k == key) {
+            return m.clone();
+        }
+        let m = std::sync::Arc::new(TechMatcher::new(catalog));
+        if cache.len() > 8 {
+            cache.remove(0);
+        }
+        cache.push((key, m.clone()));
+        m
+    }
+
     pub fn new(catalog: &Catalog) -> Self {
         let mut folded_patterns = Vec::new();
         let mut folded_ids = Vec::new();
