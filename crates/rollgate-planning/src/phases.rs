@@ -572,7 +572,14 @@ impl PhaseBuilder<'_, '_> {
                 .extend(self.rollout(pct, &format!("reads to {pct}%")));
             if first {
                 p.actions.push(cx.step("For a sample of routed reads (1% or fewer), run the same query on the old database too and log any difference in the result; a difference is a failed gate, not noise."));
-                p.actions.push(cx.step("Keep reads that must see their own writes immediately (read-after-write paths, the webhook handler's lookups) on the old database until the write cutover: the target is a replica and lags by seconds."));
+                let webhook = cx
+                    .facts
+                    .integrations
+                    .iter()
+                    .find(|i| i.value.kinds.contains(&IntegrationKind::Webhook))
+                    .map(|i| format!(", {}'s lookups", crate::ctx::short_name(&i.value.name)))
+                    .unwrap_or_default();
+                p.actions.push(cx.step(format!("Keep reads that must see their own writes immediately (read-after-write paths{webhook}) on the old database until the write cutover: the target is a replica and lags by seconds.")));
             }
             p.checks.push(cx.step("Compare error rate and p95/p99 latency of routed reads with the old system's baseline, per consumer."));
             if self.pg() {
