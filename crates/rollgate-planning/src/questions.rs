@@ -76,7 +76,7 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
     };
     let mut shapes = vec!["Every phase carries its own rollback with a time estimate; gates check the estimate against the tolerance.".to_string()];
     if chosen.reverse {
-        shapes.push("Reverse replication is set up during the cutover so the post-cutover rollback stays within minutes.".into());
+        shapes.push("Reverse replication is set up during the cutover, so a rollback after it loses no writes and needs no restore.".into());
     }
     if !chosen.strategy.gaps.is_empty() {
         shapes.push("The prep phase builds what the gaps name before any traffic moves.".into());

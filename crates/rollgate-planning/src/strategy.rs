@@ -343,6 +343,21 @@ fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bool) {
         }
         _ => {}
     }
+    if reverse {
+        // Pause, drain, flip: the fastest way back after the cutover.
+        let minutes = cx.switch_minutes() * 2 + cx.est.write_cutover_minutes.ceil() as u64;
+        if minutes > tolerance {
+            gaps.push(Gap {
+                missing: format!("a post-cutover rollback under {tolerance} minutes"),
+                consequence: format!(
+                    "Even with reverse replication, going back after the cutover means pausing writes, waiting for the reverse lag to reach zero, moving sequences and flipping the switch twice: about {minutes} minutes by hand."
+                ),
+                rollback_minutes_without: minutes,
+                closes_it: "Script the rollback end to end (one command that pauses, waits for zero lag, moves sequences and flips), rehearse it until it runs inside the tolerance, and keep a person with the script open through the first hours after cutover; or agree a longer tolerance for this one step in writing.".into(),
+                because: because("gap.manual-post-cutover-rollback", vec![cx.cite_tolerance()]),
+            });
+        }
+    }
     if id.replicates() && !reverse {
         let minutes = cx.restore_minutes().max(120);
         if minutes > tolerance {
