@@ -1759,6 +1759,58 @@ fn overlay(
                 ),
             }
         }
+        for (n, w) in c.change_windows.iter().enumerate() {
+            let path = format!("constraints.change_windows[{n}]");
+            let minutes = |t: &str| -> Option<u32> {
+                let (h, m) = t.trim().split_once(':')?;
+                let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+                (h < 24 && m < 60).then_some(h * 60 + m)
+            };
+            let days: Option<Vec<u8>> = w
+                .days
+                .iter()
+                .map(|d| match d.trim().to_ascii_lowercase().get(..3) {
+                    Some("mon") => Some(1),
+                    Some("tue") => Some(2),
+                    Some("wed") => Some(3),
+                    Some("thu") => Some(4),
+                    Some("fri") => Some(5),
+                    Some("sat") => Some(6),
+                    Some("sun") => Some(7),
+                    _ => None,
+                })
+                .collect();
+            match (days, minutes(&w.from), minutes(&w.to)) {
+                (Some(days), Some(from), Some(to)) if from < to && !days.is_empty() => {
+                    facts.schedule.change_windows.push(Fact {
+                        value: ChangeWindow {
+                            weekdays: days,
+                            from_minute: from,
+                            to_minute: to,
+                        },
+                        origin: structured(
+                            &path,
+                            format!("{} {}–{}", w.days.join(","), w.from, w.to),
+                            at("constraints.change_windows.from", &w.from),
+                        ),
+                    });
+                }
+                (None, _, _) => push_value_problem(
+                    cx,
+                    &path,
+                    "days",
+                    &w.days.join(","),
+                    "weekdays such as [\"tue\", \"wed\", \"thu\"]",
+                ),
+                _ => push_value_problem(
+                    cx,
+                    &path,
+                    "from",
+                    &w.from,
+                    "times as \"HH:MM\" with `from` before `to`",
+                ),
+            }
+        }
         for code in &c.holiday_countries {
             let upper = code.to_ascii_uppercase();
             if upper.len() == 2 && upper.chars().all(|c| c.is_ascii_alphabetic()) {

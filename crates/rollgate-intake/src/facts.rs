@@ -317,6 +317,18 @@ pub struct ScheduleFacts {
     pub holidays: Vec<Fact<Date>>,
     /// Countries whose public holidays apply (ISO 3166 alpha-2).
     pub holiday_countries: Vec<Fact<String>>,
+    /// Windows in which transitions may happen (none: the default applies).
+    pub change_windows: Vec<Fact<ChangeWindow>>,
+}
+
+/// A recurring change window in the team's local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeWindow {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekdays: Vec<u8>,
+    /// Minutes after local midnight.
+    pub from_minute: u32,
+    pub to_minute: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

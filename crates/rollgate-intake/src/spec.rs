@@ -169,6 +169,18 @@ pub struct FreezeSpec {
     pub rule: Option<String>,
 }
 
+/// A recurring window in which changes may be made.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeWindowSpec {
+    /// Weekdays: "mon" … "sun".
+    pub days: Vec<String>,
+    /// Local start, "HH:MM".
+    pub from: String,
+    /// Local end, "HH:MM".
+    pub to: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConstraintsSpec {
@@ -188,6 +200,10 @@ pub struct ConstraintsSpec {
     /// ISO 3166 codes whose public holidays apply ("US", "DE").
     #[serde(default)]
     pub holiday_countries: Vec<String>,
+    /// When transitions may happen, in the team's time zone. Default:
+    /// Tuesday to Thursday 09:00–15:00 for medium criticality and above.
+    #[serde(default)]
+    pub change_windows: Vec<ChangeWindowSpec>,
     pub description: Option<String>,
 }
 

@@ -13,7 +13,9 @@ mod vocab;
 pub use catalog::{Catalog, TechKind, Technology};
 pub use error::KnowledgeError;
 pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};
-pub use vocab::{Role, RoleBook, TimeZoneBook, ZoneWords};
+pub use vocab::{
+    CountryHolidays, HolidayBook, HolidayRule, Role, RoleBook, TimeZoneBook, ZoneWords,
+};
 
 use std::path::Path;
 
@@ -26,6 +28,7 @@ pub struct Knowledge {
     pub rules: RuleBook,
     pub commands: CommandBook,
     pub estimates: Estimates,
+    pub holidays: HolidayBook,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
@@ -43,6 +46,7 @@ const BUILTIN_RULES: &[(&str, &str)] = &[
 ];
 const BUILTIN_COMMANDS: &str = include_str!("../data/commands.toml");
 const BUILTIN_ESTIMATES: &str = include_str!("../data/estimates.toml");
+const BUILTIN_HOLIDAYS: &str = include_str!("../data/holidays.toml");
 
 impl Knowledge {
     /// The knowledge that ships with rollgate.
@@ -63,6 +67,7 @@ impl Knowledge {
                 origin: "builtin:estimates.toml".into(),
                 message: e.to_string(),
             })?,
+            holidays: HolidayBook::from_toml(BUILTIN_HOLIDAYS, "builtin:holidays.toml")?,
         })
     }
 
@@ -99,6 +104,8 @@ impl Knowledge {
                 self.rules.merge(RuleBook::from_toml(&text, &origin)?);
             } else if name.starts_with("commands") {
                 self.commands.merge(CommandBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("holidays") {
+                self.holidays.merge(HolidayBook::from_toml(&text, &origin)?);
             } else if name.starts_with("estimates") {
                 self.estimates = toml::from_str(&text).map_err(|e| KnowledgeError::Parse {
                     origin: origin.clone(),

@@ -17,7 +17,6 @@ pub mod phases;
 pub mod questions;
 pub mod risk;
 pub mod rules;
-pub mod schedule;
 pub mod strategy;
 
 pub use ctx::Mode;
@@ -54,23 +53,24 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .collect();
     let prep_because = prep.iter().map(|f| f.because.clone()).collect();
     let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
-    let strict = cx.criticality >= Criticality::Medium || cx.critical_path;
-    let blackouts = schedule::Blackouts {
-        freezes: facts
-            .schedule
-            .freezes
-            .iter()
-            .map(|f| f.value.clone())
-            .collect(),
-        holidays: facts.schedule.holidays.iter().map(|h| h.value).collect(),
-    };
-    let end = schedule::schedule(
-        &mut phases,
-        facts.start_date,
-        &cx.time_zone,
-        strict,
-        &blackouts,
-    );
+    let cal = calendar(&cx, knowledge, &chosen);
+    let needs: Vec<rollgate_scheduling::PhaseNeed> = phases
+        .iter()
+        .map(|p| rollgate_scheduling::PhaseNeed {
+            min_days: p.min_days,
+            maintenance: p.kind == "window",
+        })
+        .collect();
+    let slots = rollgate_scheduling::schedule(&needs, facts.start_date, &cal.calendar);
+    for (p, s) in phases.iter_mut().zip(&slots) {
+        p.start_date = s.date;
+        p.end_date = s.end_date;
+        p.transition_at = s.transition_at.clone();
+    }
+    let end = phases
+        .last()
+        .map(|p| p.end_date)
+        .unwrap_or(facts.start_date);
     let days = (end - facts.start_date).get_days().max(0) as u32 + 1;
     let weeks = days.div_ceil(7);
     let edge = fire(RuleKind::EdgeCase);
@@ -94,19 +94,29 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     // A deadline is about being on the new system: it is measured against
     // the end of the phase that moves writes (the old one is retired later).
     let deadline = facts.schedule.deadline.as_ref().map(|d| d.value.date);
-    let on_new = phases
+    let measured = phases
         .iter()
-        .find(|p| p.traffic.writes_percent == 100)
+        .position(|p| p.traffic.writes_percent == 100)
+        .unwrap_or(phases.len().saturating_sub(1));
+    let on_new = phases
+        .get(measured)
         .map(|p| (p.name.clone(), p.end_date))
         .unwrap_or_else(|| ("the end of the plan".into(), end));
     let fits = deadline.map(|d| on_new.1 <= d);
-    let slack = deadline.map(|d| schedule::working_days_between(on_new.1, d));
-    let mut warnings: Vec<String> = Vec::new();
+    let slack = deadline.map(|d| cal.calendar.working_days_between(on_new.1, d));
+    let mut warnings: Vec<String> = cal.warnings.clone();
+    let mut latest_start = None;
+    let mut compressible = Vec::new();
     if let Some(d) = deadline {
         if fits == Some(false) {
+            latest_start = rollgate_scheduling::latest_start(&needs, measured, d, &cal.calendar);
+            compressible = compressions(&phases[..=measured.min(phases.len() - 1)]);
             warnings.push(format!(
-                "\"{}\" completes {}, after the deadline {d} ({} working days late). The holds are minimums: start earlier, or accept shorter holds in writing, knowing what each one stops you from seeing (see limits).",
-                on_new.0, on_new.1, -slack.unwrap_or(0)
+                "\"{}\" completes {}, after the deadline {d} ({} working days late).{} The holds are minimums and are not shortened; the summary lists which could be, and what each costs.",
+                on_new.0,
+                on_new.1,
+                -slack.unwrap_or(0),
+                latest_start.map(|l| format!(" Starting on or before {l} would meet it.")).unwrap_or_default()
             ));
         } else if end > d {
             warnings.push(format!(
@@ -142,7 +152,6 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             ));
         }
     }
-    warnings.push("Dates use a simple working-day calendar: weekends skipped, transitions Tuesday to Thursday, never on a freeze or holiday the input states; public holidays by country are not yet applied.".into());
     for f in &facts.schedule.freezes {
         if let rollgate_intake::Freeze::Unresolved { name } = &f.value {
             warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(f)));
@@ -200,6 +209,11 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         strategy: chosen.strategy.name.clone(),
         rollback_tolerance_minutes: cx.tolerance,
         time_zone: cx.time_zone.clone(),
+        time_zones: cal.calendar.zones.clone(),
+        change_window: cal.window_text.clone(),
+        holiday_countries: cal.countries.clone(),
+        latest_start,
+        compressible_holds: compressible,
     };
     let risks = closing::risks(&cx, &chosen, &phases, fire(RuleKind::Scenario));
     let edge_cases = closing::items(edge);
@@ -226,6 +240,110 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         options,
         warnings,
     }
+}
+
+struct CalendarChoice {
+    calendar: rollgate_scheduling::Calendar,
+    window_text: String,
+    countries: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// The team's calendar from the facts: zones, countries, windows, freezes.
+fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarChoice {
+    use rollgate_scheduling::Window;
+    let f = cx.facts;
+    let mut warnings = Vec::new();
+    let zones: Vec<String> = f.team.time_zones.iter().map(|z| z.value.clone()).collect();
+    let mut countries: Vec<String> = f
+        .schedule
+        .holiday_countries
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
+    for z in &zones {
+        match k.zones.country_of(z) {
+            Some(c) if !countries.iter().any(|x| x == c) => countries.push(c.to_string()),
+            Some(_) => {}
+            None => warnings.push(format!("rollgate does not know which country's holidays apply in {z}; add them with constraints.holiday_countries or holidays.")),
+        }
+    }
+    let known: Vec<String> = countries
+        .iter()
+        .filter(|c| k.holidays.country(c).is_some())
+        .cloned()
+        .collect();
+    for c in countries.iter().filter(|c| k.holidays.country(c).is_none()) {
+        warnings.push(format!("No public-holiday rules for {c}; list its holidays in the spec (constraints.holidays) so transitions avoid them."));
+    }
+    if zones.is_empty() {
+        warnings.push("No time zone stated: the plan uses UTC and no public holidays.".into());
+    }
+    let careful = cx.criticality >= Criticality::Medium || cx.critical_path;
+    let window = match f.schedule.change_windows.first() {
+        Some(w) => Window {
+            weekdays: w.value.weekdays.clone(),
+            from_minute: w.value.from_minute,
+            to_minute: w.value.to_minute,
+        },
+        None if careful => Window::business_midweek(),
+        None => Window::weekdays_working(),
+    };
+    // Low-criticality window work may use an agreed evening window.
+    let maintenance = (!careful
+        && matches!(
+            chosen.id,
+            strategy::StrategyId::PgUpgrade | strategy::StrategyId::DumpRestore
+        ))
+    .then(Window::maintenance_evening);
+    let mut window_text = window.describe();
+    if let Some(m) = &maintenance {
+        window_text.push_str(&format!("; maintenance windows {} (low criticality allows an evening window; agree it with the users)", m.describe()));
+    }
+    let year = f.start_date.year();
+    let calendar = rollgate_scheduling::Calendar::new(
+        zones,
+        window,
+        maintenance,
+        &k.holidays,
+        &known,
+        &f.schedule
+            .holidays
+            .iter()
+            .map(|h| h.value)
+            .collect::<Vec<_>>(),
+        f.schedule.freezes.iter().map(|x| x.value.clone()).collect(),
+        (year - 1)..=(year + 3),
+    );
+    for fr in &f.schedule.freezes {
+        if let rollgate_intake::Freeze::Unresolved { name } = &fr.value {
+            warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(fr)));
+        }
+    }
+    CalendarChoice {
+        calendar,
+        window_text,
+        countries: known,
+        warnings,
+    }
+}
+
+/// Holds that could be shortened, with what each shortcut costs.
+fn compressions(phases: &[Phase]) -> Vec<Compression> {
+    phases
+        .iter()
+        .filter(|p| matches!(p.kind.as_str(), "sync" | "canary" | "ramp" | "hold") && p.min_days > 2)
+        .map(|p| {
+            let could_be = (p.min_days / 2).max(2);
+            let risk = match p.kind.as_str() {
+                "sync" => "less time to see replication through peaks and batch jobs before anyone depends on it",
+                "canary" => "fewer days of real traffic before the ramp; rare request shapes may not appear",
+                "ramp" => "less time at this share of traffic; a weekly cycle may not be seen",
+                _ => "the old system is retired before a full business cycle has run on the new one",
+            };
+            Compression { phase: p.name.clone(), min_days: p.min_days, could_be, saves_days: p.min_days - could_be, risk: risk.into() }
+        })
+        .collect()
 }
 
 /// Tools the plan's commands use that the input did not name.

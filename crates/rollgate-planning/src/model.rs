@@ -63,6 +63,27 @@ pub struct Summary {
     pub strategy: String,
     pub rollback_tolerance_minutes: u64,
     pub time_zone: String,
+    /// Every zone the team works in (the first is the plan's).
+    pub time_zones: Vec<String>,
+    /// When transitions may happen, in the plan's zone.
+    pub change_window: String,
+    /// Countries whose public holidays the schedule avoids.
+    pub holiday_countries: Vec<String>,
+    /// When the deadline is missed: the latest start that would meet it.
+    pub latest_start: Option<Date>,
+    /// Holds that could be shortened to meet a deadline, and the risk of
+    /// doing so. The plan never shortens them itself.
+    pub compressible_holds: Vec<Compression>,
+}
+
+/// A hold that could be shortened, at a stated risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compression {
+    pub phase: String,
+    pub min_days: u32,
+    pub could_be: u32,
+    pub saves_days: u32,
+    pub risk: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

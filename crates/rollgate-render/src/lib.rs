@@ -2,9 +2,13 @@
 //! gate items, commands in code blocks, `--explain` adds the rule and facts
 //! behind each recommendation) and JSON for machines.
 
+mod ics;
 mod markdown;
+mod mermaid;
 
+pub use ics::ics;
 pub use markdown::markdown;
+pub use mermaid::gantt as mermaid;
 use rollgate_planning::Plan;
 
 /// The plan as pretty JSON (the contract in docs/plan-json.md).

@@ -77,8 +77,19 @@ pub fn markdown(plan: &Plan, opts: Options) -> String {
     );
     let _ = writeln!(
         o,
-        "| Dates | {} → {} (about {} weeks), transitions at 10:00 {} |",
-        s.start_date, s.end_date, s.total_weeks, s.time_zone
+        "| Dates | {} → {} (about {} weeks) |",
+        s.start_date, s.end_date, s.total_weeks
+    );
+    let avoid = if s.holiday_countries.is_empty() {
+        "; never in a stated freeze or holiday".to_string()
+    } else {
+        format!("; never on a public holiday of {}, the working day before a long weekend, or in a freeze", s.holiday_countries.join(", "))
+    };
+    let _ = writeln!(
+        o,
+        "| Transitions | {} in {}{avoid} |",
+        s.change_window,
+        s.time_zones.join(" + ")
     );
     match (s.deadline, s.fits_deadline) {
         (Some(d), Some(true)) => {
@@ -92,9 +103,12 @@ pub fn markdown(plan: &Plan, opts: Options) -> String {
         (Some(d), _) => {
             let _ = writeln!(
                 o,
-                "| Deadline | {d}: **does not fit** (\"{}\" is {} working days late) |",
+                "| Deadline | {d}: **does not fit** (\"{}\" is {} working days late){} |",
                 s.deadline_measured_at.clone().unwrap_or_default(),
-                -s.slack_days.unwrap_or(0)
+                -s.slack_days.unwrap_or(0),
+                s.latest_start
+                    .map(|l| format!("; latest start that fits: {l}"))
+                    .unwrap_or_default()
             );
         }
         _ => {
@@ -104,6 +118,24 @@ pub fn markdown(plan: &Plan, opts: Options) -> String {
     let _ = writeln!(o);
     for w in &plan.warnings {
         let _ = writeln!(o, "> **Note:** {w}\n");
+    }
+    if !s.compressible_holds.is_empty() {
+        let _ = writeln!(
+            o,
+            "Holds that could be shortened to meet the deadline (not applied):\n"
+        );
+        let _ = writeln!(
+            o,
+            "| Phase | Minimum | Could be | Saves | What you give up |\n|---|---|---|---|---|"
+        );
+        for c in &s.compressible_holds {
+            let _ = writeln!(
+                o,
+                "| {} | {} days | {} days | {} days | {} |",
+                c.phase, c.min_days, c.could_be, c.saves_days, c.risk
+            );
+        }
+        let _ = writeln!(o);
     }
 
     let _ = writeln!(o, "## The four questions\n");
@@ -209,23 +241,7 @@ pub fn markdown(plan: &Plan, opts: Options) -> String {
             minutes(p.rollback.estimated_minutes)
         );
     }
-    let _ = writeln!(
-        o,
-        "\n```mermaid\ngantt\n  dateFormat YYYY-MM-DD\n  title {}",
-        plan.title.replace(':', " -")
-    );
-    for p in &plan.phases {
-        let days = (p.end_date - p.start_date).get_days() + 1;
-        let _ = writeln!(
-            o,
-            "  {} :{}, {}, {}d",
-            p.name.replace(':', " -"),
-            p.id,
-            p.start_date,
-            days.max(1)
-        );
-    }
-    let _ = writeln!(o, "```\n");
+    let _ = writeln!(o, "\n```mermaid\n{}```\n", crate::mermaid::gantt(plan));
 
     let _ = writeln!(o, "## Phases\n");
     for (i, p) in plan.phases.iter().enumerate() {

@@ -102,6 +102,8 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
             },
         ),
         PlanFormat::Json => rollgate_render::json(&plan),
+        PlanFormat::Ics => rollgate_render::ics(&plan),
+        PlanFormat::Mermaid => rollgate_render::mermaid(&plan),
     };
     match &args.output {
         Some(path) => {
