@@ -146,6 +146,13 @@ fn daylight_saving_changes_keep_ten_oclock_local() {
             "no transition before or on Easter holidays: {sydney}"
         );
     }
+    insta::assert_snapshot!("dst_berlin_spring_2026", berlin);
+    insta::assert_snapshot!("dst_sydney_autumn_2026", sydney);
+    // US DST ends 2026-11-01, with Thanksgiving later that month.
+    insta::assert_snapshot!(
+        "dst_new_york_autumn_2026",
+        lines("America/New_York", "US", date(2026, 10, 26))
+    );
 }
 
 #[test]

@@ -685,3 +685,86 @@ fn golden_plans_for_every_example() {
         insta::assert_snapshot!(format!("plan__{}", name.replace('.', "_")), run.stdout);
     }
 }
+
+#[test]
+fn ics_and_mermaid_formats_through_the_binary() {
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&[
+            "plan",
+            "seed.txt",
+            "--start",
+            "2026-04-27",
+            "--format",
+            "ics",
+        ])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(run.stdout.contains("DTSTART;TZID=America/Los_Angeles:"));
+    assert!(run.stdout.trim_end().ends_with("END:VCALENDAR"));
+    let run = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&[
+            "plan",
+            "seed.txt",
+            "--start",
+            "2026-04-27",
+            "--format",
+            "mermaid",
+        ])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("gantt\n"));
+    assert!(run.stdout.contains("write-cutover, 2026-"));
+}
+
+#[test]
+fn a_deadline_that_cannot_be_met_gets_the_latest_start_and_the_holds_that_could_shrink() {
+    let spec = "[source]\ntechnology = \"postgresql\"\nversion = \"12\"\nhosting = \"aws-ec2\"\n[target]\ntechnology = \"postgresql\"\nversion = \"16\"\nhosting = \"aws-rds\"\n[scale]\ndata_size = \"500 GB\"\n[criticality]\nlevel = \"critical\"\n[rollback]\nacceptable_delay = \"15 minutes\"\n[capabilities]\nflag_provider = \"launchdarkly\"\n[team]\ntime_zones = [\"Europe/Berlin\"]\n[constraints]\ndeadline = \"2026-06-15\"\nchange_windows = [{ days = [\"tue\", \"wed\"], from = \"10:00\", to = \"13:00\" }]\n";
+    let run = Test::new()
+        .file("s.toml", spec)
+        .args(&[
+            "plan",
+            "s.toml",
+            "--start",
+            "2026-05-04",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["summary"]["fits_deadline"], false);
+    let latest = v["summary"]["latest_start"].as_str().expect("latest start");
+    assert!(latest < "2026-05-04", "{latest}");
+    assert!(!v["summary"]["compressible_holds"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(v["summary"]["change_window"], "Tue/Wed 10:00–13:00");
+    for p in v["phases"].as_array().unwrap().iter().skip(1) {
+        let at = p["transition_at"].as_str().unwrap();
+        assert!(
+            at.contains("T11:00:00+02:00") || at.contains("T11:00:00+01:00"),
+            "{at}"
+        );
+        let day =
+            jiff::civil::Date::strptime("%Y-%m-%d", p["start_date"].as_str().unwrap()).unwrap();
+        assert!(
+            matches!(
+                day.weekday(),
+                jiff::civil::Weekday::Tuesday | jiff::civil::Weekday::Wednesday
+            ),
+            "{day}"
+        );
+    }
+    // The holds were not shortened to fit.
+    let canary = v["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "canary")
+        .unwrap();
+    assert!(canary["min_days"].as_u64().unwrap() >= 5);
+}
