@@ -266,6 +266,23 @@ pub fn assemble(
         ) {
             read_capabilities(&mut cx, i, p, hits, &mut facts);
         }
+        // Integration points describe consumers, not what the store holds.
+        if matches!(
+            p.tag,
+            Tag::MigrationType | Tag::FromState | Tag::ToState | Tag::Scale | Tag::Criticality
+        ) {
+            for h in extract::store_use::store_uses(text) {
+                let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+                if !facts
+                    .migration
+                    .store_uses
+                    .iter()
+                    .any(|u| u.value == h.value)
+                {
+                    facts.migration.store_uses.push(f);
+                }
+            }
+        }
         match p.tag {
             Tag::MigrationType => {
                 let f = cx.fact(i, p, text.trim().to_string(), 0, text.len());
@@ -388,6 +405,32 @@ pub fn assemble(
         );
     }
 
+    // A title can name technologies too ("… the PHP monolith").
+    if let Some(title) = spec.and_then(|s| s.title.as_deref()) {
+        for hit in matcher.find(title) {
+            if hit.value.negated
+                || facts
+                    .technologies
+                    .iter()
+                    .any(|m| m.value.tech.id == hit.value.id)
+            {
+                continue;
+            }
+            if let Some(tech) = cx.tech_ref(&hit.value.id) {
+                let span =
+                    spec::locate(src, "title", title).map(|o| src.span(o + hit.start, o + hit.end));
+                facts.technologies.push(Fact {
+                    value: TechMention {
+                        tech,
+                        version: hit.value.version.clone(),
+                        negated: false,
+                        alternative: hit.value.alternative,
+                    },
+                    origin: structured("title", &title[hit.start..hit.end], span),
+                });
+            }
+        }
+    }
     add_structured_mentions(&mut facts);
     derive_family(&cx, &prose, spec, &mut facts);
     derive_changes(&cx, &mut facts);
@@ -1297,6 +1340,41 @@ fn overlay(
                     ),
                 });
             }
+        }
+    }
+    for u in spec
+        .migration
+        .as_ref()
+        .map(|m| m.uses.as_slice())
+        .unwrap_or(&[])
+    {
+        let known = [
+            "cache",
+            "sessions",
+            "job-queue",
+            "rate-limiter",
+            "locks",
+            "pub-sub",
+            "search-index",
+            "leaderboard",
+            "primary-store",
+        ];
+        let norm = u.trim().to_ascii_lowercase().replace(' ', "-");
+        if known.contains(&norm.as_str()) {
+            if !facts.migration.store_uses.iter().any(|x| x.value == norm) {
+                facts.migration.store_uses.push(Fact {
+                    value: norm,
+                    origin: structured("migration.uses", u, at("migration.uses", u)),
+                });
+            }
+        } else {
+            push_value_problem(
+                cx,
+                "migration.uses",
+                "uses",
+                u,
+                &format!("one of {}", known.join(", ")),
+            );
         }
     }
     if let Some(value) = spec.criticality.as_ref().and_then(|c| c.level) {

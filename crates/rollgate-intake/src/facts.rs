@@ -124,6 +124,9 @@ pub struct MigrationFacts {
     /// What changes: version, hosting, vendor (several may apply).
     pub changes: Vec<Fact<ChangeKind>>,
     pub goals: Vec<Fact<String>>,
+    /// What a datastore is used for: cache, sessions, job-queue,
+    /// rate-limiter, locks, pub-sub, search-index, leaderboard.
+    pub store_uses: Vec<Fact<String>>,
 }
 
 /// One side of the migration: the system today, or the one we move to.

@@ -43,6 +43,10 @@ pub struct MigrationSpec {
     pub family: Option<Family>,
     /// Free text, e.g. "Postgres 14 on EC2 → Postgres 16 on RDS".
     pub description: Option<String>,
+    /// For datastores: what the store is used for (cache, sessions,
+    /// job-queue, rate-limiter, locks, pub-sub, search-index, leaderboard).
+    #[serde(default)]
+    pub uses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

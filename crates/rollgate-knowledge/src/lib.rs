@@ -43,6 +43,22 @@ const BUILTIN_RULES: &[(&str, &str)] = &[
         "builtin:rules/general.toml",
         include_str!("../data/rules/general.toml"),
     ),
+    (
+        "builtin:rules/datastore.toml",
+        include_str!("../data/rules/datastore.toml"),
+    ),
+    (
+        "builtin:rules/framework.toml",
+        include_str!("../data/rules/framework.toml"),
+    ),
+    (
+        "builtin:rules/service.toml",
+        include_str!("../data/rules/service.toml"),
+    ),
+    (
+        "builtin:rules/monolith.toml",
+        include_str!("../data/rules/monolith.toml"),
+    ),
 ];
 const BUILTIN_COMMANDS: &str = include_str!("../data/commands.toml");
 const BUILTIN_ESTIMATES: &str = include_str!("../data/estimates.toml");
@@ -204,6 +220,28 @@ mod tests {
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "rule ids are unique");
+    }
+
+    #[test]
+    fn the_rules_table_in_docs_matches_the_data() {
+        let k = Knowledge::builtin().unwrap();
+        let table = k.rules.markdown_table();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules-by-family.md");
+        if std::env::var_os("ROLLGATE_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &table).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == table, "docs/rules-by-family.md is stale: run ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge");
+        for family in [
+            "database",
+            "datastore",
+            "framework",
+            "service",
+            "monolith",
+            "general",
+        ] {
+            assert!(table.contains(&format!("## {family}")), "{family}");
+        }
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct When {
     /// Fires once per integration using one of these mechanisms.
     #[serde(default)]
     pub integration_mechanism: Vec<String>,
+    /// The store is used for one of these (cache, sessions, job-queue, …).
+    #[serde(default)]
+    pub store_use: Vec<String>,
     /// The input says the team lacks (or does not mention) this capability.
     pub capability_absent: Option<String>,
     /// The input says the team has this capability.
@@ -77,7 +80,7 @@ pub struct When {
     pub min_data_gb: Option<f64>,
     /// Peak rate at least this many per second.
     pub min_peak_rate: Option<f64>,
-    /// The input names this technology (catalog id).
+    /// The input names any of these technologies (catalog ids).
     #[serde(default)]
     pub technology: Vec<String>,
     /// The team has not done a migration of this kind before.
@@ -109,6 +112,9 @@ pub struct Rule {
     pub commands: Vec<String>,
     #[serde(default)]
     pub when: When,
+    /// The file the rule came from (set on load).
+    #[serde(skip)]
+    pub origin: String,
 }
 
 #[derive(Deserialize)]
@@ -125,10 +131,13 @@ pub struct RuleBook {
 
 impl RuleBook {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, KnowledgeError> {
-        let file: RuleFile = toml::from_str(text).map_err(|e| KnowledgeError::Parse {
+        let mut file: RuleFile = toml::from_str(text).map_err(|e| KnowledgeError::Parse {
             origin: origin.to_string(),
             message: e.to_string(),
         })?;
+        for r in &mut file.rule {
+            r.origin = origin.to_string();
+        }
         for r in &file.rule {
             if r.id.is_empty()
                 || !r
@@ -250,4 +259,113 @@ pub struct Estimates {
     pub pg_upgrade_link_minutes: f64,
     /// Statistics rebuild after a load, GB per hour.
     pub analyze_gb_per_hour: f64,
+}
+
+impl When {
+    /// The conditions in words, for the rules table.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let list = |name: &str, v: &Vec<String>, parts: &mut Vec<String>| {
+            if !v.is_empty() {
+                parts.push(format!("{name} ∈ {}", v.join("/")));
+            }
+        };
+        list("family", &self.family, &mut parts);
+        list("source engine", &self.source_engine, &mut parts);
+        list("target engine", &self.target_engine, &mut parts);
+        if let Some(d) = self.engines_differ {
+            parts.push(if d {
+                "engines differ".into()
+            } else {
+                "same engine".into()
+            });
+        }
+        list("change", &self.change, &mut parts);
+        list("strategy", &self.strategy, &mut parts);
+        list("target hosting kind", &self.target_hosting_kind, &mut parts);
+        list("target hosting", &self.target_hosting, &mut parts);
+        list("source hosting", &self.source_hosting, &mut parts);
+        list("source hosting kind", &self.source_hosting_kind, &mut parts);
+        list("integration kind", &self.integration_kind, &mut parts);
+        list(
+            "not integration kind",
+            &self.exclude_integration_kind,
+            &mut parts,
+        );
+        list(
+            "integration mechanism",
+            &self.integration_mechanism,
+            &mut parts,
+        );
+        list("store use", &self.store_use, &mut parts);
+        list("technology named", &self.technology, &mut parts);
+        if let Some(c) = &self.capability_absent {
+            parts.push(format!("no {c}"));
+        }
+        if let Some(c) = &self.capability_present {
+            parts.push(format!("has {c}"));
+        }
+        if let Some(c) = &self.min_criticality {
+            parts.push(format!("criticality ≥ {c}"));
+        }
+        if let Some(m) = self.max_tolerance_minutes {
+            parts.push(format!("tolerance ≤ {m} min"));
+        }
+        if let Some(g) = self.min_data_gb {
+            parts.push(format!("data ≥ {g} GB"));
+        }
+        if let Some(r) = self.min_peak_rate {
+            parts.push(format!("peak ≥ {r}/s"));
+        }
+        if let Some(i) = self.inexperienced {
+            parts.push(if i {
+                "team new to this change".into()
+            } else {
+                "team experienced".into()
+            });
+        }
+        if let Some(v) = self.source_major_below {
+            parts.push(format!("source major < {v}"));
+        }
+        if let Some(j) = self.min_major_jump {
+            parts.push(format!("major jump ≥ {j}"));
+        }
+        if parts.is_empty() {
+            "always".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+impl RuleBook {
+    /// The rules table in docs/rules-by-family.md, generated from the data
+    /// so it cannot drift.
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("# Rules by family
+
+Generated from `crates/rollgate-knowledge/data/rules/*.toml` by `ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge`; a test fails when this file and the data disagree.
+");
+        let mut files: Vec<&str> = self.rules.iter().map(|r| r.origin.as_str()).collect();
+        files.dedup();
+        for file in files {
+            let family = file
+                .trim_start_matches("builtin:rules/")
+                .trim_end_matches(".toml");
+            out.push_str(&format!(
+                "\n## {family}\n\n| id | kind | title | fires when |\n|---|---|---|---|\n"
+            ));
+            for r in self.rules.iter().filter(|r| r.origin == file) {
+                let kind = format!("{:?}", r.kind).to_lowercase();
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {} |\n",
+                    r.id,
+                    kind,
+                    r.title.replace('|', "/"),
+                    r.when.describe().replace('|', "/")
+                ));
+            }
+        }
+        out
+    }
 }

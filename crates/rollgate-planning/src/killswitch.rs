@@ -150,6 +150,72 @@ pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
             "always after the write cutover; before it, never (the target is still a replica)"
                 .into(),
     });
+    if chosen.id == StrategyId::FrameworkUpgrade {
+        let tool = cx
+            .facts
+            .capability(rollgate_intake::CapabilityKind::CanaryDeploys)
+            .filter(|c| c.value.present)
+            .and_then(|c| c.value.provider.clone());
+        return KillSwitch {
+            mechanism: match &tool {
+                Some(t) => format!("the deploy itself: {} aborts the canary or promotes the previous release; no code change needed", t.name),
+                None => "the deploy itself: redeploy the previous release artifact (kept, tagged, and deployable without a build)".into(),
+            },
+            provider: tool.map(|t| t.name),
+            flag_name: "release".into(),
+            states: vec![
+                SwitchState { name: "previous-release".into(), effect: "Every instance runs the last release before the upgrade.".into(), safe_until: "the old version's removal in the retire phase, as long as jobs and caches stay readable by it".into() },
+                SwitchState { name: "new-release:<percent>%".into(), effect: "That share of instances runs the upgrade release, the rest the previous one.".into(), safe_until: "the retire phase".into() },
+                SwitchState { name: "new-release".into(), effect: "Instances run the upgrade release.".into(), safe_until: "always".into() },
+            ],
+            flip_minutes: cx.est.deploy_minutes.ceil() as u64,
+            flip: vec![cx.step("Redeploy the previous release artifact (or abort the canary).")],
+            because: because("kill-switch.redeploy-previous-release", cx.cite_source()),
+        };
+    }
+    if chosen.id.is_family_playbook() {
+        let mut states = vec![SwitchState {
+            name: s.old.clone(),
+            effect: format!("Everything on {}.", cx.system_name(true)),
+            safe_until: "the retire phase".into(),
+        }];
+        states.push(SwitchState {
+            name: format!("{}:<percent>%", s.new),
+            effect: format!(
+                "That share of traffic (or cohorts) on {}, the rest on {}.",
+                cx.system_name(false),
+                cx.system_name(true)
+            ),
+            safe_until: "the step that stops the old side".into(),
+        });
+        if chosen.id == StrategyId::ProviderSwitch {
+            states.push(SwitchState {
+                name: format!("{}:internal", s.new),
+                effect: "Only staff and test accounts on the new provider.".into(),
+                safe_until: "always".into(),
+            });
+        }
+        states.push(SwitchState {
+            name: s.new.clone(),
+            effect: format!("Everything on {}.", cx.system_name(false)),
+            safe_until: "always".into(),
+        });
+        let (mechanism, provider, rule, fact) = match &cx.switch {
+            Switch::Flag { provider, cite } => (format!("a flag in {} with percentage and cohort targeting; no deploy to flip", provider.name), Some(provider.name.clone()), "kill-switch.flag-service", cite.clone()),
+            Switch::LiveConfig { cite } => ("a runtime setting every consumer re-reads without a restart".into(), None, "kill-switch.live-config", cite.clone()),
+            Switch::EnvVar { cite } => (format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)), None, "kill-switch.env-var", cite.clone()),
+            Switch::None => ("a switch built in prep (see the gap under the strategy); until then, a config change and restart".into(), None, "kill-switch.connection-name", "existing-dual-run-capability: no runtime switch named".into()),
+        };
+        return KillSwitch {
+            mechanism,
+            provider,
+            flag_name: flag_name(cx),
+            states,
+            flip_minutes: cx.switch_minutes(),
+            flip: flip_steps(cx, &s.old, "kill switch"),
+            because: because(rule, vec![fact, cx.cite_tolerance()]),
+        };
+    }
     if chosen.id == StrategyId::PgUpgrade {
         // Consumers keep their connection: nothing to route. The switch is
         // the maintenance mode, and the way back is the snapshot.

@@ -14,6 +14,7 @@ pub mod model;
 pub mod monitoring;
 pub mod people;
 pub mod phases;
+pub mod playbooks;
 pub mod questions;
 pub mod risk;
 pub mod rules;

@@ -136,6 +136,106 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             });
         }
     }
+    let family_alert = |metric: &str, threshold: &str, action: &str, rule: &str| Alert {
+        metric: metric.into(),
+        threshold: threshold.into(),
+        window: "10 minutes".into(),
+        action: action.into(),
+        because: because(rule, vec![format!("strategy: {}", chosen.id.id())]),
+    };
+    match chosen.id {
+        StrategyId::CacheShift | StrategyId::StatefulStore => {
+            v.push(family_alert(
+                "cache hit rate (new vs old)",
+                "> 5 points below the old cache",
+                "page primary; hold the ramp",
+                "mon.cache-hit-rate",
+            ));
+            v.push(family_alert(
+                "evictions on the new store",
+                "any sustained evictions the old store did not have",
+                "page primary; add memory before the next step",
+                "mon.cache-evictions",
+            ));
+            v.push(family_alert(
+                "load behind the cache (database queries/s)",
+                "> baseline + 20%",
+                "page primary; flip back if it keeps rising",
+                "mon.origin-load",
+            ));
+        }
+        StrategyId::QueueDrain => {
+            v.push(family_alert(
+                "oldest job age per queue, both brokers",
+                "> 2× its normal maximum",
+                "page primary",
+                "mon.queue-age",
+            ));
+            v.push(family_alert(
+                "dead-lettered or failed jobs",
+                "> baseline + 50%",
+                "page primary; pause the producer ramp",
+                "mon.queue-failures",
+            ));
+        }
+        StrategyId::SearchReindex => {
+            v.push(family_alert(
+                "zero-result rate on routed queries",
+                "> old cluster + 1 point",
+                "page primary; flip queries back",
+                "mon.search-zero-results",
+            ));
+            v.push(family_alert(
+                "indexing lag into the new cluster",
+                "> 60 s",
+                "page primary",
+                "mon.search-index-lag",
+            ));
+        }
+        StrategyId::ProviderSwitch => {
+            v.push(family_alert(
+                "success rate per provider for the same event type",
+                "new < old − 1 point",
+                "page primary; move the cohort back",
+                "mon.provider-success",
+            ));
+            v.push(family_alert(
+                "events recorded by both providers",
+                "> 0",
+                "page primary and decision-maker immediately",
+                "mon.provider-duplicates",
+            ));
+        }
+        StrategyId::FrameworkUpgrade => {
+            v.push(family_alert(
+                "error rate of the new release vs the previous one",
+                "> previous + 0.1 point",
+                "abort the canary",
+                "mon.release-errors",
+            ));
+            v.push(family_alert(
+                "memory per instance of the new release",
+                "> previous + 15%",
+                "notify; watch for leaks before the next step",
+                "mon.release-memory",
+            ));
+        }
+        StrategyId::Strangler => {
+            v.push(family_alert(
+                "response differences on mirrored or routed requests",
+                "> 0 unexplained",
+                "notify; no ramp while open",
+                "mon.strangler-diff",
+            ));
+            v.push(family_alert(
+                "reconciliation differences (after ownership moves)",
+                "> 0",
+                "page primary and decision-maker",
+                "mon.reconciliation",
+            ));
+        }
+        _ => {}
+    }
     v.push(Alert {
         metric: "business success rate the team already tracks (sign-ups, logins, orders)".into(),
         threshold: "any drop > 2 points against the same hour last week".into(),
@@ -148,13 +248,24 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
 
 pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
     if cx.family != Family::Database {
+        let (name, method, pass) = match chosen.id {
+            StrategyId::CacheShift | StrategyId::StatefulStore => ("sampled keys", "Read a sample of keys from both stores and compare values and remaining TTLs.", "identical values; TTLs within a minute"),
+            StrategyId::QueueDrain => ("job accounting", "Per job type and broker: enqueued = completed + failed + still queued; no job id completed twice.", "balanced, no duplicates"),
+            StrategyId::SearchReindex => ("document counts and result overlap", "Documents per index on both clusters; top-10 overlap for the query set.", "counts within 0.1%, overlap at the gate's bar"),
+            StrategyId::ProviderSwitch => ("per-event reconciliation", "Every event of the day recorded in exactly one provider's log, matched against the product's own records.", "no event missing or doubled"),
+            StrategyId::Strangler => ("reconciliation report", "Records of the module in the service and in the monolith's copy, compared by key and content.", "no difference"),
+            _ => ("response comparison", "The new path's responses against the old path's for the same requests, by request type.", "no unexplained difference"),
+        };
         return vec![ParityCheck {
-            name: "response comparison".into(),
-            method: "Compare the new path's responses with the old path's for the same requests (shadow phase), by request type.".into(),
-            schedule: "continuously during shadow and canary".into(),
-            pass: "no unexplained difference".into(),
+            name: name.into(),
+            method: method.into(),
+            schedule: "daily from the first shadow or canary step to the end of the hold".into(),
+            pass: pass.into(),
             steps: Vec::new(),
-            because: because("parity.responses", vec![cx.cite_criticality()]),
+            because: because(
+                &format!("parity.{}", chosen.id.id()),
+                vec![cx.cite_criticality()],
+            ),
         }];
     }
     let pg = cx.both_postgres();

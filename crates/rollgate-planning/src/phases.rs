@@ -56,7 +56,7 @@ pub fn bar(cx: &Ctx<'_>) -> Bar {
     }
 }
 
-fn criterion(metric: &str, op: &str, value: f64, unit: &str, window: &str) -> Criterion {
+pub(crate) fn criterion(metric: &str, op: &str, value: f64, unit: &str, window: &str) -> Criterion {
     Criterion {
         metric: metric.into(),
         op: op.into(),
@@ -134,16 +134,16 @@ pub fn approvers(cx: &Ctx<'_>) -> Approvers {
     }
 }
 
-struct PhaseBuilder<'c, 'a> {
-    cx: &'c Ctx<'a>,
-    chosen: &'c Chosen,
-    s: States,
-    bar: Bar,
-    who: Approvers,
-    phases: Vec<Phase>,
+pub(crate) struct PhaseBuilder<'c, 'a> {
+    pub(crate) cx: &'c Ctx<'a>,
+    pub(crate) chosen: &'c Chosen,
+    pub(crate) s: States,
+    pub(crate) bar: Bar,
+    pub(crate) who: Approvers,
+    pub(crate) phases: Vec<Phase>,
 }
 
-fn blank(id: &str, name: &str, kind: &str) -> Phase {
+pub(crate) fn blank(id: &str, name: &str, kind: &str) -> Phase {
     let d = date(1970, 1, 1);
     Phase {
         id: id.into(),
@@ -192,6 +192,10 @@ pub fn build(
         who: approvers(cx),
         phases: Vec::new(),
     };
+    if chosen.id.is_family_playbook() {
+        crate::playbooks::build(&mut b, prep_rules, prep_because);
+        return b.phases;
+    }
     b.prep(prep_rules, prep_because);
     match chosen.id {
         StrategyId::LogicalReplication | StrategyId::CdcReplication => {
@@ -211,7 +215,7 @@ pub fn build(
             b.window_hold();
             b.window_cleanup();
         }
-        StrategyId::StagedSwitch => {
+        _ => {
             b.generic_ramp();
         }
     }
@@ -227,11 +231,11 @@ impl PhaseBuilder<'_, '_> {
         self.cx.command(id, &[])
     }
 
-    fn flip(&self, state: &str, reason: &str) -> Vec<Step> {
+    pub(crate) fn flip(&self, state: &str, reason: &str) -> Vec<Step> {
         flip_steps(self.cx, state, reason)
     }
 
-    fn rollout(&self, percent: u32, reason: &str) -> Vec<Step> {
+    pub(crate) fn rollout(&self, percent: u32, reason: &str) -> Vec<Step> {
         let cx = self.cx;
         match &cx.switch {
             Switch::Flag { provider, .. } if provider.id == "launchdarkly" => cx
@@ -263,7 +267,7 @@ impl PhaseBuilder<'_, '_> {
         }
     }
 
-    fn common_criteria(&self, window: &str) -> Vec<Criterion> {
+    pub(crate) fn common_criteria(&self, window: &str) -> Vec<Criterion> {
         vec![
             criterion(
                 "error rate of routed requests",
@@ -520,7 +524,7 @@ impl PhaseBuilder<'_, '_> {
         self.phases.push(p);
     }
 
-    fn read_steps(&self) -> Vec<u32> {
+    pub(crate) fn read_steps(&self) -> Vec<u32> {
         if self.cx.critical_path {
             vec![5, 25, 50, 100]
         } else {

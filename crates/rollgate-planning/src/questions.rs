@@ -118,10 +118,10 @@ fn edge_cases(cx: &Ctx<'_>, chosen: &Chosen, edge: &[Fired]) -> Question {
             edge.len().max(1),
             cx.system_name(true),
             cx.system_name(false),
-            if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch { "by the shadow comparison" } else { "on the rehearsal copy" }
+            if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch || chosen.id.is_family_playbook() { "by the shadow comparison" } else { "on the rehearsal copy" }
         ),
         reasons,
-        shapes_plan: if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch {
+        shapes_plan: if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch || chosen.id.is_family_playbook() {
             vec![
                 "A read canary with result comparison comes before the read ramp.".into(),
                 "The edge cases become prep tasks and gate criteria.".into(),

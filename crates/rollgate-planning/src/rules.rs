@@ -138,6 +138,19 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
         &f.source.hosting,
         true,
     )?);
+    if !w.store_use.is_empty() {
+        let m: Vec<String> = f
+            .migration
+            .store_uses
+            .iter()
+            .filter(|u| w.store_use.contains(&u.value))
+            .map(cite)
+            .collect();
+        if m.is_empty() {
+            return None;
+        }
+        cites.extend(m);
+    }
     if let Some(name) = &w.capability_absent {
         let kind = capability(name)?;
         match f.capability(kind) {
@@ -192,12 +205,18 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
         }
         cites.push(cite(r));
     }
-    for t in &w.technology {
-        let m = f
+    if !w.technology.is_empty() {
+        // Any of the listed technologies named (not negated) is enough.
+        let m: Vec<String> = f
             .technologies
             .iter()
-            .find(|m| m.value.tech.id == *t && !m.value.negated)?;
-        cites.push(cite(m));
+            .filter(|m| !m.value.negated && w.technology.contains(&m.value.tech.id))
+            .map(cite)
+            .collect();
+        if m.is_empty() {
+            return None;
+        }
+        cites.extend(m.into_iter().take(2));
     }
     if let Some(want) = w.inexperienced {
         if cx.inexperienced != want {

@@ -18,8 +18,22 @@ pub enum StrategyId {
     PgUpgrade,
     /// Dump and restore in a maintenance window.
     DumpRestore,
-    /// Staged switch of traffic without moving data (non-database families).
+    /// Staged switch of traffic without moving data (fallback).
     StagedSwitch,
+    /// A pure cache: warm the new one by writing to both, then move reads.
+    CacheShift,
+    /// A stateful store (sessions, locks, rate limits, counters).
+    StatefulStore,
+    /// Job queues: new producers to the new broker, drain the old one.
+    QueueDrain,
+    /// A search index: reindex from the source of truth, dual-index, switch.
+    SearchReindex,
+    /// A framework or runtime upgrade, deployed as canaries.
+    FrameworkUpgrade,
+    /// A third-party service replaced cohort by cohort.
+    ProviderSwitch,
+    /// A module extracted from a monolith behind the gateway.
+    Strangler,
 }
 
 impl StrategyId {
@@ -30,7 +44,26 @@ impl StrategyId {
             Self::PgUpgrade => "pg-upgrade",
             Self::DumpRestore => "dump-restore",
             Self::StagedSwitch => "staged-switch",
+            Self::CacheShift => "cache-warm-and-shift",
+            Self::StatefulStore => "stateful-store-move",
+            Self::QueueDrain => "queue-drain",
+            Self::SearchReindex => "search-reindex",
+            Self::FrameworkUpgrade => "staged-framework-upgrade",
+            Self::ProviderSwitch => "provider-switch-by-cohort",
+            Self::Strangler => "strangler-extraction",
         }
+    }
+
+    /// Strategies built by the family playbooks rather than the database one.
+    pub fn is_family_playbook(self) -> bool {
+        !matches!(
+            self,
+            Self::LogicalReplication
+                | Self::CdcReplication
+                | Self::PgUpgrade
+                | Self::DumpRestore
+                | Self::StagedSwitch
+        )
     }
 
     /// Whether the strategy keeps both systems running and in sync.
@@ -50,7 +83,7 @@ pub struct Chosen {
 
 pub fn choose(cx: &Ctx<'_>) -> Chosen {
     if cx.family != Family::Database {
-        return staged_switch(cx);
+        return crate::playbooks::choose(cx);
     }
     let mut reasons = Vec::new();
     let mut facts = cx.cite_source();
@@ -150,7 +183,7 @@ pub fn choose(cx: &Ctx<'_>) -> Chosen {
             StrategyId::PgUpgrade => format!("its rollback is a snapshot restore of about {} minutes, longer than the {tolerance} minutes tolerated", cx.restore_minutes()),
             StrategyId::LogicalReplication if engines_differ => "native replication does not cross engines".into(),
             StrategyId::LogicalReplication | StrategyId::CdcReplication => "running replication for weeks costs more than the risk it removes at this criticality and size".into(),
-            StrategyId::StagedSwitch => continue,
+            _ => continue,
         };
         if alt == StrategyId::CdcReplication
             && !engines_differ
@@ -194,7 +227,7 @@ pub fn choose(cx: &Ctx<'_>) -> Chosen {
             cx.system_name(true),
             cx.system_name(false)
         ),
-        StrategyId::StagedSwitch => unreachable!("handled above"),
+        _ => unreachable!("family playbooks are chosen in playbooks::choose"),
     };
     Chosen {
         id,
@@ -222,6 +255,13 @@ pub fn name(id: StrategyId) -> &'static str {
         StrategyId::PgUpgrade => "in-place major version upgrade in a maintenance window",
         StrategyId::DumpRestore => "dump and restore in a maintenance window",
         StrategyId::StagedSwitch => "staged switch: shadow, canary, ramp, cutover, hold",
+        StrategyId::CacheShift => "warm the new cache by writing to both, move reads in steps, stop writing the old one",
+        StrategyId::StatefulStore => "write to both, read from the new with a fallback to the old, cut over after the data's lifetime",
+        StrategyId::QueueDrain => "consumers on both brokers, move producers in steps, drain the old queues",
+        StrategyId::SearchReindex => "reindex from the source of truth, index into both, compare queries, move reads, stop indexing the old",
+        StrategyId::FrameworkUpgrade => "one supported step at a time: dual-boot in CI, canary deploys, redeploy the previous artifact to roll back",
+        StrategyId::ProviderSwitch => "contract tests, then one provider per cohort or message type at a time, ramped; never both for the same event",
+        StrategyId::Strangler => "route at the gateway: shadow, canary and ramp reads, then move data ownership with one writer at a time",
     }
 }
 
@@ -289,7 +329,7 @@ fn replication_tool(cx: &Ctx<'_>, id: StrategyId) -> (Option<String>, Vec<Altern
 }
 
 /// What the tolerance needs that the team does not have.
-fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bool) {
+pub(crate) fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bool) {
     let mut gaps = Vec::new();
     let mut build_router = false;
     let tolerance = cx.tolerance;
@@ -399,6 +439,7 @@ fn c_or_none(cx: &Ctx<'_>) -> String {
         .unwrap_or_else(|| "existing-dual-run-capability: no switch named".into())
 }
 
+#[allow(dead_code)]
 fn staged_switch(cx: &Ctx<'_>) -> Chosen {
     let (gaps, build_router) = gaps(cx, StrategyId::StagedSwitch, false);
     Chosen {

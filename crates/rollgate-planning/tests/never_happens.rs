@@ -47,6 +47,18 @@ fn engine() -> impl Strategy<Value = (&'static str, &'static str, &'static str)>
         Just(("aurora-postgresql", "15", "aws-rds")),
         Just(("heroku-postgres", "13", "heroku")),
         Just(("mongodb", "5.0", "on-prem")),
+        Just(("redis", "6.2", "aws-ec2")),
+        Just(("valkey", "8", "elasticache")),
+        Just(("memcached", "1.6", "on-prem")),
+        Just(("elasticsearch", "7.10", "aws-ec2")),
+        Just(("opensearch", "2.11", "aws-ec2")),
+        Just(("rails", "6.1", "kubernetes")),
+        Just(("rails", "7.2", "kubernetes")),
+        Just(("nodejs", "16", "ecs")),
+        Just(("auth0", "1", "aws-ec2")),
+        Just(("clerk", "1", "aws-ec2")),
+        Just(("sendgrid", "1", "aws-ec2")),
+        Just(("stripe", "1", "aws-ec2")),
     ]
 }
 
@@ -275,10 +287,11 @@ fn check_phases(p: &Plan) -> Result<(), String> {
         {
             return Err(format!("phase {} lacks a rollback with an estimate", ph.id));
         }
-        if ph.traffic.writes_percent != 0
-            && ph.traffic.writes_percent != 100
-            && p.strategy.id != "staged-switch"
-        {
+        let database = matches!(
+            p.strategy.id.as_str(),
+            "logical-replication" | "cdc-replication" | "pg-upgrade" | "dump-restore"
+        );
+        if database && ph.traffic.writes_percent != 0 && ph.traffic.writes_percent != 100 {
             return Err(format!(
                 "phase {} splits writes between two databases",
                 ph.id
@@ -293,7 +306,12 @@ fn check_phases(p: &Plan) -> Result<(), String> {
     for ph in &p.phases {
         if ph.traffic.writes_percent == 100 {
             moved = true;
-        } else if moved && p.strategy.id != "staged-switch" {
+        } else if moved
+            && matches!(
+                p.strategy.id.as_str(),
+                "logical-replication" | "cdc-replication" | "pg-upgrade" | "dump-restore"
+            )
+        {
             return Err(format!(
                 "phase {} moves writes back after the cutover",
                 ph.id
@@ -354,6 +372,13 @@ fn check_switch_states(facts: &Facts, p: &Plan) -> Result<(), String> {
         "cdc-replication" => StrategyId::CdcReplication,
         "pg-upgrade" => StrategyId::PgUpgrade,
         "dump-restore" => StrategyId::DumpRestore,
+        "cache-warm-and-shift" => StrategyId::CacheShift,
+        "stateful-store-move" => StrategyId::StatefulStore,
+        "queue-drain" => StrategyId::QueueDrain,
+        "search-reindex" => StrategyId::SearchReindex,
+        "staged-framework-upgrade" => StrategyId::FrameworkUpgrade,
+        "provider-switch-by-cohort" => StrategyId::ProviderSwitch,
+        "strangler-extraction" => StrategyId::Strangler,
         _ => StrategyId::StagedSwitch,
     };
     let cx = rollgate_planning::ctx::Ctx::new(facts, &K, Mode::Auto);
@@ -369,11 +394,16 @@ fn check_switch_states(facts: &Facts, p: &Plan) -> Result<(), String> {
                 ph.id, ph.kill_switch_state
             ));
         }
+        // "valkey:25%" is an instance of the defined state "valkey:<percent>%".
+        let generic = ph
+            .kill_switch_state
+            .split_once(':')
+            .map(|(base, _)| format!("{base}:<percent>%"));
         let known = p
             .kill_switch
             .states
             .iter()
-            .any(|st| st.name == ph.kill_switch_state)
+            .any(|st| st.name == ph.kill_switch_state || Some(&st.name) == generic.as_ref())
             || strategy == StrategyId::StagedSwitch
             || ph.kill_switch_state == "maintenance";
         if !known {
@@ -427,7 +457,7 @@ fn every_bundled_example_plans_within_the_rules() {
         check_named(&facts, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
         n += 1;
     }
-    assert!(n >= 7);
+    assert!(n >= 19);
 }
 
 #[test]

@@ -135,6 +135,9 @@ pub fn render(f: &Facts) -> String {
         };
         line(&mut out, "change", name, c);
     }
+    for u in &f.migration.store_uses {
+        line(&mut out, "used for", &u.value, u);
+    }
     for g in &f.migration.goals {
         let short: String = g.value.chars().take(44).collect();
         line(&mut out, "goal", short, g);

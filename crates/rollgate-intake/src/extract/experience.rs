@@ -8,7 +8,7 @@ use crate::facts::Experience;
 /// `role_of` maps a clause to the role it is about ("the DBA" → dba).
 pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<Hit<Experience>> {
     let done_re = crate::re!(
-        r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
+        r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|moved|switched|replaced|extracted|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
     );
     let not_re = crate::re!(
         r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
@@ -31,7 +31,10 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
             Some(m) => m.as_str().to_string(),
             // "We've migrated 3 services": the verb names the subject.
             None => match positive.map(|m| m.as_str().to_ascii_lowercase()) {
-                Some(v) if v == "migrated" => "migration".to_string(),
+                Some(v) if matches!(v.as_str(), "migrated" | "moved" | "switched" | "replaced") => {
+                    "migration".to_string()
+                }
+                Some(v) if v == "extracted" => "extraction".to_string(),
                 Some(v) if v == "upgraded" => "upgrade".to_string(),
                 _ => continue,
             },
@@ -164,6 +167,8 @@ mod tests {
         assert_eq!(e[0].outcome.as_deref(), Some("went smoothly"));
         let e = exp("One minor 13→14 upgrade 2 years ago, went well.");
         assert!(e[0].done);
+        let e = exp("Moved from Mandrill to SendGrid in 2021.");
+        assert!(e[0].done, "{e:?}");
         let e = exp("Did many Rails upgrades");
         assert_eq!(e[0].count, Some(5));
         let e = exp("Last upgrade was rolled back after an outage");

@@ -9,6 +9,7 @@ pub mod duration;
 pub mod experience;
 pub mod integration;
 pub mod quantity;
+pub mod store_use;
 pub mod team;
 pub mod tech;
 
