@@ -983,7 +983,7 @@ fn hold(b: &mut PhaseBuilder<'_, '_>) {
         writes_percent: 100,
     };
     p.traffic_percent = 100;
-    p.actions = steps(b, &["Watch the family's signals daily against the same weekdays before the move; keep the old side available."]);
+    p.actions = steps(b, &["Compare the checks below daily with the same weekdays before the move; keep the old side available until the gate."]);
     p.checks = family_checks(b);
     p.success_criteria = b.common_criteria("every day of the hold");
     p.success_criteria.push(criterion(
@@ -993,11 +993,12 @@ fn hold(b: &mut PhaseBuilder<'_, '_>) {
         "incidents",
         "the whole hold",
     ));
+    // A hold must see a full week, whatever the criticality.
     let days = match cx.criticality {
         Criticality::Critical | Criticality::High => cx.days(10),
         _ => cx.days(7),
     }
-    .max(1);
+    .max(5);
     p.min_days = days;
     p.hold = format!("{days} working days, covering at least one weekly cycle");
     p.gate = Gate {
