@@ -62,8 +62,17 @@ pub fn choose(cx: &Ctx<'_>) -> Chosen {
             StrategyId::Strangler
         }
         _ => {
-            if u.contains(&"job-queue") || kind == "queue" || kind == "job-queue" {
-                reasons.push("Jobs in flight and scheduled jobs live in the old broker: producers move to the new one in steps while consumers keep draining the old until it is empty.".into());
+            if u.contains(&"job-queue")
+                || u.contains(&"pub-sub")
+                || kind == "queue"
+                || kind == "job-queue"
+                || kind == "stream"
+            {
+                reasons.push(if u.contains(&"pub-sub") && !u.contains(&"job-queue") {
+                    "Publishing to both would deliver every message twice: subscribers listen on both sides, publishers move in steps, and the old side is retired once nothing publishes to it.".to_string()
+                } else {
+                    "Jobs in flight and scheduled jobs live in the old broker: producers move to the new one in steps while consumers keep draining the old until it is empty.".to_string()
+                });
                 StrategyId::QueueDrain
             } else if u.contains(&"search-index") || kind == "search-engine" {
                 reasons.push("A search index is derived data: rebuild it from the source of truth into the new cluster, keep both indexed, and move queries after their results compare.".into());

@@ -329,6 +329,46 @@ fn check_phases(p: &Plan) -> Result<(), String> {
     Ok(())
 }
 
+/// A dual run never shows a customer the same thing twice, and no phase
+/// needs a switch the team lacks without a prep step that builds it.
+fn check_family_rules(p: &Plan) -> Result<(), String> {
+    if p.strategy.id == "provider-switch-by-cohort" {
+        for ph in p
+            .phases
+            .iter()
+            .filter(|ph| matches!(ph.kind.as_str(), "canary" | "ramp" | "shadow"))
+        {
+            if !ph
+                .success_criteria
+                .iter()
+                .any(|c| c.metric.contains("both providers") && c.value == 0.0)
+            {
+                return Err(format!(
+                    "phase {} runs both providers without a no-duplicates gate",
+                    ph.id
+                ));
+            }
+        }
+    }
+    let percentage = p.phases.iter().any(|ph| ph.kill_switch_state.contains('%'));
+    if percentage && p.kill_switch.provider.is_none() && p.strategy.id != "staged-framework-upgrade"
+    {
+        let prep = p
+            .phases
+            .first()
+            .map(|ph| {
+                ph.actions
+                    .iter()
+                    .any(|a| a.description.contains("switch") || a.description.contains("router"))
+            })
+            .unwrap_or(false);
+        if !prep {
+            return Err("percentage steps without a switch, and no prep step builds one".into());
+        }
+    }
+    Ok(())
+}
+
 fn check_no_two_writers(p: &Plan) -> Result<(), String> {
     // Application dual-write into a target that replication also feeds.
     let replicates = p.strategy.id == "logical-replication" || p.strategy.id == "cdc-replication";
@@ -425,6 +465,7 @@ proptest! {
         let p = plan(&facts, &K, Mode::Auto);
         prop_assert!(check_phases(&p).is_ok(), "{:?}\n{}", check_phases(&p), toml(&s));
         prop_assert!(check_no_two_writers(&p).is_ok(), "{:?}", check_no_two_writers(&p));
+        prop_assert!(check_family_rules(&p).is_ok(), "{:?}\n{}", check_family_rules(&p), toml(&s));
         prop_assert!(check_switch_states(&facts, &p).is_ok(), "{:?}\n{}", check_switch_states(&facts, &p), toml(&s));
         prop_assert!(check_named(&facts, &p).is_ok(), "{:?}\n{}", check_named(&facts, &p), toml(&s));
         // Deterministic: the same input plans the same way.
@@ -453,6 +494,7 @@ fn every_bundled_example_plans_within_the_rules() {
         let p = plan(&facts, &K, Mode::Auto);
         check_phases(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
         check_no_two_writers(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_family_rules(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
         check_switch_states(&facts, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
         check_named(&facts, &p).unwrap_or_else(|e| panic!("{name}: {e}"));
         n += 1;
