@@ -2,10 +2,12 @@
 //! gate items, commands in code blocks, `--explain` adds the rule and facts
 //! behind each recommendation) and JSON for machines.
 
+mod html;
 mod ics;
 mod markdown;
 mod mermaid;
 
+pub use html::html;
 pub use ics::ics;
 pub use markdown::markdown;
 pub use mermaid::gantt as mermaid;

@@ -27,7 +27,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Produce the rollout plan for a migration spec.
     #[command(
-        after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n  rollgate plan migration.toml --format ics -o rollout.ics\n\nThe planner is being built: for now `plan` prints the facts it will plan from."
+        after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n  rollgate plan migration.toml --format ics -o rollout.ics\n  rollgate plan migration.toml --format html -o plan.html\n\nThe planner is being built: for now `plan` prints the facts it will plan from."
     )]
     Plan(PlanArgs),
     /// Write a commented spec template; on a terminal, ask the questions one
@@ -82,6 +82,8 @@ pub enum PlanFormat {
     Ics,
     /// A Mermaid Gantt chart of the phases.
     Mermaid,
+    /// One self-contained HTML page (no external assets; prints to PDF).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -768,3 +768,59 @@ fn a_deadline_that_cannot_be_met_gets_the_latest_start_and_the_holds_that_could_
         .unwrap();
     assert!(canary["min_days"].as_u64().unwrap() >= 5);
 }
+
+#[test]
+fn html_report_is_self_contained_and_escapes_user_text() {
+    let t = Test::new().file("seed.txt", example(SEED)).args(&[
+        "plan",
+        "seed.txt",
+        "--start",
+        "2026-04-27",
+        "--format",
+        "html",
+        "-o",
+        "plan.html",
+    ]);
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(t.path("plan.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    for part in [
+        "id=\"summary\"",
+        "id=\"questions\"",
+        "<svg",
+        "id=\"phases\"",
+        "point of no return",
+        "id=\"kill-switch\"",
+        "id=\"monitoring\"",
+        "id=\"parity\"",
+        "id=\"scenarios\"",
+        "id=\"people\"",
+        "id=\"cleanup\"",
+        "@media print",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    // No external assets: nothing is loaded from the network.
+    for bad in ["src=\"http", "href=\"http", "@import", "url(http"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    let evil = "<migration-type><script>alert(1)</script> Postgres 12 → Postgres 16</migration-type><integration-points>\"><img src=x onerror=alert(2)>, ok</integration-points><criticality>high</criticality>";
+    let t = Test::new().file("evil.txt", evil).args(&[
+        "plan",
+        "evil.txt",
+        "--start",
+        "2026-04-27",
+        "--format",
+        "html",
+    ]);
+    let run = t.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("<script>alert"), "script tag escaped");
+    assert!(!run.stdout.contains("<img src=x"), "img tag escaped");
+    assert!(
+        run.stdout.contains("&lt;img src=x onerror=alert(2)&gt;")
+            || !run.stdout.contains("onerror"),
+        "escaped where shown"
+    );
+}

@@ -104,6 +104,7 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
         PlanFormat::Json => rollgate_render::json(&plan),
         PlanFormat::Ics => rollgate_render::ics(&plan),
         PlanFormat::Mermaid => rollgate_render::mermaid(&plan),
+        PlanFormat::Html => rollgate_render::html(&plan),
     };
     match &args.output {
         Some(path) => {
