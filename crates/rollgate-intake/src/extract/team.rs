@@ -20,11 +20,13 @@ fn role_pattern(
 ) -> (
     std::sync::Arc<Vec<(String, usize)>>,
     std::sync::Arc<regex::Regex>,
+    std::sync::Arc<regex::Regex>,
 ) {
     use std::hash::{Hash, Hasher};
     type Entry = (
         u64,
         std::sync::Arc<Vec<(String, usize)>>,
+        std::sync::Arc<regex::Regex>,
         std::sync::Arc<regex::Regex>,
     );
     static CACHE: std::sync::Mutex<Vec<Entry>> = std::sync::Mutex::new(Vec::new());
@@ -34,8 +36,8 @@ fn role_pattern(
     }
     let key = h.finish();
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, p, r)) = cache.iter().find(|(k, _, _)| *k == key) {
-        return (p.clone(), r.clone());
+    if let Some((_, p, r, b)) = cache.iter().find(|(k, _, _, _)| *k == key) {
+        return (p.clone(), r.clone(), b.clone());
     }
     let mut phrases: Vec<(String, usize)> = Vec::new();
     for (i, role) in roles.roles().iter().enumerate() {
@@ -53,18 +55,31 @@ fn role_pattern(
         r"(?i)\b(\d+|a\s+couple\s+of|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|the|our|my)\s+((?:(?:senior|junior|staff|principal|lead|experienced|part[\s-]time|full[\s-]time|contract|contracted|freelance|external|offshore|outsourced|dedicated|shared|on[\s-]call|in[\s-]house)\s+)*)({alternation})(?:s|es)?\b(\s*(?:\(\s*)?(?:contractors?|consultants?|freelancers?|part[\s-]time|on\s+contract|from\s+an?\s+agency|\(contract\))\)?)?"
     );
     let re = std::sync::Arc::new(regex::Regex::new(&pattern).expect("role pattern compiles"));
+    // Specific roles only: a bare "engineer" in a list says nothing.
+    let specific = phrases
+        .iter()
+        .filter(|(_, i)| roles.roles()[*i].id != "engineer")
+        .map(|(p, _)| escape_phrase(p))
+        .collect::<Vec<_>>()
+        .join("|");
+    let bare = std::sync::Arc::new(
+        regex::Regex::new(&format!(
+            r"(?i)(?:^|[,;+]\s*|\band\s+|\bplus\s+)({specific})\s*(?:[,;.+)]|$|\band\b)"
+        ))
+        .expect("bare role pattern compiles"),
+    );
     let phrases = std::sync::Arc::new(phrases);
     if cache.len() > 8 {
         cache.remove(0);
     }
-    cache.push((key, phrases.clone(), re.clone()));
-    (phrases, re)
+    cache.push((key, phrases.clone(), re.clone(), bare.clone()));
+    (phrases, re, bare)
 }
 
 /// People by role: `4 backend engineers`, `1 DBA contractor`, `a part-time
 /// SRE`, `two mobile devs`, `the DBA`.
 pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
-    let (phrases, re) = role_pattern(roles);
+    let (phrases, re, _) = role_pattern(roles);
     let phrases = &*phrases;
     let mut out: Vec<Hit<TeamMember>> = Vec::new();
     for caps in re.captures_iter(text) {
@@ -121,7 +136,36 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
         }
         out.push(Hit::new(member, whole.start(), whole.end()));
     }
-    // A later "the contractor" marks an earlier single person as one.
+    // A bare role in a list ("6 engineers, 1 SRE, tech lead") is one person.
+    let (_, _, bare) = role_pattern(roles);
+    for c in bare.captures_iter(text) {
+        let m = c.get(1).unwrap();
+        let normalised = m.as_str().to_ascii_lowercase().replace(['-', ' '], "");
+        let Some((_, idx)) = phrases
+            .iter()
+            .find(|(p, _)| p.replace(['-', ' '], "") == normalised)
+        else {
+            continue;
+        };
+        let role = &roles.roles()[*idx];
+        if out.iter().any(|h| h.start < m.end() && m.start() < h.end)
+            || out.iter().any(|h| h.value.role == role.id)
+        {
+            continue;
+        }
+        out.push(Hit::new(
+            TeamMember {
+                role: role.id.clone(),
+                role_name: role.name.clone(),
+                count: 1,
+                contractor: false,
+                part_time: false,
+            },
+            m.start(),
+            m.end(),
+        ));
+    }
+    out.sort_by_key(|h| h.start);
     out
 }
 
