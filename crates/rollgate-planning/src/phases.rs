@@ -74,6 +74,21 @@ pub struct Approvers {
 }
 
 pub fn approvers(cx: &Ctx<'_>) -> Approvers {
+    // A team of one signs its own gates; the plan says so rather than
+    // inventing a tech lead.
+    if cx.facts.team.size.as_ref().is_some_and(|s| s.value == 1)
+        || (cx.facts.team.members.len() == 1
+            && cx.facts.team.members[0].value.count == 1
+            && cx.facts.team.size.is_none())
+    {
+        let you = "you (write the go/no-go down before acting; ask a second reviewer if you can)"
+            .to_string();
+        return Approvers {
+            owner: you.clone(),
+            lead: you.clone(),
+            on_call: you,
+        };
+    }
     let members = &cx.facts.team.members;
     let has = |role: &str| members.iter().find(|m| m.value.role == role);
     let label = |role: &str, name: &str| -> Option<String> {
@@ -194,7 +209,7 @@ pub fn build(
     };
     if chosen.id.is_family_playbook() {
         crate::playbooks::build(&mut b, prep_rules, prep_because);
-        return b.phases;
+        return dedupe_approvers(b.phases);
     }
     b.prep(prep_rules, prep_because);
     match chosen.id {
@@ -219,7 +234,23 @@ pub fn build(
             b.generic_ramp();
         }
     }
-    b.phases
+    dedupe_approvers(b.phases)
+}
+
+/// The same person listed twice on a gate signs once.
+fn dedupe_approvers(mut phases: Vec<Phase>) -> Vec<Phase> {
+    for p in &mut phases {
+        let mut seen: Vec<String> = Vec::new();
+        p.gate.approvers.retain(|a| {
+            if seen.contains(a) {
+                false
+            } else {
+                seen.push(a.clone());
+                true
+            }
+        });
+    }
+    phases
 }
 
 impl PhaseBuilder<'_, '_> {
