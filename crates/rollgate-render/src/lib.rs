@@ -2,12 +2,14 @@
 //! gate items, commands in code blocks, `--explain` adds the rule and facts
 //! behind each recommendation) and JSON for machines.
 
+mod facts_text;
 mod html;
 mod ics;
 mod markdown;
 mod mermaid;
 
-pub use html::html;
+pub use facts_text::render as facts_text;
+pub use html::{esc, html};
 pub use ics::ics;
 pub use markdown::markdown;
 pub use mermaid::gantt as mermaid;

@@ -36,6 +36,12 @@ pub enum Command {
         after_help = "Examples:\n  rollgate init                 # writes rollgate.toml\n  rollgate init migration.toml --no-input\n  rollgate init - --no-input    # template to stdout"
     )]
     Init(InitArgs),
+    /// Run the local web app: a form, a live facts panel, plans and their
+    /// history (kept in SQLite).
+    #[command(
+        after_help = "Examples:\n  rollgate serve\n  rollgate serve --addr 127.0.0.1:8080 --db ./plans.sqlite"
+    )]
+    Serve(ServeArgs),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
     Schema(SchemaArgs),
@@ -138,4 +144,16 @@ pub enum SchemaKind {
 pub struct SchemaArgs {
     #[arg(value_enum)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: std::net::SocketAddr,
+    /// The SQLite file for plan history (default: in your data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub knowledge: Option<PathBuf>,
 }

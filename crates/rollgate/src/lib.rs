@@ -5,7 +5,6 @@
 
 mod cli;
 mod commands;
-mod facts_text;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -5,7 +5,7 @@ mod init;
 use crate::cli::{
     CheckArgs, Cli, Command, FactsFormat, InputArgs, Mode, PlanArgs, PlanFormat, SchemaKind,
 };
-use crate::{facts_text, Outcome};
+use crate::Outcome;
 use anyhow::{bail, Context, Result};
 use jiff::civil::{Date, Weekday};
 use rollgate_intake::Facts;
@@ -17,6 +17,19 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
+        Command::Serve(args) => {
+            let mut k = Knowledge::builtin().context("loading built-in knowledge")?;
+            if let Some(dir) = &args.knowledge {
+                k.load_dir(dir)
+                    .with_context(|| format!("loading knowledge packs from {}", dir.display()))?;
+            }
+            let db = args
+                .db
+                .clone()
+                .unwrap_or_else(rollgate_serve::default_db_path);
+            rollgate_serve::run_blocking(args.addr, &db, k)?;
+            Ok(Outcome::Ok)
+        }
         Command::Schema(args) => match args.kind {
             SchemaKind::Spec => {
                 println!(
@@ -66,7 +79,7 @@ fn read_facts(args: &InputArgs) -> Result<Facts> {
 fn check(args: CheckArgs) -> Result<Outcome> {
     let facts = read_facts(&args.input)?;
     let out = match args.format {
-        FactsFormat::Text => facts_text::render(&facts),
+        FactsFormat::Text => rollgate_render::facts_text(&facts),
         FactsFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
