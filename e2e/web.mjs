@@ -101,6 +101,9 @@ try {
   const r = await context.request.post(base + '/plans', { form: { 'from-state': big } });
   assert.equal(r.status(), 400);
   assert.match(await r.text(), /limit is 16384/);
+  const huge = await context.request.post(base + '/plans', { form: { 'from-state': 'y'.repeat(300 * 1024) } });
+  assert.equal(huge.status(), 413);
+  assert.match(await huge.text(), /may be at most/);
   const missing = await context.request.get(base + '/plans/999999');
   assert.equal(missing.status(), 404);
   ok(step);

@@ -5,6 +5,7 @@
 
 pub mod store;
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Form, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -302,8 +303,20 @@ fn read_facts(
 
 async fn api_check(
     State(state): State<Arc<AppState>>,
-    Form(fields): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
+    let fields = match form {
+        Ok(Form(f)) => f,
+        Err(e) => {
+            let body = serde_json::json!({ "ok": false, "text": format!("The form could not be read: {}", e.body_text()) });
+            return (
+                e.status(),
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response();
+        }
+    };
     let body = match read_facts(&state, &fields) {
         Ok(facts) => {
             serde_json::json!({ "ok": true, "text": rollgate_render::facts_text(&facts), "uninterpreted": facts.uninterpreted.len() })
@@ -319,8 +332,20 @@ async fn api_check(
 
 async fn create_plan(
     State(state): State<Arc<AppState>>,
-    Form(fields): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
+    let fields = match form {
+        Ok(Form(f)) => f,
+        Err(e) => {
+            return error_page(
+                e.status(),
+                &format!(
+                    "The form could not be read: {}. The whole form may be at most {MAX_BODY_BYTES} bytes and each field {MAX_FIELD_BYTES}.",
+                    e.body_text()
+                ),
+            )
+        }
+    };
     let result = (|| -> Result<i64, String> {
         let (_, kept) = tagged_text(&fields)?;
         let facts = read_facts(&state, &fields)?;
