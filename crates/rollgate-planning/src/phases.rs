@@ -230,9 +230,8 @@ pub fn build(
             b.window_hold();
             b.window_cleanup();
         }
-        _ => {
-            b.generic_ramp();
-        }
+        // Family playbooks returned above.
+        _ => {}
     }
     dedupe_approvers(b.phases)
 }
@@ -1193,127 +1192,5 @@ impl PhaseBuilder<'_, '_> {
         p.kill_switch_state = self.s.new.clone();
         p.because.push(because("phase.cleanup", vec![]));
         self.phases.push(p);
-    }
-
-    fn generic_ramp(&mut self) {
-        let cx = self.cx;
-        let mut steps = self.read_steps();
-        if steps.first() != Some(&100) && !steps.contains(&1) && cx.critical_path {
-            steps.insert(0, 1);
-        }
-        let mut shadow = blank(
-            "shadow",
-            "Shadow: new path runs, old path answers",
-            "shadow",
-        );
-        shadow.goal = format!(
-            "{} receives a copy of real traffic; its answers are compared, never used.",
-            cx.system_name(false)
-        );
-        shadow.actions.push(cx.step("Send a copy of production requests to the new path asynchronously and log differences in its responses; users get the old path's answer."));
-        shadow
-            .checks
-            .push(cx.step("Difference rate by request type; errors on the new path."));
-        shadow.success_criteria = vec![criterion(
-            "unexplained response differences",
-            "==",
-            0.0,
-            "requests",
-            "the whole hold",
-        )];
-        shadow.min_days = cx.days(5).max(1);
-        shadow.hold = format!("{} working days", shadow.min_days);
-        shadow.gate = Gate {
-            approvers: vec![self.who.owner.clone(), self.who.lead.clone()],
-            criteria: vec!["Every difference explained or fixed".into()],
-        };
-        shadow.rollback = Rollback {
-            steps: vec![cx.step("Stop mirroring.")],
-            estimated_minutes: 5,
-            cost: "None: users never saw the new path.".into(),
-        };
-        shadow.kill_switch_state = self.s.old.clone();
-        shadow
-            .because
-            .push(because("phase.shadow", vec![cx.cite_criticality()]));
-        self.phases.push(shadow);
-        let n = steps.len();
-        for (i, pct) in steps.into_iter().enumerate() {
-            let mut p = blank(
-                &format!("traffic-{pct}"),
-                &format!("{pct}% of traffic on the new path"),
-                if i == 0 { "canary" } else { "ramp" },
-            );
-            p.goal = format!(
-                "{pct}% of traffic on {} within the bars.",
-                cx.system_name(false)
-            );
-            p.traffic = Traffic {
-                reads_percent: pct,
-                writes_percent: pct,
-            };
-            p.traffic_percent = pct;
-            p.actions.extend(self.flip(
-                &format!("{}:{pct}%", self.s.new),
-                &format!("traffic to {pct}%"),
-            ));
-            p.checks.push(cx.step("Error rate, latency and business success rates of the new path against the old, per cohort."));
-            p.success_criteria = self.common_criteria("the whole hold");
-            let hold = if i + 1 == n { cx.days(10) } else { cx.days(3) }.max(1);
-            p.min_days = hold;
-            p.hold = format!("{hold} working days");
-            p.gate = Gate {
-                approvers: vec![
-                    self.who.owner.clone(),
-                    self.who.lead.clone(),
-                    self.who.on_call.clone(),
-                ],
-                criteria: vec![format!("Criteria met for {hold} working days")],
-            };
-            p.rollback = Rollback {
-                steps: self.flip(&self.s.old, "back to the old path"),
-                estimated_minutes: cx.switch_minutes().max(1),
-                cost: "Requests in flight during the flip may fail once and be retried.".into(),
-            };
-            p.kill_switch_state = format!("{}:{pct}%", self.s.new);
-            p.because
-                .push(because("phase.traffic-ramp", vec![cx.cite_criticality()]));
-            self.phases.push(p);
-        }
-        let mut d = blank("retire", "Retire the old path", "decommission");
-        d.goal = "Remove the old path and the switch.".into();
-        d.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        d.traffic_percent = 100;
-        d.actions.push(cx.step("Remove the old path's code and configuration; keep its data export for the archive period."));
-        d.checks
-            .push(cx.step("No traffic reaches the old path for a week."));
-        d.success_criteria = vec![criterion(
-            "requests to the old path",
-            "==",
-            0.0,
-            "requests",
-            "7 days",
-        )];
-        d.min_days = cx.days(3).max(1);
-        d.hold = "none".into();
-        d.gate = Gate {
-            approvers: vec![self.who.owner.clone(), self.who.lead.clone()],
-            criteria: vec!["Hold signed off".into()],
-        };
-        d.rollback = Rollback {
-            steps: vec![cx.step(
-                "Redeploy the old path from its last release and re-enable the switch (hours).",
-            )],
-            estimated_minutes: cx.est.deploy_minutes.ceil() as u64 * 4,
-            cost: "A redeploy of removed code; data created on the new path must be carried back."
-                .into(),
-        };
-        d.point_of_no_return = true;
-        d.kill_switch_state = self.s.new.clone();
-        d.because.push(because("phase.retire", vec![]));
-        self.phases.push(d);
     }
 }

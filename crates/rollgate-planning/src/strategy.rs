@@ -438,30 +438,3 @@ fn c_or_none(cx: &Ctx<'_>) -> String {
         .map(cite)
         .unwrap_or_else(|| "existing-dual-run-capability: no switch named".into())
 }
-
-#[allow(dead_code)]
-fn staged_switch(cx: &Ctx<'_>) -> Chosen {
-    let (gaps, build_router) = gaps(cx, StrategyId::StagedSwitch, false);
-    Chosen {
-        id: StrategyId::StagedSwitch,
-        strategy: Strategy {
-            id: StrategyId::StagedSwitch.id().into(),
-            name: name(StrategyId::StagedSwitch).into(),
-            summary: format!(
-                "Run {} beside {}, compare, move traffic in steps behind the kill switch, hold, then retire the old path.",
-                cx.system_name(false),
-                cx.system_name(true)
-            ),
-            reasons: vec![format!(
-                "The {} playbook is still being built; this plan uses the generic staged pattern with the same gates, kill switch and holds.",
-                cx.family.as_str()
-            )],
-            replication_tool: None,
-            alternatives: Vec::new(),
-            gaps,
-            because: because("strategy.staged-switch", cx.cite_source()),
-        },
-        reverse: false,
-        build_router,
-    }
-}
