@@ -129,8 +129,16 @@ pub fn approvers(cx: &Ctx<'_>) -> Approvers {
                 })
         })
         .unwrap_or_else(|| "the tech lead (name them)".into());
+    // The on-call approver is a second person: an SRE only when the owner
+    // is not the team's only SRE.
+    let sre_count: u32 = members
+        .iter()
+        .filter(|m| m.value.role == "sre")
+        .map(|m| m.value.count)
+        .sum();
+    let owner_is_sre = owner.contains("SRE");
     let on_call = label("sre", "the on-call SRE")
-        .filter(|s| *s != owner)
+        .filter(|_| !owner_is_sre || sre_count >= 2)
         .or_else(|| {
             members
                 .iter()
