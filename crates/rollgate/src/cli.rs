@@ -42,6 +42,9 @@ pub enum Command {
         after_help = "Examples:\n  rollgate serve\n  rollgate serve --addr 127.0.0.1:8080 --db ./plans.sqlite"
     )]
     Serve(ServeArgs),
+    /// Prove two databases hold the same data (a gate: exit 0 equal, 1 differ, 2 error).
+    #[command(subcommand)]
+    Verify(VerifyCommand),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
     Schema(SchemaArgs),
@@ -156,4 +159,42 @@ pub struct ServeArgs {
     pub db: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub knowledge: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifyCommand {
+    /// Compare two PostgreSQL databases: schema, row counts, contents by
+    /// primary-key range, sequences, foreign keys. Read-only sessions.
+    #[command(
+        after_help = "Examples:\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\"\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\" --tables 'public.order%' --format json\n  rollgate verify postgres --source … --target … --recheck-after 30   # while replication runs\n\nExit codes: 0 equal, 1 different, 2 error. Passwords in connection strings are never printed."
+    )]
+    Postgres(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Connection string of the source (URL or key=value).
+    #[arg(long)]
+    pub source: String,
+    /// Connection string of the target.
+    #[arg(long)]
+    pub target: String,
+    /// Only tables whose schema.table matches this LIKE pattern.
+    #[arg(long, value_name = "PATTERN")]
+    pub tables: Option<String>,
+    #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
+    pub format: FactsFormat,
+    /// Row counts from statistics (fast first look) instead of count(*).
+    #[arg(long)]
+    pub estimate: bool,
+    /// Re-check differing tables after this many seconds, so replication lag
+    /// is not reported as divergence.
+    #[arg(long, value_name = "SECONDS")]
+    pub recheck_after: Option<u64>,
+    /// Statement timeout for every query, in milliseconds.
+    #[arg(long, default_value_t = 60_000)]
+    pub statement_timeout_ms: u64,
+    /// Rows per checksum range before it is split.
+    #[arg(long, default_value_t = 100_000)]
+    pub chunk_rows: i64,
 }

@@ -17,6 +17,29 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
+        Command::Verify(crate::cli::VerifyCommand::Postgres(args)) => {
+            let opts = rollgate_verify::Options {
+                source: args.source.clone(),
+                target: args.target.clone(),
+                tables: args.tables.clone(),
+                estimate: args.estimate,
+                recheck_after: args.recheck_after,
+                statement_timeout_ms: args.statement_timeout_ms,
+                chunk_rows: args.chunk_rows.max(2),
+                ..rollgate_verify::Options::default()
+            };
+            let report = rollgate_verify::verify(&opts)?;
+            let out = match args.format {
+                FactsFormat::Text => rollgate_verify::text(&report),
+                FactsFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+            };
+            std::io::stdout().lock().write_all(out.as_bytes())?;
+            Ok(if report.equal {
+                Outcome::Ok
+            } else {
+                Outcome::Finding
+            })
+        }
         Command::Serve(args) => {
             let mut k = Knowledge::builtin().context("loading built-in knowledge")?;
             if let Some(dir) = &args.knowledge {

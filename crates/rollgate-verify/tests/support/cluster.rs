@@ -1,0 +1,121 @@
+//! Temporary PostgreSQL clusters for tests: initdb + pg_ctl from the server
+//! binaries on the machine (PG_BIN, default /usr/lib/postgresql/15/bin), on
+//! a free loopback port, removed when dropped. Shared by the verifier's
+//! tests and the CLI's.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bin(name: &str) -> PathBuf {
+    let dir = std::env::var("PG_BIN").unwrap_or_else(|_| "/usr/lib/postgresql/15/bin".into());
+    PathBuf::from(dir).join(name)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// PostgreSQL refuses to run as root: run its tools as `postgres` then.
+fn pg(cmd: &str) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin(cmd));
+        c
+    } else {
+        Command::new(bin(cmd))
+    }
+}
+
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    pub port: u16,
+}
+
+impl Cluster {
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("rollgate-pg-")
+            .tempdir()
+            .unwrap();
+        if is_root() {
+            let ok = Command::new("chown")
+                .arg("postgres")
+                .arg(dir.path())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "chown of the cluster directory");
+        }
+        let data = dir.path().join("data");
+        let out = pg("initdb")
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-D",
+            ])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let opts = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=20",
+            dir.path().display()
+        );
+        let out = pg("pg_ctl")
+            .args(["-D"])
+            .arg(&data)
+            .args(["-o", &opts, "-l"])
+            .arg(dir.path().join("log"))
+            .args(["-w", "start"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self { dir, port }
+    }
+
+    pub fn url(&self) -> String {
+        format!(
+            "host=127.0.0.1 port={} user=postgres dbname=postgres",
+            self.port
+        )
+    }
+
+    pub fn sql(&self, sql: &str) {
+        let mut c = postgres::Client::connect(&self.url(), postgres::NoTls).unwrap();
+        c.batch_execute(sql)
+            .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = pg("pg_ctl")
+            .args(["-D"])
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}

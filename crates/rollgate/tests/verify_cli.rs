@@ -1,0 +1,81 @@
+//! `rollgate verify postgres` through the real binary, against two real
+//! clusters: exit 0 when equal, 1 when they differ, 2 on error, and no
+//! password in any output.
+
+#[path = "../../rollgate-verify/tests/support/cluster.rs"]
+mod cluster;
+
+use cluster::Cluster;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rollgate"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn verify_exit_codes_and_json() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    for c in [&a, &b] {
+        c.sql("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 500) g;");
+    }
+    let (code, out, err) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        &a.url(),
+        "--target",
+        &b.url(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("EQUAL"));
+    b.sql("UPDATE t SET v = 'x' WHERE id = 250");
+    let (code, out, _) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        &a.url(),
+        "--target",
+        &b.url(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["equal"], false);
+    assert_eq!(v["tables"][0]["changed"][0]["key"], "250");
+    assert_eq!(v["tables"][0]["changed"][0]["columns"][0], "v");
+    let with_password = format!("{} password=topsecret", b.url());
+    let (code, out, err) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        &a.url(),
+        "--target",
+        &with_password,
+        "--tables",
+        "public.t",
+    ]);
+    assert!(code == 1 || code == 0, "{err}");
+    assert!(
+        !out.contains("topsecret") && !err.contains("topsecret"),
+        "{out}{err}"
+    );
+    let (code, _, err) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        "host=127.0.0.1 port=1 password=hunter2",
+        "--target",
+        &b.url(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(!err.contains("hunter2"), "{err}");
+}
