@@ -45,6 +45,10 @@ pub struct Options {
     pub leaf_rows: i64,
     /// At most this many differing keys are listed per table and kind.
     pub sample: usize,
+    /// At most this many checksum queries per second per server (0: no limit).
+    pub rate_limit: u32,
+    /// Print progress lines on stderr (the CLI turns this on for a terminal).
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -59,6 +63,8 @@ impl Default for Options {
             chunk_rows: 100_000,
             leaf_rows: 1_000,
             sample: 20,
+            rate_limit: 0,
+            progress: false,
         }
     }
 }
@@ -600,6 +606,44 @@ fn sequences(src: &mut Side, dst: &mut Side) -> Result<Vec<SequenceReport>, Veri
     Ok(out)
 }
 
+/// Indexes, constraints and extensions present on one side only. Extension
+/// version differences are marked as expected across major versions.
+fn objects_diff(src: &mut Side, dst: &mut Side) -> Result<Vec<String>, VerifyError> {
+    let idx = "SELECT 'index ' || schemaname || '.' || indexname || ': ' || regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ') FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
+    let cons = "SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) AND contype IN ('p', 'u', 'f', 'c') ORDER BY 1";
+    let ext = "SELECT extname, extversion FROM pg_extension ORDER BY 1";
+    let mut out = Vec::new();
+    for (sql, what) in [(idx, "indexes"), (cons, "constraints")] {
+        let (a, b) = both(src, dst, sql, sql, &format!("listing {what}"))?;
+        let la: Vec<String> = a.iter().map(|r| r.get(0)).collect();
+        let lb: Vec<String> = b.iter().map(|r| r.get(0)).collect();
+        out.extend(
+            la.iter()
+                .filter(|x| !lb.contains(x))
+                .map(|x| format!("only in source: {x}")),
+        );
+        out.extend(
+            lb.iter()
+                .filter(|x| !la.contains(x))
+                .map(|x| format!("only in target: {x}")),
+        );
+    }
+    let (a, b) = both(src, dst, ext, ext, "listing extensions")?;
+    let ea: Vec<(String, String)> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let eb: Vec<(String, String)> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
+    for (name, ver) in &ea {
+        match eb.iter().find(|(n, _)| n == name) {
+            None => out.push(format!("only in source: extension {name} {ver}")),
+            Some((_, v)) if v != ver => out.push(format!("extension {name}: {ver} → {v} (expected across major versions; check the extension's upgrade notes)")),
+            _ => {}
+        }
+    }
+    for (name, ver) in eb.iter().filter(|(n, _)| !ea.iter().any(|(m, _)| m == n)) {
+        out.push(format!("only in target: extension {name} {ver}"));
+    }
+    Ok(out)
+}
+
 fn foreign_keys(dst: &mut Side) -> Result<Vec<String>, VerifyError> {
     let fks = dst.query(
         "SELECT conname, conrelid::regclass::text, confrelid::regclass::text,
@@ -651,10 +695,14 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
             .filter(|c| !cs.contains(c))
             .map(|c| format!("only in target: {c}")),
     );
+    schema_differences.extend(objects_diff(&mut src, &mut dst)?);
     let ts = tables(&mut src, &opts.tables)?;
     let td = tables(&mut dst, &opts.tables)?;
     let mut reports = Vec::new();
-    for t in &ts {
+    for (n, t) in ts.iter().enumerate() {
+        if opts.progress {
+            eprintln!("[{}/{}] {}", n + 1, ts.len(), t.display());
+        }
         let Some(other) = td.iter().find(|x| x.schema == t.schema && x.name == t.name) else {
             reports.push(TableReport {
                 table: t.display(),

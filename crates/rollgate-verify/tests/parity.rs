@@ -170,6 +170,26 @@ fn schema_differences_sequences_and_foreign_keys() {
 }
 
 #[test]
+fn missing_indexes_and_constraints_are_schema_differences() {
+    let (a, b) = pair();
+    a.sql("CREATE INDEX items_name ON items (name); ALTER TABLE uids ADD CONSTRAINT v_unique UNIQUE (v);");
+    let r = verify(&opts(&a, &b)).unwrap();
+    assert!(
+        r.schema_differences
+            .iter()
+            .any(|d| d.contains("only in source: index public.items_name")),
+        "{:?}",
+        r.schema_differences
+    );
+    assert!(
+        r.schema_differences.iter().any(|d| d.contains("v_unique")),
+        "{:?}",
+        r.schema_differences
+    );
+    assert!(!r.equal);
+}
+
+#[test]
 fn differences_that_replication_catches_up_are_not_divergence() {
     let (a, b) = pair();
     a.sql("UPDATE items SET name = 'written on the source' WHERE id = 42");

@@ -197,4 +197,7 @@ pub struct VerifyArgs {
     /// Rows per checksum range before it is split.
     #[arg(long, default_value_t = 100_000)]
     pub chunk_rows: i64,
+    /// At most this many checksum queries per second on each server.
+    #[arg(long, default_value_t = 0, value_name = "QPS")]
+    pub rate_limit: u32,
 }

@@ -26,6 +26,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 recheck_after: args.recheck_after,
                 statement_timeout_ms: args.statement_timeout_ms,
                 chunk_rows: args.chunk_rows.max(2),
+                rate_limit: args.rate_limit,
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 ..rollgate_verify::Options::default()
             };
             let report = rollgate_verify::verify(&opts)?;
