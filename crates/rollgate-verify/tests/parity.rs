@@ -25,6 +25,7 @@ CREATE TABLE loose (x int, y text);
 CREATE TABLE parents (id int PRIMARY KEY);
 CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
 CREATE TABLE counters (id serial PRIMARY KEY, v int);
+CREATE TABLE nothing (id int PRIMARY KEY, v text);
 ";
 
 const DATA: &str = "
@@ -72,6 +73,23 @@ fn identical_databases_are_equal_and_nothing_is_written() {
         .unwrap()
         .warnings[0]
         .contains("no primary key"));
+    let empty = r
+        .tables
+        .iter()
+        .find(|t| t.table == "public.nothing")
+        .unwrap();
+    assert_eq!((empty.source_rows, empty.target_rows), (0, 0));
+    assert!(empty.equal);
+    // A row only in the target of an otherwise empty table is found.
+    b.sql("INSERT INTO nothing VALUES (1, 'only here')");
+    let r = verify(&opts(&a, &b)).unwrap();
+    let t = r
+        .tables
+        .iter()
+        .find(|t| t.table == "public.nothing")
+        .unwrap();
+    assert_eq!(t.extra_in_target, vec!["1".to_string()]);
+    b.sql("DELETE FROM nothing");
     // Differences in JSONB key order are not differences.
     b.sql("UPDATE items SET doc = '{\"a\": \"x\", \"b\": 5}'::jsonb WHERE id = 5");
     assert!(verify(&opts(&a, &b)).unwrap().equal);
