@@ -133,6 +133,27 @@ fn missing_extra_and_changed_rows_in_first_middle_and_last_ranges() {
         .iter()
         .any(|(k, cols)| *k == "252" && cols == &&vec!["blob".to_string()]));
     assert_eq!(t.changed_count, 4);
+    assert_eq!((t.source_rows, t.target_rows), (1000, 999));
+}
+
+#[test]
+fn many_rows_only_in_the_target_past_the_last_source_key() {
+    // 300 extra rows land in the last bucket, far beyond a bucket's size, so
+    // the verifier must fall back to walking ranges and still count them all.
+    let (a, b) = pair();
+    b.sql(
+        "INSERT INTO items (id) SELECT g FROM generate_series(2001, 2300) g;
+           INSERT INTO uids SELECT md5(g::text)::uuid, 'new' FROM generate_series(5001, 5010) g;",
+    );
+    let r = verify(&opts(&a, &b)).unwrap();
+    assert!(!r.equal);
+    let items = r.tables.iter().find(|t| t.table == "public.items").unwrap();
+    assert_eq!(items.extra_count, 300);
+    assert_eq!(items.missing_count + items.changed_count, 0);
+    assert_eq!((items.source_rows, items.target_rows), (1000, 1300));
+    let uids = r.tables.iter().find(|t| t.table == "public.uids").unwrap();
+    assert_eq!(uids.extra_count, 10);
+    assert_eq!((uids.source_rows, uids.target_rows), (300, 310));
 }
 
 #[test]
