@@ -166,6 +166,15 @@ pub(crate) struct PhaseBuilder<'c, 'a> {
     pub(crate) phases: Vec<Phase>,
 }
 
+/// Every read and every write go to the new side from this phase on.
+pub(crate) fn set_full_traffic(p: &mut Phase) {
+    p.traffic = Traffic {
+        reads_percent: 100,
+        writes_percent: 100,
+    };
+    p.traffic_percent = 100;
+}
+
 pub(crate) fn blank(id: &str, name: &str, kind: &str) -> Phase {
     let d = date(1970, 1, 1);
     Phase {
@@ -699,11 +708,7 @@ impl PhaseBuilder<'_, '_> {
         let reverse = self.chosen.reverse;
         let mut p = blank("write-cutover", "Write cutover", "cutover");
         p.goal = format!("Writes move to {} in a pause of at most {:.0} seconds, with {} kept current behind it.", cx.system_name(false), self.bar.write_pause_seconds, if reverse { "the old database" } else { "nothing" });
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         p.actions.push(cx.step(format!(
             "Preconditions, checked by {} an hour before: lag under one second for the last hour, all parity checks green, schema freeze holding, everyone on the rota online.",
             self.who.owner
@@ -844,11 +849,7 @@ impl PhaseBuilder<'_, '_> {
             "{} proves itself through full business cycles while the way back stays open.",
             cx.system_name(false)
         );
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         if reverse {
             p.actions.push(cx.step(
                 "Keep reverse replication running and its lag alert armed; keep the schema freeze.",
@@ -909,11 +910,7 @@ impl PhaseBuilder<'_, '_> {
         let cx = self.cx;
         let mut p = blank("decommission", "Retire the old database", "decommission");
         p.goal = "Remove the way back on purpose, keep an archive, and clean up everything the migration added.".into();
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         if self.chosen.reverse && self.pg() {
             p.actions.extend(self.cmd("pg-drop-reverse"));
         }
@@ -979,11 +976,7 @@ impl PhaseBuilder<'_, '_> {
                 .map(|v| v.value.clone())
                 .unwrap_or_else(|| "new".into())
         );
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         p.actions.push(cx.step("Announce the window; stop writers (maintenance mode, or revoke the application role's writes) and wait for active transactions to finish."));
         if managed {
             if cx.names("aws-rds") {
@@ -1069,11 +1062,7 @@ impl PhaseBuilder<'_, '_> {
             cx.system_name(false),
             cx.system_name(true)
         );
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         p.actions.push(
             cx.step(
                 "Announce the window; stop writers and wait for active transactions to finish.",
@@ -1137,11 +1126,7 @@ impl PhaseBuilder<'_, '_> {
         p.goal =
             "The new version or system proves itself while the snapshot and the old copy are kept."
                 .into();
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         p.actions.push(cx.step("Compare slow queries and error rates with the baseline daily; keep the pre-window snapshot."));
         p.checks
             .push(cx.step("Top queries' p95 latency and the error rate against the baseline."));
@@ -1169,11 +1154,7 @@ impl PhaseBuilder<'_, '_> {
         let cx = self.cx;
         let mut p = blank("cleanup", "Clean up", "decommission");
         p.goal = "Remove the old copy and temporary artefacts after the archive period.".into();
-        p.traffic = Traffic {
-            reads_percent: 100,
-            writes_percent: 100,
-        };
-        p.traffic_percent = 100;
+        set_full_traffic(&mut p);
         p.actions.push(cx.step("Delete the old data directory or copy once the archive period ends; keep the snapshot as long as policy requires."));
         p.checks.push(cx.step("Nothing connects to the old copy."));
         p.success_criteria = vec![criterion(

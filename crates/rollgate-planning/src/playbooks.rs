@@ -6,7 +6,7 @@
 use crate::ctx::{because, cite, Ctx, Switch};
 use crate::killswitch::flag_name;
 use crate::model::*;
-use crate::phases::{blank, criterion, PhaseBuilder};
+use crate::phases::{blank, criterion, set_full_traffic, PhaseBuilder};
 use crate::strategy::{gaps, name, Chosen, StrategyId};
 use rollgate_intake::{Criticality, Family, IntegrationKind};
 
@@ -865,11 +865,7 @@ fn stop_old(b: &mut PhaseBuilder<'_, '_>, id: &str, name: &str, goal: &str) {
     let cx = b.cx;
     let mut p = blank(id, name, "cutover");
     p.goal = goal.into();
-    p.traffic = Traffic {
-        reads_percent: 100,
-        writes_percent: 100,
-    };
-    p.traffic_percent = 100;
+    set_full_traffic(&mut p);
     p.actions.extend(b.flip(&b.s.new, "all on the new side"));
     p.actions.extend(match b.chosen.id {
         StrategyId::QueueDrain => steps(b, &["Move scheduled and delayed jobs: let them come due and run on the old consumers, or re-enqueue them on the new broker and delete them from the old, one job type at a time.", "Keep the old consumers running until every queue, scheduled set and retry set on the old broker is empty."]),
@@ -926,11 +922,7 @@ fn ownership(b: &mut PhaseBuilder<'_, '_>) {
         "cutover",
     );
     p.goal = "Writes for the module go to the new service only; the monolith reads through the service's API or a replicated copy, never writes.".into();
-    p.traffic = Traffic {
-        reads_percent: 100,
-        writes_percent: 100,
-    };
-    p.traffic_percent = 100;
+    set_full_traffic(&mut p);
     p.actions = steps(b, &[
         "Freeze writes to the module's tables from the monolith (revoke them, or make the code path fail loudly).",
         "Point write routes at the new service; it publishes changes through an outbox or change data capture to anything in the monolith that still reads the old tables.",
@@ -987,11 +979,7 @@ fn hold(b: &mut PhaseBuilder<'_, '_>) {
     p.goal =
         "The new side proves itself through full business cycles while the way back stays open."
             .into();
-    p.traffic = Traffic {
-        reads_percent: 100,
-        writes_percent: 100,
-    };
-    p.traffic_percent = 100;
+    set_full_traffic(&mut p);
     p.actions = steps(b, &["Compare the checks below daily with the same weekdays before the move; keep the old side available until the gate."]);
     p.checks = family_checks(b);
     p.success_criteria = b.common_criteria("every day of the hold");
@@ -1034,11 +1022,7 @@ fn retire(b: &mut PhaseBuilder<'_, '_>) {
     let cx = b.cx;
     let mut p = blank("retire", "Retire the old side", "decommission");
     p.goal = "Remove the old path on purpose and clean up what the move added.".into();
-    p.traffic = Traffic {
-        reads_percent: 100,
-        writes_percent: 100,
-    };
-    p.traffic_percent = 100;
+    set_full_traffic(&mut p);
     p.actions = steps(b, &match b.chosen.id {
         StrategyId::FrameworkUpgrade => vec!["Remove dual-boot, compatibility shims and the old version's configuration; delete the previous release artifacts after the archive period."],
         StrategyId::ProviderSwitch => vec!["Close the old provider account after its last late event and before the renewal date; export its logs and data you must keep."],
