@@ -389,7 +389,9 @@ async fn create_plan(
 
 // ------------------------------------------------------------------ plans
 
-fn load(state: &AppState, id: i64) -> Result<(store::StoredPlan, Plan), Box<Response>> {
+/// The stored plan named by the path segment `raw`, and its plan re-derived.
+fn load(state: &AppState, raw: &str) -> Result<(store::StoredPlan, Plan), Box<Response>> {
+    let id = parse_id(raw)?;
     let stored = match state.store.get(id) {
         Ok(s) => s,
         Err(StoreError::NotFound(_)) => {
@@ -430,14 +432,11 @@ async fn show_plan(
     Path(raw): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let id = match parse_id(&raw) {
-        Ok(i) => i,
-        Err(r) => return *r,
-    };
-    let (stored, plan) = match load(&state, id) {
+    let (stored, plan) = match load(&state, &raw) {
         Ok(x) => x,
         Err(r) => return *r,
     };
+    let id = stored.id;
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -491,14 +490,11 @@ async fn download(
     State(state): State<Arc<AppState>>,
     Path((raw, format)): Path<(String, String)>,
 ) -> Response {
-    let id = match parse_id(&raw) {
-        Ok(i) => i,
-        Err(r) => return *r,
-    };
-    let (_, plan) = match load(&state, id) {
+    let (stored, plan) = match load(&state, &raw) {
         Ok(x) => x,
         Err(r) => return *r,
     };
+    let id = stored.id;
     let (body, mime, ext) = match format.as_str() {
         "md" => (
             rollgate_render::markdown(&plan, rollgate_render::Options::default()),
@@ -566,11 +562,13 @@ async fn compare(
     State(state): State<Arc<AppState>>,
     Path((a_raw, b_raw)): Path<(String, String)>,
 ) -> Response {
+    // Both ids are checked before either plan is looked up, so a malformed
+    // id is reported even when the other plan does not exist.
     let (a, b) = match (parse_id(&a_raw), parse_id(&b_raw)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
-    let ((_, pa), (_, pb)) = match (load(&state, a), load(&state, b)) {
+    let ((_, pa), (_, pb)) = match (load(&state, &a_raw), load(&state, &b_raw)) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
