@@ -1,30 +1,58 @@
 //! `rollgate verify postgres`: proves two PostgreSQL databases hold the same
-//! data, as a gate can use it. Read-only sessions with a statement timeout;
-//! checksums are computed inside each server over primary-key ranges, both
-//! servers in parallel, and only differing ranges are split down to rows.
-//! Connection strings never appear in output: see [`redact`].
+//! data, as a gate can use it. Read-only sessions with a statement timeout,
+//! at most `jobs` queries at a time on each server and an optional rate
+//! limit; rows are hashed inside each server, both servers in parallel, and
+//! only ranges that differ are narrowed down to rows. Connection strings
+//! never appear in output: see [`redact`].
+//!
+//! Modules: `session` (connections, limits), `catalog` (tables, keys,
+//! column hashability), `schema` (schema differences), `content` (the
+//! hashing passes and bisection), `checks` (sequences, foreign keys),
+//! `report` (the verdict and its text form). This file runs them.
 
-use postgres::{Client, NoTls};
-use serde::Serialize;
+mod catalog;
+mod checks;
+mod content;
+mod error;
+mod report;
+mod schema;
+mod session;
+
+pub use checks::SequenceReport;
+pub use content::{ChangedRow, RowHash};
+pub use error::VerifyError;
+pub use report::{text, Proof, Report, TableReport};
+pub use schema::SchemaDifference;
+pub use session::redact;
+
+use catalog::Table;
+use content::{Diff, Range, Sizes};
+use session::{Pair, RateLimit, Side};
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use thiserror::Error;
 
-#[derive(Debug, Error)]
-pub enum VerifyError {
-    #[error("cannot connect to the {side} database ({url}): {source}")]
-    Connect {
-        side: &'static str,
-        url: String,
-        #[source]
-        source: postgres::Error,
-    },
-    #[error("{side}: {context}: {source}")]
-    Query {
-        side: &'static str,
-        context: String,
-        #[source]
-        source: postgres::Error,
-    },
+/// Where a run is, for a progress display.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub tables_done: usize,
+    pub tables_total: usize,
+    /// Source rows whose comparison has finished.
+    pub rows_done: i64,
+    /// The planner's estimate of all source rows in scope.
+    pub rows_total: i64,
+    /// The table that just finished.
+    pub table: String,
+}
+
+/// Receives [`Progress`] after each table; called from worker threads.
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(&Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
 }
 
 /// How to verify.
@@ -34,21 +62,26 @@ pub struct Options {
     pub target: String,
     /// A LIKE pattern on `schema.table`; None means every user table.
     pub tables: Option<String>,
-    /// Row-count estimates from statistics instead of exact counts.
+    /// Row counts from statistics instead of comparing contents.
     pub estimate: bool,
-    /// Re-check differing tables after this many seconds.
+    /// Re-check differing ranges after this many seconds.
     pub recheck_after: Option<u64>,
     pub statement_timeout_ms: u64,
-    /// Rows per checksum range before splitting.
+    /// Rows per range when a table has no key statistics to cut it by.
     pub chunk_rows: i64,
     /// Ranges at or below this many rows are compared row by row.
     pub leaf_rows: i64,
     /// At most this many differing keys are listed per table and kind.
     pub sample: usize,
-    /// At most this many checksum queries per second per server (0: no limit).
+    /// At most this many queries per second on each server (0: no limit).
     pub rate_limit: u32,
-    /// Print progress lines on stderr (the CLI turns this on for a terminal).
-    pub progress: bool,
+    /// At most this many queries at a time on each server.
+    pub jobs: usize,
+    /// Tables estimated above this many rows are hashed range by range, so
+    /// that no single statement runs into the statement timeout. None: half
+    /// a million rows per second of statement timeout.
+    pub single_scan_rows: Option<i64>,
+    pub progress: Option<ProgressSink>,
 }
 
 impl Default for Options {
@@ -61,858 +94,556 @@ impl Default for Options {
             recheck_after: None,
             statement_timeout_ms: 60_000,
             chunk_rows: 100_000,
-            leaf_rows: 100_000,
+            leaf_rows: 20_000,
             sample: 20,
             rate_limit: 0,
-            progress: false,
+            jobs: 1,
+            single_scan_rows: None,
+            progress: None,
         }
     }
 }
 
-/// Hides passwords in connection strings (URL and key=value forms).
-pub fn redact(url: &str) -> String {
-    let mut s = url.to_string();
-    if let Some(scheme_end) = s.find("://") {
-        let rest_start = scheme_end + 3;
-        if let Some(at) = s[rest_start..].find('@') {
-            let userinfo = &s[rest_start..rest_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                s.replace_range(rest_start + colon + 1..rest_start + at, "***");
-            }
+impl Options {
+    fn validate(&self) -> Result<(), VerifyError> {
+        let bad = |m: &str| Err(VerifyError::Options(m.to_string()));
+        if self.jobs == 0 {
+            return bad("jobs must be at least 1");
+        }
+        if self.jobs > 64 {
+            return bad("jobs above 64 would open too many connections");
+        }
+        if self.chunk_rows < 2 || self.leaf_rows < 1 {
+            return bad("chunk_rows must be at least 2 and leaf_rows at least 1");
+        }
+        if self.statement_timeout_ms == 0 {
+            return bad("a statement timeout of 0 would mean none; give one in milliseconds");
+        }
+        Ok(())
+    }
+
+    fn sizes(&self) -> Sizes {
+        Sizes {
+            leaf_rows: self.leaf_rows,
+            sample: self.sample,
         }
     }
-    let mut out = String::new();
-    for part in s.split(' ') {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        if part.starts_with("password=") {
-            out.push_str("password=***");
-        } else {
-            out.push_str(part);
-        }
-    }
-    // ?password=… or &password=… in a URL query
-    for marker in ["?password=", "&password="] {
-        if let Some(i) = out.find(marker) {
-            let start = i + 1;
-            let end = out[start..]
-                .find('&')
-                .map(|e| start + e)
-                .unwrap_or(out.len());
-            out.replace_range(start..end, "password=***");
-        }
-    }
-    out
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ChangedRow {
-    pub key: String,
-    pub columns: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct TableReport {
-    pub table: String,
-    pub primary_key: Vec<String>,
-    pub source_rows: i64,
-    pub target_rows: i64,
-    pub rows_estimated: bool,
-    pub missing_in_target: Vec<String>,
-    pub extra_in_target: Vec<String>,
-    pub changed: Vec<ChangedRow>,
-    pub missing_count: usize,
-    pub extra_count: usize,
-    pub changed_count: usize,
-    pub equal: bool,
-    pub warnings: Vec<String>,
-    /// After `--recheck-after`, whether the differences were still there.
-    pub persisted_after_recheck: Option<bool>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SequenceReport {
-    pub sequence: String,
-    pub column: String,
-    pub source_max: Option<i64>,
-    pub target_last_value: Option<i64>,
-    pub ahead: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub source: String,
-    pub target: String,
-    pub schema_differences: Vec<String>,
-    pub tables: Vec<TableReport>,
-    pub sequences: Vec<SequenceReport>,
-    pub foreign_key_violations: Vec<String>,
-    pub equal: bool,
-}
-
-struct Side {
-    name: &'static str,
-    client: Client,
-}
-
-impl Side {
-    fn connect(name: &'static str, url: &str, timeout_ms: u64) -> Result<Self, VerifyError> {
-        let mut client = Client::connect(url, NoTls).map_err(|source| VerifyError::Connect {
-            side: name,
-            url: redact(url),
-            source,
-        })?;
-        client
-            .batch_execute(&format!(
-                "SET default_transaction_read_only = on; SET statement_timeout = {timeout_ms}; SET application_name = 'rollgate verify'"
-            ))
-            .map_err(|source| VerifyError::Query { side: name, context: "session setup".into(), source })?;
-        Ok(Self { name, client })
-    }
-
-    fn query(&mut self, sql: &str, context: &str) -> Result<Vec<postgres::Row>, VerifyError> {
-        self.client
-            .query(sql, &[])
-            .map_err(|source| VerifyError::Query {
-                side: self.name,
-                context: context.to_string(),
-                source,
-            })
-    }
-}
-
-/// Runs the same query on both sides at once.
-fn both(
-    src: &mut Side,
-    dst: &mut Side,
-    sql_src: &str,
-    sql_dst: &str,
-    context: &str,
-) -> Result<(Vec<postgres::Row>, Vec<postgres::Row>), VerifyError> {
-    std::thread::scope(|s| {
-        let a = s.spawn(|| src.query(sql_src, context));
-        let b = dst.query(sql_dst, context);
-        let a = a.join().expect("query thread");
-        Ok((a?, b?))
-    })
-}
-
-#[derive(Debug, Clone)]
-struct Table {
-    schema: String,
-    name: String,
-    /// (column, type) of the primary key, in key order.
-    pk: Vec<(String, String)>,
-}
-
-impl Table {
-    fn qualified(&self) -> String {
-        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
-    }
-    fn display(&self) -> String {
-        format!("{}.{}", self.schema, self.name)
-    }
-    fn key_cols(&self) -> String {
-        self.pk
-            .iter()
-            .map(|(c, _)| format!("t.{}", quote_ident(c)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-fn quote_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn quote_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn tables(side: &mut Side, pattern: &Option<String>) -> Result<Vec<Table>, VerifyError> {
-    let filter = pattern
-        .as_ref()
-        .map(|p| {
-            format!(
-                " AND (n.nspname || '.' || c.relname) LIKE {}",
-                quote_literal(p)
-            )
-        })
-        .unwrap_or_default();
-    let rows = side.query(
-        &format!(
-            "SELECT n.nspname, c.relname,
-                    coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord)
-                              FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, ord), pg_attribute a
-                              WHERE i.indrelid = c.oid AND i.indisprimary AND a.attrelid = c.oid AND a.attnum = k.attnum), '{{}}'),
-                    coalesce((SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord)
-                              FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, ord), pg_attribute a
-                              WHERE i.indrelid = c.oid AND i.indisprimary AND a.attrelid = c.oid AND a.attnum = k.attnum), '{{}}')
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'{filter}
-             ORDER BY 1, 2"
-        ),
-        "listing tables",
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let cols: Vec<String> = r.get(2);
-            let types: Vec<String> = r.get(3);
-            Table {
-                schema: r.get(0),
-                name: r.get(1),
-                pk: cols.into_iter().zip(types).collect(),
-            }
-        })
-        .collect())
-}
-
-fn columns(side: &mut Side, pattern: &Option<String>) -> Result<Vec<String>, VerifyError> {
-    let filter = pattern
-        .as_ref()
-        .map(|p| {
-            format!(
-                " AND (table_schema || '.' || table_name) LIKE {}",
-                quote_literal(p)
-            )
-        })
-        .unwrap_or_default();
-    let rows = side.query(
-        &format!(
-            "SELECT table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END
-             FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema'){filter} ORDER BY table_schema, table_name, ordinal_position"
-        ),
-        "listing columns",
-    )?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
-}
-
-/// A half-open key range (lo, hi]; None means unbounded.
-#[derive(Debug, Clone)]
-struct Range {
-    lo: Option<Vec<String>>,
-    hi: Option<Vec<String>>,
-}
-
-fn bound(t: &Table, values: &[String]) -> String {
-    let lits: Vec<String> = values
-        .iter()
-        .zip(&t.pk)
-        .map(|(v, (_, ty))| format!("{}::{ty}", quote_literal(v)))
-        .collect();
-    format!("({})", lits.join(", "))
-}
-
-fn where_clause(t: &Table, r: &Range) -> String {
-    let key = format!("({})", t.key_cols());
-    let mut parts = Vec::new();
-    if let Some(lo) = &r.lo {
-        parts.push(format!("{key} > {}", bound(t, lo)));
-    }
-    if let Some(hi) = &r.hi {
-        parts.push(format!("{key} <= {}", bound(t, hi)));
-    }
-    if parts.is_empty() {
-        "true".into()
-    } else {
-        parts.join(" AND ")
-    }
-}
-
-fn key_text(t: &Table) -> String {
-    let parts: Vec<String> =
-        t.pk.iter()
-            .map(|(c, _)| format!("t.{}::text", quote_ident(c)))
-            .collect();
-    format!("ARRAY[{}]", parts.join(", "))
-}
-
-fn range_hash_sql(t: &Table, r: &Range) -> String {
-    format!(
-        "SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint::numeric)::text, '') FROM {tab} t WHERE {w}",
-        tab = t.qualified(),
-        w = where_clause(t, r)
-    )
-}
-
-/// The key at `offset` rows into the range, as text values.
-fn split_key(
-    side: &mut Side,
-    t: &Table,
-    r: &Range,
-    offset: i64,
-) -> Result<Option<Vec<String>>, VerifyError> {
-    let rows = side.query(
-        &format!(
-            "SELECT {k} FROM {tab} t WHERE {w} ORDER BY {keys} OFFSET {offset} LIMIT 1",
-            k = key_text(t),
-            tab = t.qualified(),
-            w = where_clause(t, r),
-            keys = t.key_cols()
-        ),
-        "splitting a range",
-    )?;
-    Ok(rows.first().map(|row| row.get::<_, Vec<String>>(0)))
+enum Task {
+    /// Settle a table: whole-table hash, then buckets.
+    Table(usize),
+    /// Compare one key range; `rows` are known when a bucket pass already
+    /// found it differs.
+    Range(usize, Range, Option<(i64, i64)>),
 }
 
 #[derive(Default)]
-struct Diff {
-    missing: Vec<String>,
-    extra: Vec<String>,
-    changed: Vec<ChangedRow>,
+struct TableState {
+    rows: (i64, i64),
+    diff: Diff,
+    /// Tasks of this table not yet finished.
+    pending: usize,
+    warnings: Vec<String>,
+    /// A table without a key whose whole-table hashes differ.
+    unkeyed_differs: bool,
+    rechecked: bool,
 }
 
-fn compare_range(
-    src: &mut Side,
-    dst: &mut Side,
-    t: &Table,
-    r: Range,
-    opts: &Options,
-    diff: &mut Diff,
-) -> Result<(i64, i64), VerifyError> {
-    let sql = range_hash_sql(t, &r);
-    let (a, b) = both(
-        src,
-        dst,
-        &sql,
-        &sql,
-        &format!("checksum of {}", t.display()),
-    )?;
-    let (ca, ha): (i64, String) = (a[0].get(0), a[0].get(1));
-    let (cb, hb): (i64, String) = (b[0].get(0), b[0].get(1));
-    if ca == cb && ha == hb {
-        return Ok((ca, cb));
-    }
-    if ca.max(cb) <= opts.leaf_rows {
-        compare_rows(src, dst, t, &r, opts, diff)?;
-        return Ok((ca, cb));
-    }
-    // Split at the middle of the larger side.
-    let (bigger, count) = if ca >= cb {
-        (&mut *src, ca)
-    } else {
-        (&mut *dst, cb)
-    };
-    let Some(mid) = split_key(bigger, t, &r, count / 2 - 1)? else {
-        compare_rows(src, dst, t, &r, opts, diff)?;
-        return Ok((ca, cb));
-    };
-    compare_range(
-        src,
-        dst,
-        t,
-        Range {
-            lo: r.lo.clone(),
-            hi: Some(mid.clone()),
-        },
-        opts,
-        diff,
-    )?;
-    compare_range(
-        src,
-        dst,
-        t,
-        Range {
-            lo: Some(mid),
-            hi: r.hi,
-        },
-        opts,
-        diff,
-    )?;
-    Ok((ca, cb))
+struct Run<'a> {
+    opts: &'a Options,
+    tables: &'a [Table],
+    hash: Vec<String>,
+    queue: Mutex<(VecDeque<Task>, usize)>,
+    wake: Condvar,
+    states: Vec<Mutex<TableState>>,
+    failure: Mutex<Option<VerifyError>>,
+    finished: Mutex<(usize, i64)>,
+    rows_total: i64,
 }
 
-fn compare_rows(
-    src: &mut Side,
-    dst: &mut Side,
-    t: &Table,
-    r: &Range,
-    opts: &Options,
-    diff: &mut Diff,
-) -> Result<(), VerifyError> {
-    // Only keys and row hashes cross the wire; full rows are fetched later,
-    // and only for the changed rows the report will show.
-    let sql = format!(
-        "SELECT {k}, md5(t::text) FROM {tab} t WHERE {w}",
-        k = key_text(t),
-        tab = t.qualified(),
-        w = where_clause(t, r),
-    );
-    let (a, b) = both(src, dst, &sql, &sql, &format!("rows of {}", t.display()))?;
-    // Consuming the rows frees each one as it is copied into the map, so the
-    // peak stays near one copy of the range per side.
-    let map = |rows: Vec<postgres::Row>| -> std::collections::BTreeMap<Vec<String>, String> {
-        rows.into_iter().map(|r| (r.get(0), r.get(1))).collect()
-    };
-    let (ma, mb) = (map(a), map(b));
-    for (k, ha) in &ma {
-        match mb.get(k) {
-            None => diff.missing.push(k.join(",")),
-            Some(hb) if hb != ha => {
-                let columns = if diff.changed.len() < opts.sample {
-                    changed_columns(src, dst, t, k)?
-                } else {
-                    Vec::new()
-                };
-                diff.changed.push(ChangedRow {
-                    key: k.join(","),
-                    columns,
+fn is_timeout(e: &VerifyError) -> bool {
+    matches!(e, VerifyError::Query { source, .. }
+        if source.code() == Some(&postgres::error::SqlState::QUERY_CANCELED))
+}
+
+impl Run<'_> {
+    fn single_scan_limit(&self) -> i64 {
+        self.opts
+            .single_scan_rows
+            .unwrap_or((self.opts.statement_timeout_ms as i64).saturating_mul(500))
+    }
+
+    fn add_rows(&self, i: usize, rows: (i64, i64)) {
+        let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
+        s.rows.0 += rows.0;
+        s.rows.1 += rows.1;
+    }
+
+    fn table_task(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
+        let t = &self.tables[i];
+        let hash = &self.hash[i];
+        if t.pk.is_empty() {
+            let c = content::range_hash(pair, t, &Range::ALL, hash)?;
+            let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
+            s.rows = c.rows;
+            s.warnings.push(
+                "no primary key: compared by a whole-table hash; differing rows cannot be listed"
+                    .into(),
+            );
+            if !c.equal {
+                s.unkeyed_differs = true;
+            }
+            return Ok(Vec::new());
+        }
+        if t.estimated_rows <= self.single_scan_limit() {
+            match self.single_scans(pair, i) {
+                Ok(tasks) => return Ok(tasks),
+                Err(e) if is_timeout(&e) => {
+                    let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
+                    s.rows = (0, 0);
+                    s.warnings.push(format!(
+                        "a full scan hit the statement timeout ({} ms): compared range by range",
+                        self.opts.statement_timeout_ms
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let bounds = content::bucket_bounds(&mut pair.src, t, self.opts.chunk_rows)?;
+        Ok(content::bucket_ranges(&bounds)
+            .into_iter()
+            .map(|r| Task::Range(i, r, None))
+            .collect())
+    }
+
+    /// The whole-table hash, then (if it differs) the bucket pass: two
+    /// scans per side at most, and only differing buckets go further.
+    fn single_scans(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
+        let t = &self.tables[i];
+        let hash = &self.hash[i];
+        let whole = content::range_hash(pair, t, &Range::ALL, hash)?;
+        if whole.equal {
+            self.add_rows(i, whole.rows);
+            return Ok(Vec::new());
+        }
+        let bounds = content::bucket_bounds(&mut pair.src, t, self.opts.chunk_rows)?;
+        if bounds.is_empty() {
+            self.add_rows(i, whole.rows);
+            return Ok(vec![Task::Range(i, Range::ALL, Some(whole.rows))]);
+        }
+        let buckets = content::bucket_pass(pair, t, &bounds, hash)?;
+        let mut tasks = Vec::new();
+        for (range, bucket) in content::bucket_ranges(&bounds).into_iter().zip(buckets) {
+            self.add_rows(i, bucket.rows);
+            if !bucket.equal {
+                tasks.push(Task::Range(i, range, Some(bucket.rows)));
+            }
+        }
+        if tasks.is_empty() {
+            self.states[i]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .warnings
+                .push("the first hash differed but every bucket agreed on a second pass: was something writing during the run?".into());
+        }
+        Ok(tasks)
+    }
+
+    fn range_task(
+        &self,
+        pair: &mut Pair,
+        i: usize,
+        r: Range,
+        rows: Option<(i64, i64)>,
+    ) -> Result<(), VerifyError> {
+        let t = &self.tables[i];
+        let hash = &self.hash[i];
+        let rows = match rows {
+            Some(rows) => rows,
+            None => {
+                let c = content::range_hash(pair, t, &r, hash)?;
+                self.add_rows(i, c.rows);
+                if c.equal {
+                    return Ok(());
+                }
+                c.rows
+            }
+        };
+        let mut diff = Diff::default();
+        content::locate(pair, t, r, rows, hash, self.opts.sizes(), &mut diff)?;
+        self.states[i]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .diff
+            .merge(diff, self.opts.sample);
+        Ok(())
+    }
+
+    fn finish_task(&self, i: usize, spawned: usize) {
+        let done = {
+            let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
+            s.pending = s.pending + spawned - 1;
+            (s.pending == 0).then_some(s.rows.0)
+        };
+        if let Some(rows) = done {
+            let (tables_done, rows_done) = {
+                let mut f = self.finished.lock().unwrap_or_else(|e| e.into_inner());
+                f.0 += 1;
+                f.1 += rows;
+                *f
+            };
+            if let Some(p) = &self.opts.progress {
+                (p.0)(&Progress {
+                    tables_done,
+                    tables_total: self.tables.len(),
+                    rows_done,
+                    rows_total: self.rows_total,
+                    table: self.tables[i].display(),
                 });
             }
-            _ => {}
         }
     }
-    for k in mb.keys() {
-        if !ma.contains_key(k) {
-            diff.extra.push(k.join(","));
-        }
-    }
-    Ok(())
-}
 
-/// Names of the columns whose values differ for the row with key `key`.
-fn changed_columns(
-    src: &mut Side,
-    dst: &mut Side,
-    t: &Table,
-    key: &[String],
-) -> Result<Vec<String>, VerifyError> {
-    let sql = format!(
-        "SELECT to_jsonb(t)::text FROM {tab} t WHERE ({cols}) = {b}",
-        tab = t.qualified(),
-        cols = t.key_cols(),
-        b = bound(t, key)
-    );
-    let (a, b) = both(
-        src,
-        dst,
-        &sql,
-        &sql,
-        &format!("a changed row of {}", t.display()),
-    )?;
-    let parse = |rows: &Vec<postgres::Row>| -> serde_json::Value {
-        rows.first()
-            .and_then(|r| serde_json::from_str(&r.get::<_, String>(0)).ok())
-            .unwrap_or_default()
-    };
-    let (va, vb) = (parse(&a), parse(&b));
-    let mut cols: Vec<String> = Vec::new();
-    if let (Some(oa), Some(ob)) = (va.as_object(), vb.as_object()) {
-        for (c, x) in oa {
-            if ob.get(c) != Some(x) {
-                cols.push(c.clone());
+    fn worker(&self, pair: &mut Pair) {
+        loop {
+            let task = {
+                let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    if self
+                        .failure
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .is_some()
+                    {
+                        return;
+                    }
+                    if let Some(t) = q.0.pop_front() {
+                        q.1 += 1;
+                        break t;
+                    }
+                    if q.1 == 0 {
+                        return;
+                    }
+                    q = self.wake.wait(q).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            let (i, result) = match task {
+                Task::Table(i) => (i, self.table_task(pair, i)),
+                Task::Range(i, r, rows) => {
+                    (i, self.range_task(pair, i, r, rows).map(|()| Vec::new()))
+                }
+            };
+            let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+            match result {
+                Ok(tasks) => {
+                    self.finish_task(i, tasks.len());
+                    q.0.extend(tasks);
+                }
+                Err(e) => {
+                    self.failure
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
+                }
             }
-        }
-        for c in ob.keys() {
-            if !oa.contains_key(c) {
-                cols.push(c.clone());
-            }
+            q.1 -= 1;
+            self.wake.notify_all();
         }
     }
-    Ok(cols)
 }
 
-/// Row counts of both sides and whether their order-independent hashes agree.
-fn whole_table_hash(
-    src: &mut Side,
-    dst: &mut Side,
-    t: &Table,
-) -> Result<(i64, i64, bool), VerifyError> {
-    let sql = format!("SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint::numeric)::text, '') FROM {} t", t.qualified());
-    let (a, b) = both(
-        src,
-        dst,
-        &sql,
-        &sql,
-        &format!("whole-table hash of {}", t.display()),
-    )?;
-    let (ca, cb): (i64, i64) = (a[0].get(0), b[0].get(0));
-    Ok((
-        ca,
-        cb,
-        ca == cb && a[0].get::<_, String>(1) == b[0].get::<_, String>(1),
-    ))
-}
-
-fn count(side: &mut Side, t: &Table, estimate: bool) -> Result<i64, VerifyError> {
-    let sql = if estimate {
-        format!(
-            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = {}::regclass",
-            quote_literal(&t.qualified())
-        )
-    } else {
-        format!("SELECT count(*) FROM {}", t.qualified())
-    };
-    Ok(side.query(&sql, "counting rows")?[0].get(0))
-}
-
-fn check_table(
-    src: &mut Side,
-    dst: &mut Side,
-    t: &Table,
+fn connect_pair(
     opts: &Options,
-) -> Result<TableReport, VerifyError> {
-    let mut rep = TableReport {
+    limits: &(Arc<RateLimit>, Arc<RateLimit>),
+) -> Result<Pair, VerifyError> {
+    Ok(Pair {
+        src: Side::connect(
+            "source",
+            &opts.source,
+            opts.statement_timeout_ms,
+            limits.0.clone(),
+        )?,
+        dst: Side::connect(
+            "target",
+            &opts.target,
+            opts.statement_timeout_ms,
+            limits.1.clone(),
+        )?,
+    })
+}
+
+/// Compares the contents of `tables` with `jobs` connection pairs.
+fn compare_contents(
+    opts: &Options,
+    first: &mut Pair,
+    more: Vec<Pair>,
+    tables: &[Table],
+    hash: Vec<String>,
+) -> Result<Vec<TableState>, VerifyError> {
+    let run = Run {
+        opts,
+        tables,
+        hash,
+        queue: Mutex::new(((0..tables.len()).map(Task::Table).collect(), 0)),
+        wake: Condvar::new(),
+        states: tables
+            .iter()
+            .map(|_| {
+                Mutex::new(TableState {
+                    pending: 1,
+                    ..TableState::default()
+                })
+            })
+            .collect(),
+        failure: Mutex::new(None),
+        finished: Mutex::new((0, 0)),
+        rows_total: tables.iter().map(|t| t.estimated_rows).sum(),
+    };
+    // The first pair works on this thread and stays usable for the checks
+    // that follow, so `jobs` = 1 opens exactly one connection per server.
+    std::thread::scope(|s| {
+        for mut pair in more {
+            let run = &run;
+            s.spawn(move || run.worker(&mut pair));
+        }
+        run.worker(first);
+    });
+    if let Some(e) = run.failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    Ok(run
+        .states
+        .into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect())
+}
+
+/// The report of a table that could not be compared, with why.
+fn not_compared(t: &Table, why: &str) -> TableReport {
+    TableReport {
         table: t.display(),
         primary_key: t.pk.iter().map(|(c, _)| c.clone()).collect(),
-        rows_estimated: opts.estimate,
-        ..Default::default()
-    };
-    if opts.estimate || t.pk.is_empty() {
-        rep.source_rows = count(src, t, opts.estimate)?;
-        rep.target_rows = count(dst, t, opts.estimate)?;
+        warnings: vec![why.to_string()],
+        ..TableReport::default()
     }
-    if t.pk.is_empty() {
-        rep.warnings.push(
-            "no primary key: compared by a whole-table hash; differing rows cannot be listed"
-                .into(),
-        );
-        rep.equal = whole_table_hash(src, dst, t)?.2;
-        return Ok(rep);
+}
+
+fn table_report(t: &Table, state: TableState) -> TableReport {
+    let d = state.diff;
+    TableReport {
+        table: t.display(),
+        primary_key: t.pk.iter().map(|(c, _)| c.clone()).collect(),
+        source_rows: state.rows.0,
+        target_rows: state.rows.1,
+        rows_estimated: false,
+        contents_compared: true,
+        equal: d.is_empty() && state.rows.0 == state.rows.1 && !state.unkeyed_differs,
+        missing_in_target: d.missing,
+        extra_in_target: d.extra,
+        changed: d.changed,
+        missing_count: d.missing_count,
+        extra_count: d.extra_count,
+        changed_count: d.changed_count,
+        warnings: state.warnings,
+        persisted_after_recheck: None,
     }
-    // One sequential scan per side settles the common case (equal tables) at
-    // the cost of a plain full scan; only a table that differs is walked
-    // range by range to find its rows.
-    if !opts.estimate {
-        let (source_rows, target_rows, equal) = whole_table_hash(src, dst, t)?;
-        if equal {
-            rep.source_rows = source_rows;
-            rep.target_rows = target_rows;
-            rep.equal = true;
-            return Ok(rep);
-        }
-    }
-    let mut diff = Diff::default();
-    // Top-level ranges of `chunk_rows`, cut on the source's keys.
-    let mut lo: Option<Vec<String>> = None;
-    loop {
-        let next = split_key(
-            src,
-            t,
-            &Range {
-                lo: lo.clone(),
-                hi: None,
-            },
-            opts.chunk_rows - 1,
-        )?;
-        let hi = next.clone();
-        // Exact counts come from the top-level ranges, which together cover
-        // every key on both sides, so no separate count(*) scan is needed.
-        let (source_rows, target_rows) = compare_range(
-            src,
-            dst,
-            t,
-            Range {
-                lo: lo.clone(),
-                hi: hi.clone(),
-            },
+}
+
+/// Looks again at what differed, after replication had time to catch up:
+/// the kept leaf ranges only, or the whole table when there were too many.
+fn recheck(
+    opts: &Options,
+    pair: &mut Pair,
+    t: &Table,
+    hash: &str,
+    before: TableState,
+) -> Result<TableState, VerifyError> {
+    if before.diff.ranges_overflowed || t.pk.is_empty() {
+        let mut again = compare_contents(
             opts,
-            &mut diff,
+            pair,
+            Vec::new(),
+            std::slice::from_ref(t),
+            vec![hash.to_string()],
         )?;
-        if !opts.estimate {
-            rep.source_rows += source_rows;
-            rep.target_rows += target_rows;
-        }
-        match next {
-            Some(k) => lo = Some(k),
-            None => break,
-        }
+        return Ok(again.remove(0));
     }
-    rep.missing_count = diff.missing.len();
-    rep.extra_count = diff.extra.len();
-    rep.changed_count = diff.changed.len();
-    rep.missing_in_target = diff.missing.into_iter().take(opts.sample).collect();
-    rep.extra_in_target = diff.extra.into_iter().take(opts.sample).collect();
-    rep.changed = diff.changed.into_iter().take(opts.sample).collect();
-    rep.equal = rep.missing_count == 0
-        && rep.extra_count == 0
-        && rep.changed_count == 0
-        && (opts.estimate || rep.source_rows == rep.target_rows);
-    Ok(rep)
-}
-
-fn sequences(src: &mut Side, dst: &mut Side) -> Result<Vec<SequenceReport>, VerifyError> {
-    let owned = "SELECT s.oid::regclass::text, quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(a.attname)
-                 FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
-                 JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
-                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
-                 WHERE s.relkind = 'S' ORDER BY 1";
-    let seqs = src.query(owned, "listing sequences")?;
-    let mut out = Vec::new();
-    for row in seqs {
-        let (seq, table, column): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-        let max: Option<i64> = src.query(
-            &format!("SELECT max({column})::bigint FROM {table}"),
-            "max of a sequence column",
-        )?[0]
-            .get(0);
-        let last: Option<i64> = match dst
-            .client
-            .query(&format!("SELECT last_value FROM {seq}"), &[])
-        {
-            Ok(rows) => rows.first().map(|r| r.get(0)),
-            Err(_) => None,
-        };
-        let ahead = match (max, last) {
-            (None, _) => true,
-            (Some(m), Some(l)) => l >= m,
-            _ => false,
-        };
-        out.push(SequenceReport {
-            sequence: seq,
-            column: format!("{table}.{column}"),
-            source_max: max,
-            target_last_value: last,
-            ahead,
-        });
-    }
-    Ok(out)
-}
-
-/// Indexes, constraints and extensions present on one side only. Extension
-/// version differences are marked as expected across major versions.
-fn objects_diff(src: &mut Side, dst: &mut Side) -> Result<Vec<String>, VerifyError> {
-    let idx = "SELECT 'index ' || schemaname || '.' || indexname || ': ' || regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ') FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
-    let cons = "SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) AND contype IN ('p', 'u', 'f', 'c') ORDER BY 1";
-    let ext = "SELECT extname, extversion FROM pg_extension ORDER BY 1";
-    let mut out = Vec::new();
-    for (sql, what) in [(idx, "indexes"), (cons, "constraints")] {
-        let (a, b) = both(src, dst, sql, sql, &format!("listing {what}"))?;
-        let la: Vec<String> = a.iter().map(|r| r.get(0)).collect();
-        let lb: Vec<String> = b.iter().map(|r| r.get(0)).collect();
-        out.extend(
-            la.iter()
-                .filter(|x| !lb.contains(x))
-                .map(|x| format!("only in source: {x}")),
-        );
-        out.extend(
-            lb.iter()
-                .filter(|x| !la.contains(x))
-                .map(|x| format!("only in target: {x}")),
-        );
-    }
-    let (a, b) = both(src, dst, ext, ext, "listing extensions")?;
-    let ea: Vec<(String, String)> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
-    let eb: Vec<(String, String)> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
-    for (name, ver) in &ea {
-        match eb.iter().find(|(n, _)| n == name) {
-            None => out.push(format!("only in source: extension {name} {ver}")),
-            Some((_, v)) if v != ver => out.push(format!("extension {name}: {ver} → {v} (expected across major versions; check the extension's upgrade notes)")),
-            _ => {}
+    let mut after = TableState {
+        rows: before.rows,
+        warnings: before.warnings,
+        ..TableState::default()
+    };
+    for kept in before.diff.ranges {
+        let c = content::range_hash(pair, t, &kept.range, hash)?;
+        after.rows.0 += c.rows.0 - kept.rows.0;
+        after.rows.1 += c.rows.1 - kept.rows.1;
+        if !c.equal {
+            content::locate(
+                pair,
+                t,
+                kept.range,
+                c.rows,
+                hash,
+                opts.sizes(),
+                &mut after.diff,
+            )?;
         }
     }
-    for (name, ver) in eb.iter().filter(|(n, _)| !ea.iter().any(|(m, _)| m == n)) {
-        out.push(format!("only in target: extension {name} {ver}"));
-    }
-    Ok(out)
-}
-
-fn foreign_keys(dst: &mut Side) -> Result<Vec<String>, VerifyError> {
-    let fks = dst.query(
-        "SELECT conname, conrelid::regclass::text, confrelid::regclass::text,
-                (SELECT array_agg(quote_ident(attname) ORDER BY k.o) FROM unnest(conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = conrelid AND attnum = k.n),
-                (SELECT array_agg(quote_ident(attname) ORDER BY k.o) FROM unnest(confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = confrelid AND attnum = k.n)
-         FROM pg_constraint WHERE contype = 'f' ORDER BY 1",
-        "listing foreign keys",
-    )?;
-    let mut out = Vec::new();
-    for f in fks {
-        let (name, child, parent, ck, pk): (String, String, String, Vec<String>, Vec<String>) =
-            (f.get(0), f.get(1), f.get(2), f.get(3), f.get(4));
-        let not_null = ck
-            .iter()
-            .map(|c| format!("c.{c} IS NOT NULL"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let join = ck
-            .iter()
-            .zip(&pk)
-            .map(|(c, p)| format!("p.{p} = c.{c}"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let n: i64 = dst.query(&format!("SELECT count(*) FROM {child} c WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {join})"), "checking a foreign key")?[0].get(0);
-        if n > 0 {
-            out.push(format!(
-                "{name} on {child}: {n} row(s) without a parent in {parent}"
-            ));
-        }
-    }
-    Ok(out)
+    Ok(after)
 }
 
 /// Verifies that the target holds the source's data.
 pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
-    let mut src = Side::connect("source", &opts.source, opts.statement_timeout_ms)?;
-    let mut dst = Side::connect("target", &opts.target, opts.statement_timeout_ms)?;
-    let (cs, cd) = (
-        columns(&mut src, &opts.tables)?,
-        columns(&mut dst, &opts.tables)?,
+    opts.validate()?;
+    let limits = (
+        RateLimit::new(opts.rate_limit),
+        RateLimit::new(opts.rate_limit),
     );
-    let mut schema_differences: Vec<String> = cs
-        .iter()
-        .filter(|c| !cd.contains(c))
-        .map(|c| format!("only in source: {c}"))
-        .collect();
-    schema_differences.extend(
-        cd.iter()
-            .filter(|c| !cs.contains(c))
-            .map(|c| format!("only in target: {c}")),
-    );
-    schema_differences.extend(objects_diff(&mut src, &mut dst)?);
-    let ts = tables(&mut src, &opts.tables)?;
-    let td = tables(&mut dst, &opts.tables)?;
-    let mut reports = Vec::new();
-    for (n, t) in ts.iter().enumerate() {
-        if opts.progress {
-            eprintln!("[{}/{}] {}", n + 1, ts.len(), t.display());
-        }
-        let Some(other) = td.iter().find(|x| x.schema == t.schema && x.name == t.name) else {
-            reports.push(TableReport {
-                table: t.display(),
-                warnings: vec!["missing in the target".into()],
-                ..Default::default()
-            });
-            continue;
-        };
-        if other.pk != t.pk {
-            schema_differences.push(format!("{}: primary key differs", t.display()));
-        }
-        // Tables whose columns differ cannot be compared row text for row text.
-        let prefix = format!("{}.", t.display());
-        let differs = schema_differences
-            .iter()
-            .any(|d| d.split(": ").nth(1).is_some_and(|c| c.starts_with(&prefix)));
-        if differs {
-            reports.push(TableReport {
-                table: t.display(),
-                warnings: vec![
-                    "columns differ (see schema differences): contents not compared".into(),
-                ],
-                ..Default::default()
-            });
-            continue;
-        }
-        reports.push(check_table(&mut src, &mut dst, t, opts)?);
-    }
-    for t in td
-        .iter()
-        .filter(|x| !ts.iter().any(|t| t.schema == x.schema && t.name == x.name))
-    {
-        reports.push(TableReport {
-            table: t.display(),
-            warnings: vec!["only in the target".into()],
-            ..Default::default()
+    let mut pair = connect_pair(opts, &limits)?;
+    let version = |side: &mut Side| -> Result<(i32, String), VerifyError> {
+        let rows = side.query(
+            "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
+            "reading the server version",
+        )?;
+        Ok((rows[0].get(0), rows[0].get(1)))
+    };
+    let (src_version, dst_version) = (version(&mut pair.src)?, version(&mut pair.dst)?);
+    let (row_hash, hash_warning) = content::probe_row_hash(&mut pair);
+    let mut warnings: Vec<String> = hash_warning.into_iter().collect();
+
+    let ts = catalog::tables(&mut pair.src, &opts.tables)?;
+    let td = catalog::tables(&mut pair.dst, &opts.tables)?;
+    let mut schema_differences = schema::tables_diff(&ts, &td);
+    schema_differences.extend(schema::objects_diff(
+        &mut pair,
+        &opts.tables,
+        (src_version.0, dst_version.0),
+    )?);
+    if ts.is_empty() {
+        warnings.push(match &opts.tables {
+            Some(p) => format!("no table on the source matches {p:?}"),
+            None => "the source has no user tables".into(),
         });
     }
-    if let Some(secs) = opts.recheck_after {
-        if reports.iter().any(|r| !r.equal && r.warnings.is_empty()) {
-            std::thread::sleep(Duration::from_secs(secs));
-            for rep in reports
-                .iter_mut()
-                .filter(|r| !r.equal && r.warnings.is_empty())
-            {
-                if let Some(t) = ts.iter().find(|t| t.display() == rep.table) {
-                    let again = check_table(&mut src, &mut dst, t, opts)?;
-                    let persisted = !again.equal;
-                    *rep = again;
-                    rep.persisted_after_recheck = Some(persisted);
+
+    // A table is compared when both sides have it with the same columns
+    // and key; hashability must hold on both sides for a column to be
+    // hashed directly.
+    let mut reports: Vec<Option<TableReport>> = Vec::new();
+    let mut comparable: Vec<(usize, Table)> = Vec::new();
+    for (n, t) in ts.iter().enumerate() {
+        let Some(other) = td.iter().find(|x| x.display() == t.display()) else {
+            reports.push(Some(not_compared(t, "missing in the target")));
+            continue;
+        };
+        let same_columns = t.columns.len() == other.columns.len()
+            && t.columns.iter().all(|c| {
+                other
+                    .columns
+                    .iter()
+                    .any(|x| x.name == c.name && x.sql_type == c.sql_type)
+            });
+        if !same_columns || other.pk != t.pk {
+            reports.push(Some(not_compared(
+                t,
+                "columns or primary key differ (see schema differences): contents not compared",
+            )));
+            continue;
+        }
+        let mut both = t.clone();
+        for c in &mut both.columns {
+            c.hashable &= other.columns.iter().any(|x| x.name == c.name && x.hashable);
+        }
+        if opts.estimate {
+            reports.push(Some(TableReport {
+                table: t.display(),
+                primary_key: t.pk.iter().map(|(c, _)| c.clone()).collect(),
+                source_rows: t.estimated_rows,
+                target_rows: other.estimated_rows,
+                rows_estimated: true,
+                // Statistics are approximate: within 1% (or 10 rows) is
+                // all an estimate can say.
+                equal: (t.estimated_rows - other.estimated_rows).abs()
+                    <= (t.estimated_rows.max(other.estimated_rows) / 100).max(10),
+                ..TableReport::default()
+            }));
+            continue;
+        }
+        reports.push(None);
+        comparable.push((n, both));
+    }
+    let tables: Vec<Table> = comparable.iter().map(|(_, t)| t.clone()).collect();
+    let hashes: Vec<String> = tables
+        .iter()
+        .map(|t| content::row_hash_sql(t, row_hash))
+        .collect();
+    if !tables.is_empty() {
+        let more = (1..opts.jobs)
+            .map(|_| connect_pair(opts, &limits))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut states = compare_contents(opts, &mut pair, more, &tables, hashes.clone())?;
+        if let Some(secs) = opts.recheck_after {
+            let differing: Vec<usize> = states
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.diff.is_empty() || s.rows.0 != s.rows.1 || s.unkeyed_differs)
+                .map(|(i, _)| i)
+                .collect();
+            if !differing.is_empty() {
+                std::thread::sleep(Duration::from_secs(secs));
+                for i in differing {
+                    let before = std::mem::take(&mut states[i]);
+                    let after = recheck(opts, &mut pair, &tables[i], &hashes[i], before)?;
+                    states[i] = after;
+                    states[i].rechecked = true;
                 }
             }
         }
+        for ((n, t), state) in comparable.iter().zip(states) {
+            let rechecked = state.rechecked;
+            let mut rep = table_report(t, state);
+            if rechecked {
+                rep.persisted_after_recheck = Some(!rep.equal);
+            }
+            reports[*n] = Some(rep);
+        }
     }
-    let sequences = sequences(&mut src, &mut dst)?;
-    let foreign_key_violations = foreign_keys(&mut dst)?;
-    let equal = schema_differences.is_empty()
-        && reports.iter().all(|r| r.equal)
+    let mut tables_out: Vec<TableReport> = reports.into_iter().flatten().collect();
+    for t in td
+        .iter()
+        .filter(|x| !ts.iter().any(|t| t.display() == x.display()))
+    {
+        tables_out.push(not_compared(t, "only in the target"));
+    }
+
+    let sequences = checks::sequences(&mut pair, &opts.tables)?;
+    let foreign_key_violations = if opts.estimate {
+        warnings.push("--estimate: foreign keys not checked".into());
+        Vec::new()
+    } else {
+        checks::foreign_keys(&mut pair, &opts.tables)?
+    };
+    let equal = schema_differences.iter().all(|d| d.expected)
+        && tables_out.iter().all(|r| r.equal)
         && sequences.iter().all(|s| s.ahead)
         && foreign_key_violations.is_empty();
     Ok(Report {
         source: redact(&opts.source),
         target: redact(&opts.target),
+        source_version: src_version.1,
+        target_version: dst_version.1,
+        proof: if opts.estimate {
+            Proof::Estimate
+        } else {
+            Proof::Exact
+        },
+        row_hash,
         schema_differences,
-        tables: reports,
+        tables: tables_out,
         sequences,
         foreign_key_violations,
+        warnings,
         equal,
     })
-}
-
-/// A short text report.
-pub fn text(r: &Report) -> String {
-    let mut o = format!("rollgate verify: {} → {}\n", r.source, r.target);
-    for d in &r.schema_differences {
-        o.push_str(&format!("schema: {d}\n"));
-    }
-    for t in &r.tables {
-        let status = if t.equal { "equal" } else { "DIFFERS" };
-        o.push_str(&format!(
-            "{:<40} {status}  rows {} / {}",
-            t.table, t.source_rows, t.target_rows
-        ));
-        if t.missing_count + t.extra_count + t.changed_count > 0 {
-            o.push_str(&format!(
-                "  missing {} extra {} changed {}",
-                t.missing_count, t.extra_count, t.changed_count
-            ));
-        }
-        if let Some(p) = t.persisted_after_recheck {
-            o.push_str(if p {
-                "  (persisted after recheck)"
-            } else {
-                "  (gone after recheck: replication lag)"
-            });
-        }
-        o.push('\n');
-        for k in &t.missing_in_target {
-            o.push_str(&format!("  missing in target: {k}\n"));
-        }
-        for k in &t.extra_in_target {
-            o.push_str(&format!("  extra in target: {k}\n"));
-        }
-        for c in &t.changed {
-            o.push_str(&format!(
-                "  changed: {} ({})\n",
-                c.key,
-                c.columns.join(", ")
-            ));
-        }
-        for w in &t.warnings {
-            o.push_str(&format!("  warning: {w}\n"));
-        }
-    }
-    for s in r.sequences.iter().filter(|s| !s.ahead) {
-        o.push_str(&format!(
-            "sequence {} is behind {}: last {:?}, max in use {:?}\n",
-            s.sequence, s.column, s.target_last_value, s.source_max
-        ));
-    }
-    for f in &r.foreign_key_violations {
-        o.push_str(&format!("foreign key: {f}\n"));
-    }
-    o.push_str(if r.equal { "EQUAL\n" } else { "DIFFERENT\n" });
-    o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/x"),
-            "postgres://app:***@db:5432/x"
-        );
-        assert_eq!(
-            redact("host=db user=app password=s3cret dbname=x"),
-            "host=db user=app password=*** dbname=x"
-        );
-        assert_eq!(
-            redact("postgres://db/x?user=a&password=s3cret&sslmode=require"),
-            "postgres://db/x?user=a&password=***&sslmode=require"
-        );
-        assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
-    }
 }

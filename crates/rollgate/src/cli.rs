@@ -164,9 +164,10 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum VerifyCommand {
     /// Compare two PostgreSQL databases: schema, row counts, contents by
-    /// primary-key range, sequences, foreign keys. Read-only sessions.
+    /// primary-key range, sequences, foreign keys. Read-only sessions; at
+    /// most --jobs queries at a time on each server.
     #[command(
-        after_help = "Examples:\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\"\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\" --tables 'public.order%' --format json\n  rollgate verify postgres --source … --target … --recheck-after 30   # while replication runs\n\nExit codes: 0 equal, 1 different, 2 error. Passwords in connection strings are never printed."
+        after_help = "Examples:\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\"\n  rollgate verify postgres --source \"$SOURCE_URL\" --target \"$TARGET_URL\" --tables 'public.order%' --format json\n  rollgate verify postgres --source … --target … --recheck-after 30   # while replication runs\n  rollgate verify postgres --source … --target … --estimate          # counts from statistics: a first look, not proof\n  rollgate verify postgres --source … --target … --jobs 4 --rate-limit 50\n\nExit codes: 0 equal, 1 different, 2 error. Passwords in connection strings are never printed."
     )]
     Postgres(VerifyArgs),
 }
@@ -184,20 +185,31 @@ pub struct VerifyArgs {
     pub tables: Option<String>,
     #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
     pub format: FactsFormat,
-    /// Row counts from statistics (fast first look) instead of count(*).
+    /// Row counts from the planner's statistics and no content comparison:
+    /// a fast first look, not proof of parity.
     #[arg(long)]
     pub estimate: bool,
-    /// Re-check differing tables after this many seconds, so replication lag
-    /// is not reported as divergence.
+    /// Re-check the ranges that differed after this many seconds, so that
+    /// replication lag is not reported as divergence.
     #[arg(long, value_name = "SECONDS")]
     pub recheck_after: Option<u64>,
     /// Statement timeout for every query, in milliseconds.
-    #[arg(long, default_value_t = 60_000)]
+    #[arg(long, default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub statement_timeout_ms: u64,
-    /// Rows per checksum range before it is split.
-    #[arg(long, default_value_t = 100_000)]
+    /// Rows per range when a table has no key statistics to cut it by.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(2..))]
     pub chunk_rows: i64,
-    /// At most this many checksum queries per second on each server.
+    /// Ranges of at most this many rows are compared row by row.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..))]
+    pub leaf_rows: i64,
+    /// At most this many differing keys are listed per table and kind.
+    #[arg(long, default_value_t = 20)]
+    pub sample: usize,
+    /// At most this many queries at a time on each server (one connection
+    /// per job and server).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: u64,
+    /// At most this many queries per second on each server (0: no limit).
     #[arg(long, default_value_t = 0, value_name = "QPS")]
     pub rate_limit: u32,
 }

@@ -77,7 +77,11 @@ impl Cluster {
             .unwrap()
             .port();
         let opts = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=20",
+            // No autovacuum, so a test decides when statistics exist; every
+            // statement logged with its application, so a test can read what
+            // the verifier sent.
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=30 \
+             -c autovacuum=off -c log_statement=all -c log_line_prefix='%a|'",
             dir.path().display()
         );
         let out = pg("pg_ctl")
@@ -101,6 +105,11 @@ impl Cluster {
             "host=127.0.0.1 port={} user=postgres dbname=postgres",
             self.port
         )
+    }
+
+    /// The server log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
     }
 
     pub fn sql(&self, sql: &str) {

@@ -18,6 +18,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
         Command::Verify(crate::cli::VerifyCommand::Postgres(args)) => {
+            let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(progress_bar);
             let opts = rollgate_verify::Options {
                 source: args.source.clone(),
                 target: args.target.clone(),
@@ -25,12 +26,19 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 estimate: args.estimate,
                 recheck_after: args.recheck_after,
                 statement_timeout_ms: args.statement_timeout_ms,
-                chunk_rows: args.chunk_rows.max(2),
+                chunk_rows: args.chunk_rows,
+                leaf_rows: args.leaf_rows,
+                sample: args.sample,
+                jobs: args.jobs as usize,
                 rate_limit: args.rate_limit,
-                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-                ..rollgate_verify::Options::default()
+                single_scan_rows: None,
+                progress: bar.as_ref().map(|(_, sink)| sink.clone()),
             };
-            let report = rollgate_verify::verify(&opts)?;
+            let report = rollgate_verify::verify(&opts);
+            if let Some((bar, _)) = &bar {
+                bar.finish_and_clear();
+            }
+            let report = report?;
             let out = match args.format {
                 FactsFormat::Text => rollgate_verify::text(&report),
                 FactsFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -65,6 +73,29 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             }
         },
     }
+}
+
+/// A progress bar on stderr, fed from the verifier's worker threads.
+fn progress_bar() -> (indicatif::ProgressBar, rollgate_verify::ProgressSink) {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} verifying [{bar:30}] {pos}/{len} tables · {msg} · {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let feed = bar.clone();
+    let sink = rollgate_verify::ProgressSink(std::sync::Arc::new(move |p| {
+        feed.set_length(p.tables_total as u64);
+        feed.set_position(p.tables_done as u64);
+        feed.set_message(format!(
+            "{} of ~{} rows · last {}",
+            p.rows_done, p.rows_total, p.table
+        ));
+    }));
+    (bar, sink)
 }
 
 /// The start date from `--start`, or the next Monday after today.

@@ -1,0 +1,584 @@
+//! Content comparison of one table. Each server hashes every row itself
+//! (`hash_record_extended` over the columns in a fixed order, or the md5 of
+//! the row's text where a server lacks it); only sums, counts and, for
+//! small differing ranges, (key, hash) pairs cross the wire.
+//!
+//! The passes, cheapest first: one whole-table hash per side (settles equal
+//! tables at the cost of one scan); one grouped pass that hashes buckets of
+//! keys cut at the source's statistics; then, for the buckets that differ
+//! only, bisection on key ranges down to `leaf_rows`, where keys and row
+//! hashes are compared in memory. Memory is bounded by one leaf per side.
+
+use crate::catalog::{quote_literal, Table};
+use crate::error::VerifyError;
+use crate::session::{Pair, Side};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How rows are hashed inside the servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowHash {
+    /// `hash_record_extended` (PostgreSQL 14+): values hashed as the type's
+    /// equality sees them, the functions hash partitioning keeps stable
+    /// across versions.
+    HashRecordExtended,
+    /// md5 of the row's text form: slower, available everywhere.
+    Md5Text,
+}
+
+/// A sample row whose value differs, with the names of the columns that
+/// differ (empty past the sample size).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChangedRow {
+    pub key: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Bound {
+    /// A key or a prefix of it, as text.
+    pub(crate) key: Vec<String>,
+    pub(crate) inclusive: bool,
+}
+
+/// A key range; None means unbounded on that side.
+#[derive(Debug, Clone)]
+pub(crate) struct Range {
+    pub(crate) lo: Option<Bound>,
+    pub(crate) hi: Option<Bound>,
+}
+
+impl Range {
+    pub(crate) const ALL: Range = Range { lo: None, hi: None };
+}
+
+/// A leaf range that differed, kept so a re-check can look at it again.
+#[derive(Debug, Clone)]
+pub(crate) struct DifferingRange {
+    pub(crate) range: Range,
+    pub(crate) rows: (i64, i64),
+}
+
+/// Differences found in one table: exact counts, capped samples.
+#[derive(Debug, Default)]
+pub(crate) struct Diff {
+    pub(crate) missing: Vec<String>,
+    pub(crate) extra: Vec<String>,
+    pub(crate) changed: Vec<ChangedRow>,
+    pub(crate) missing_count: u64,
+    pub(crate) extra_count: u64,
+    pub(crate) changed_count: u64,
+    pub(crate) ranges: Vec<DifferingRange>,
+    /// More differing ranges than are kept: a re-check covers the table.
+    pub(crate) ranges_overflowed: bool,
+}
+
+/// At most this many differing leaf ranges are remembered per table.
+const KEPT_RANGES: usize = 1000;
+
+impl Diff {
+    pub(crate) fn merge(&mut self, other: Diff, sample: usize) {
+        fn take<T>(into: &mut Vec<T>, from: Vec<T>, cap: usize) {
+            let room = cap.saturating_sub(into.len());
+            into.extend(from.into_iter().take(room));
+        }
+        take(&mut self.missing, other.missing, sample);
+        take(&mut self.extra, other.extra, sample);
+        take(&mut self.changed, other.changed, sample);
+        self.missing_count += other.missing_count;
+        self.extra_count += other.extra_count;
+        self.changed_count += other.changed_count;
+        self.ranges_overflowed |=
+            other.ranges_overflowed || self.ranges.len() + other.ranges.len() > KEPT_RANGES;
+        take(&mut self.ranges, other.ranges, KEPT_RANGES);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.missing_count + self.extra_count + self.changed_count == 0
+    }
+}
+
+/// Knobs of the content comparison.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sizes {
+    pub(crate) leaf_rows: i64,
+    pub(crate) sample: usize,
+}
+
+/// Picks the row hash both servers compute identically: a fixed row of
+/// typed values must hash the same on both, or the md5 of text is used.
+pub(crate) fn probe_row_hash(pair: &mut Pair) -> (RowHash, Option<String>) {
+    let probe = "SELECT hash_record_extended(ROW(42::int8, 'ß😀 x'::text, 1.5::numeric, \
+                 '2026-01-01 00:00+00'::timestamptz, '{\"a\": [1, 2]}'::jsonb, 1.25::float8, \
+                 '\\x00ff'::bytea, ARRAY[1, 2], NULL::text, true), 0)::text";
+    let a = pair.src.try_query(probe);
+    let b = pair.dst.try_query(probe);
+    match (a, b) {
+        (Some(a), Some(b)) if a[0].get::<_, String>(0) == b[0].get::<_, String>(0) => {
+            (RowHash::HashRecordExtended, None)
+        }
+        (Some(_), Some(_)) => (
+            RowHash::Md5Text,
+            Some("the servers' hash functions disagree on a probe row (different architectures?): rows are compared by the md5 of their text, which is slower".into()),
+        ),
+        _ => (
+            RowHash::Md5Text,
+            Some("a server lacks hash_record_extended (PostgreSQL before 14): rows are compared by the md5 of their text, which is slower".into()),
+        ),
+    }
+}
+
+/// The SQL expression hashing one row of `t` (alias `t`) to a bigint.
+/// Columns go in a fixed order, by name, so that tables whose columns were
+/// added in a different order still hash alike.
+pub(crate) fn row_hash_sql(t: &Table, mode: RowHash) -> String {
+    let mut cols: Vec<&crate::catalog::Column> = t.columns.iter().collect();
+    cols.sort_by(|a, b| a.name.cmp(&b.name));
+    match mode {
+        RowHash::HashRecordExtended => {
+            let fields: Vec<String> = cols
+                .iter()
+                .map(|c| {
+                    let id = format!("t.{}", crate::catalog::quote_ident(&c.name));
+                    if c.hashable {
+                        id
+                    } else {
+                        format!("convert_to({id}::text, 'UTF8')")
+                    }
+                })
+                .collect();
+            format!("hash_record_extended(ROW({}), 0)", fields.join(", "))
+        }
+        RowHash::Md5Text => {
+            let fields: Vec<String> = cols
+                .iter()
+                .map(|c| format!("t.{}", crate::catalog::quote_ident(&c.name)))
+                .collect();
+            format!(
+                "('x' || substr(md5(ROW({})::text), 1, 16))::bit(64)::bigint",
+                fields.join(", ")
+            )
+        }
+    }
+}
+
+fn literal_row(t: &Table, values: &[String]) -> String {
+    let lits: Vec<String> = values
+        .iter()
+        .zip(&t.pk)
+        .map(|(v, (_, ty))| format!("{}::{ty}", quote_literal(v)))
+        .collect();
+    format!("({})", lits.join(", "))
+}
+
+pub(crate) fn where_clause(t: &Table, r: &Range) -> String {
+    let mut parts = Vec::new();
+    if let Some(lo) = &r.lo {
+        let op = if lo.inclusive { ">=" } else { ">" };
+        parts.push(format!(
+            "{} {op} {}",
+            t.key_prefix(lo.key.len()),
+            literal_row(t, &lo.key)
+        ));
+    }
+    if let Some(hi) = &r.hi {
+        let op = if hi.inclusive { "<=" } else { "<" };
+        parts.push(format!(
+            "{} {op} {}",
+            t.key_prefix(hi.key.len()),
+            literal_row(t, &hi.key)
+        ));
+    }
+    if parts.is_empty() {
+        "true".into()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+/// Row counts of a range or bucket on (source, target), and whether their
+/// hash sums agree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked {
+    pub(crate) rows: (i64, i64),
+    pub(crate) equal: bool,
+}
+
+/// Count and hash sum of a range on both sides; equal when both agree.
+pub(crate) fn range_hash(
+    pair: &mut Pair,
+    t: &Table,
+    r: &Range,
+    hash: &str,
+) -> Result<Checked, VerifyError> {
+    let sql = format!(
+        "SELECT count(*), coalesce(sum({hash}), 0)::text FROM {tab} t WHERE {w}",
+        tab = t.qualified(),
+        w = where_clause(t, r)
+    );
+    let (a, b) = pair.same(&sql, &format!("checksum of {}", t.display()))?;
+    let (ca, ha): (i64, String) = (a[0].get(0), a[0].get(1));
+    let (cb, hb): (i64, String) = (b[0].get(0), b[0].get(1));
+    Ok(Checked {
+        rows: (ca, cb),
+        equal: ca == cb && ha == hb,
+    })
+}
+
+/// Split points of the whole key space, from the source: the histogram of
+/// the first key column when the table has statistics (free), otherwise the
+/// key every `chunk_rows` rows (one index walk, in bounded statements).
+pub(crate) fn bucket_bounds(
+    src: &mut Side,
+    t: &Table,
+    chunk_rows: i64,
+) -> Result<Vec<Vec<String>>, VerifyError> {
+    let hist = src.query(
+        &format!(
+            "SELECT histogram_bounds::text::text[] FROM pg_stats
+             WHERE schemaname = {} AND tablename = {} AND attname = {} AND histogram_bounds IS NOT NULL
+             ORDER BY inherited DESC LIMIT 1",
+            quote_literal(&t.schema),
+            quote_literal(&t.name),
+            quote_literal(&t.pk[0].0)
+        ),
+        "reading key statistics",
+    )?;
+    if let Some(row) = hist.first() {
+        let mut bounds: Vec<Vec<String>> = row
+            .get::<_, Vec<String>>(0)
+            .into_iter()
+            .map(|v| vec![v])
+            .collect();
+        bounds.dedup();
+        if bounds.len() >= 2 {
+            return Ok(bounds);
+        }
+    }
+    // Each bound is the first key of the next chunk, as `width_bucket`
+    // wants lower bounds.
+    let mut bounds = Vec::new();
+    let mut lo: Option<Bound> = None;
+    while let Some(k) = split_key(
+        src,
+        t,
+        &Range {
+            lo: lo.clone(),
+            hi: None,
+        },
+        chunk_rows,
+    )? {
+        bounds.push(k.clone());
+        lo = Some(Bound {
+            key: k,
+            inclusive: true,
+        });
+    }
+    Ok(bounds)
+}
+
+/// The ranges that `bounds` cut the key space into, in order; bucket `i`
+/// of `width_bucket` is range `i`.
+pub(crate) fn bucket_ranges(bounds: &[Vec<String>]) -> Vec<Range> {
+    let mut out = Vec::with_capacity(bounds.len() + 1);
+    let mut lo: Option<Bound> = None;
+    for b in bounds {
+        out.push(Range {
+            lo: lo.take(),
+            hi: Some(Bound {
+                key: b.clone(),
+                inclusive: false,
+            }),
+        });
+        lo = Some(Bound {
+            key: b.clone(),
+            inclusive: true,
+        });
+    }
+    out.push(Range { lo, hi: None });
+    out
+}
+
+/// One grouped scan per side: count and hash sum per bucket. Returns the
+/// (source, target) row counts per bucket and whether each agrees.
+pub(crate) fn bucket_pass(
+    pair: &mut Pair,
+    t: &Table,
+    bounds: &[Vec<String>],
+    hash: &str,
+) -> Result<Vec<Checked>, VerifyError> {
+    let width = bounds[0].len();
+    let (key, lits) = if width == 1 {
+        let ty = &t.pk[0].1;
+        (
+            format!("t.{}", crate::catalog::quote_ident(&t.pk[0].0)),
+            bounds
+                .iter()
+                .map(|b| format!("{}::{ty}", quote_literal(&b[0])))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        (
+            format!("ROW{}", t.key_prefix(width)),
+            bounds
+                .iter()
+                .map(|b| format!("ROW{}", literal_row(t, b)))
+                .collect(),
+        )
+    };
+    let sql = format!(
+        "SELECT width_bucket({key}, ARRAY[{lits}]), count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
+        lits = lits.join(", "),
+        tab = t.qualified()
+    );
+    let (a, b) = pair.same(&sql, &format!("bucket checksums of {}", t.display()))?;
+    let per = |rows: Vec<postgres::Row>| -> BTreeMap<i32, (i64, String)> {
+        rows.into_iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect()
+    };
+    let (ma, mb) = (per(a), per(b));
+    let empty = (0i64, "0".to_string());
+    Ok((0..=bounds.len() as i32)
+        .map(|i| {
+            let x = ma.get(&i).unwrap_or(&empty);
+            let y = mb.get(&i).unwrap_or(&empty);
+            Checked {
+                rows: (x.0, y.0),
+                equal: x == y,
+            }
+        })
+        .collect())
+}
+
+/// The key `offset` rows into the range, as text values.
+fn split_key(
+    side: &mut Side,
+    t: &Table,
+    r: &Range,
+    offset: i64,
+) -> Result<Option<Vec<String>>, VerifyError> {
+    let rows = side.query(
+        &format!(
+            "SELECT {k} FROM {tab} t WHERE {w} ORDER BY {keys} OFFSET {offset} LIMIT 1",
+            k = t.key_text(),
+            tab = t.qualified(),
+            w = where_clause(t, r),
+            keys = t.key_cols()
+        ),
+        "splitting a range",
+    )?;
+    Ok(rows.first().map(|row| row.get::<_, Vec<String>>(0)))
+}
+
+/// Finds the rows that differ inside `r`, whose counts are `rows` and whose
+/// hashes are already known to differ, by halving it until it is small
+/// enough to compare row by row.
+pub(crate) fn locate(
+    pair: &mut Pair,
+    t: &Table,
+    r: Range,
+    rows: (i64, i64),
+    hash: &str,
+    sizes: Sizes,
+    diff: &mut Diff,
+) -> Result<(), VerifyError> {
+    let (ca, cb) = rows;
+    if ca.max(cb) <= sizes.leaf_rows {
+        return compare_rows(pair, t, r, hash, sizes, diff);
+    }
+    let (side, count) = if ca >= cb {
+        (&mut pair.src, ca)
+    } else {
+        (&mut pair.dst, cb)
+    };
+    let Some(mid) = split_key(side, t, &r, count / 2 - 1)? else {
+        return compare_rows(pair, t, r, hash, sizes, diff);
+    };
+    let halves = [
+        Range {
+            lo: r.lo.clone(),
+            hi: Some(Bound {
+                key: mid.clone(),
+                inclusive: true,
+            }),
+        },
+        Range {
+            lo: Some(Bound {
+                key: mid,
+                inclusive: false,
+            }),
+            hi: r.hi,
+        },
+    ];
+    for half in halves {
+        let c = range_hash(pair, t, &half, hash)?;
+        if !c.equal {
+            locate(pair, t, half, c.rows, hash, sizes, diff)?;
+        }
+    }
+    Ok(())
+}
+
+/// Compares a small range row by row: only keys and row hashes are read;
+/// full rows are read later, and only for the sampled changed rows.
+fn compare_rows(
+    pair: &mut Pair,
+    t: &Table,
+    r: Range,
+    hash: &str,
+    sizes: Sizes,
+    diff: &mut Diff,
+) -> Result<(), VerifyError> {
+    let sql = format!(
+        "SELECT {k}, {hash} FROM {tab} t WHERE {w}",
+        k = t.key_text(),
+        tab = t.qualified(),
+        w = where_clause(t, &r),
+    );
+    let (a, b) = pair.same(&sql, &format!("rows of {}", t.display()))?;
+    // Keys are matched in memory rather than by the servers' sort order:
+    // two servers may collate text keys differently.
+    let map = |rows: Vec<postgres::Row>| -> BTreeMap<Vec<String>, i64> {
+        rows.into_iter().map(|r| (r.get(0), r.get(1))).collect()
+    };
+    let (ma, mb) = (map(a), map(b));
+    let mut found = Diff::default();
+    for (k, ha) in &ma {
+        match mb.get(k) {
+            None => {
+                found.missing_count += 1;
+                if found.missing.len() < sizes.sample {
+                    found.missing.push(k.join(","));
+                }
+            }
+            Some(hb) if hb != ha => {
+                found.changed_count += 1;
+                if diff.changed.len() + found.changed.len() < sizes.sample {
+                    let columns = changed_columns(pair, t, k)?;
+                    found.changed.push(ChangedRow {
+                        key: k.join(","),
+                        columns,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for k in mb.keys().filter(|k| !ma.contains_key(*k)) {
+        found.extra_count += 1;
+        if found.extra.len() < sizes.sample {
+            found.extra.push(k.join(","));
+        }
+    }
+    if !found.is_empty() {
+        found.ranges.push(DifferingRange {
+            range: r,
+            rows: (ma.len() as i64, mb.len() as i64),
+        });
+    }
+    diff.merge(found, sizes.sample);
+    Ok(())
+}
+
+/// Names of the columns whose values differ for the row with key `key`.
+fn changed_columns(pair: &mut Pair, t: &Table, key: &[String]) -> Result<Vec<String>, VerifyError> {
+    let sql = format!(
+        "SELECT to_jsonb(t)::text FROM {tab} t WHERE ({cols}) = {b}",
+        tab = t.qualified(),
+        cols = t.key_cols(),
+        b = literal_row(t, key)
+    );
+    let (a, b) = pair.same(&sql, &format!("a changed row of {}", t.display()))?;
+    let parse = |rows: &Vec<postgres::Row>| -> serde_json::Value {
+        rows.first()
+            .and_then(|r| serde_json::from_str(&r.get::<_, String>(0)).ok())
+            .unwrap_or_default()
+    };
+    let (va, vb) = (parse(&a), parse(&b));
+    let mut cols: Vec<String> = Vec::new();
+    if let (Some(oa), Some(ob)) = (va.as_object(), vb.as_object()) {
+        for (c, x) in oa {
+            if ob.get(c) != Some(x) {
+                cols.push(c.clone());
+            }
+        }
+        for c in ob.keys().filter(|c| !oa.contains_key(*c)) {
+            cols.push(c.clone());
+        }
+    }
+    Ok(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Column;
+
+    fn table(pk: &[(&str, &str)], cols: &[(&str, bool)]) -> Table {
+        Table {
+            schema: "public".into(),
+            name: "t".into(),
+            pk: pk
+                .iter()
+                .map(|(c, ty)| (c.to_string(), ty.to_string()))
+                .collect(),
+            columns: cols
+                .iter()
+                .map(|(n, h)| Column {
+                    name: n.to_string(),
+                    sql_type: "x".into(),
+                    not_null: false,
+                    hashable: *h,
+                })
+                .collect(),
+            estimated_rows: 0,
+        }
+    }
+
+    #[test]
+    fn buckets_cover_the_key_space_without_gaps_or_overlaps() {
+        let t = table(&[("id", "bigint")], &[]);
+        let ranges = bucket_ranges(&[vec!["10".into()], vec!["20".into()]]);
+        let w: Vec<String> = ranges.iter().map(|r| where_clause(&t, r)).collect();
+        assert_eq!(
+            w,
+            [
+                "(t.\"id\") < ('10'::bigint)",
+                "(t.\"id\") >= ('10'::bigint) AND (t.\"id\") < ('20'::bigint)",
+                "(t.\"id\") >= ('20'::bigint)",
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_hash_by_column_name_and_unhashable_columns_by_text() {
+        let t = table(
+            &[("id", "bigint")],
+            &[("z", true), ("doc", false), ("id", true)],
+        );
+        assert_eq!(
+            row_hash_sql(&t, RowHash::HashRecordExtended),
+            "hash_record_extended(ROW(convert_to(t.\"doc\"::text, 'UTF8'), t.\"id\", t.\"z\"), 0)"
+        );
+        assert!(row_hash_sql(&t, RowHash::Md5Text)
+            .contains("md5(ROW(t.\"doc\", t.\"id\", t.\"z\")::text)"));
+    }
+
+    #[test]
+    fn samples_are_capped_and_counts_are_not() {
+        let mut d = Diff::default();
+        for i in 0..50 {
+            d.merge(
+                Diff {
+                    missing: vec![i.to_string()],
+                    missing_count: 1,
+                    ..Diff::default()
+                },
+                20,
+            );
+        }
+        assert_eq!((d.missing.len(), d.missing_count), (20, 50));
+    }
+}

@@ -1,0 +1,197 @@
+//! Schema comparison: tables, columns (type, nullability), primary keys,
+//! indexes, unique, check and foreign-key constraints, sequences and
+//! extensions. Each difference says whether it is expected when the two
+//! servers run different major versions, or is a real difference.
+
+use crate::catalog::Table;
+use crate::error::VerifyError;
+use crate::session::Pair;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SchemaDifference {
+    /// What differs: `column public.orders.total`, `index public.orders_idx`.
+    pub object: String,
+    /// Its definition on the source; None when it only exists on the target.
+    pub source: Option<String>,
+    /// Its definition on the target; None when it only exists on the source.
+    pub target: Option<String>,
+    /// True when the difference comes with a major-version upgrade and does
+    /// not mean the data differs.
+    pub expected: bool,
+    pub note: Option<String>,
+}
+
+impl SchemaDifference {
+    fn real(object: String, source: Option<String>, target: Option<String>) -> Self {
+        Self {
+            object,
+            source,
+            target,
+            expected: false,
+            note: None,
+        }
+    }
+}
+
+/// Tables, columns and keys, from the catalog listings of both sides.
+pub(crate) fn tables_diff(ts: &[Table], td: &[Table]) -> Vec<SchemaDifference> {
+    let mut out = Vec::new();
+    let target: BTreeMap<String, &Table> = td.iter().map(|t| (t.display(), t)).collect();
+    for s in ts {
+        let Some(d) = target.get(&s.display()) else {
+            out.push(SchemaDifference::real(
+                format!("table {}", s.display()),
+                Some(format!("{} columns", s.columns.len())),
+                None,
+            ));
+            continue;
+        };
+        for c in &s.columns {
+            let object = format!("column {}.{}", s.display(), c.name);
+            let def = |c: &crate::catalog::Column| {
+                format!(
+                    "{}{}",
+                    c.sql_type,
+                    if c.not_null { " not null" } else { "" }
+                )
+            };
+            match d.columns.iter().find(|x| x.name == c.name) {
+                None => out.push(SchemaDifference::real(object, Some(def(c)), None)),
+                Some(x) if def(x) != def(c) => {
+                    out.push(SchemaDifference::real(object, Some(def(c)), Some(def(x))))
+                }
+                _ => {}
+            }
+        }
+        for x in d
+            .columns
+            .iter()
+            .filter(|x| !s.columns.iter().any(|c| c.name == x.name))
+        {
+            out.push(SchemaDifference::real(
+                format!("column {}.{}", s.display(), x.name),
+                None,
+                Some(format!(
+                    "{}{}",
+                    x.sql_type,
+                    if x.not_null { " not null" } else { "" }
+                )),
+            ));
+        }
+        if s.pk != d.pk {
+            let show = |t: &Table| {
+                if t.pk.is_empty() {
+                    "none".to_string()
+                } else {
+                    t.pk.iter()
+                        .map(|(c, _)| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            out.push(SchemaDifference::real(
+                format!("primary key of {}", s.display()),
+                Some(show(s)),
+                Some(show(d)),
+            ));
+        }
+    }
+    for d in td
+        .iter()
+        .filter(|d| !ts.iter().any(|s| s.display() == d.display()))
+    {
+        out.push(SchemaDifference::real(
+            format!("table {}", d.display()),
+            None,
+            Some(format!("{} columns", d.columns.len())),
+        ));
+    }
+    out
+}
+
+/// Indexes, constraints, sequences and extensions on one or both sides.
+pub(crate) fn objects_diff(
+    pair: &mut Pair,
+    pattern: &Option<String>,
+    majors: (i32, i32),
+) -> Result<Vec<SchemaDifference>, VerifyError> {
+    let like = |col: &str| {
+        pattern
+            .as_ref()
+            .map(|p| format!(" AND {col} LIKE {}", crate::catalog::quote_literal(p)))
+            .unwrap_or_default()
+    };
+    // Index names are dropped from the definition so that an index renamed
+    // by a tool is compared by what it indexes; the name stays the key.
+    let idx = format!(
+        "SELECT 'index ' || schemaname || '.' || indexname,
+                regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ')
+         FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema'){}",
+        like("(schemaname || '.' || tablename)")
+    );
+    let cons = format!(
+        "SELECT 'constraint ' || co.conname || ' on ' || n.nspname || '.' || c.relname, pg_get_constraintdef(co.oid)
+         FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND co.contype IN ('p', 'u', 'f', 'c', 'x'){}",
+        like("(n.nspname || '.' || c.relname)")
+    );
+    let seqs = "SELECT 'sequence ' || schemaname || '.' || sequencename, data_type::text || ' increment ' || increment_by
+                FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
+    let mut out = Vec::new();
+    for (sql, what) in [
+        (idx.as_str(), "indexes"),
+        (cons.as_str(), "constraints"),
+        (seqs, "sequences"),
+    ] {
+        let (a, b) = pair.same(sql, &format!("listing {what}"))?;
+        let la: BTreeMap<String, String> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
+        let lb: BTreeMap<String, String> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
+        for (k, v) in &la {
+            match lb.get(k) {
+                None => out.push(SchemaDifference::real(k.clone(), Some(v.clone()), None)),
+                Some(w) if w != v => out.push(SchemaDifference::real(
+                    k.clone(),
+                    Some(v.clone()),
+                    Some(w.clone()),
+                )),
+                _ => {}
+            }
+        }
+        for (k, w) in lb.iter().filter(|(k, _)| !la.contains_key(*k)) {
+            out.push(SchemaDifference::real(k.clone(), None, Some(w.clone())));
+        }
+    }
+    let ext = "SELECT extname::text, extversion FROM pg_extension";
+    let (a, b) = pair.same(ext, "listing extensions")?;
+    let ea: BTreeMap<String, String> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let eb: BTreeMap<String, String> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let upgrade = majors.0 / 10_000 != majors.1 / 10_000;
+    for (name, ver) in &ea {
+        let object = format!("extension {name}");
+        match eb.get(name) {
+            None => out.push(SchemaDifference::real(object, Some(ver.clone()), None)),
+            Some(v) if v != ver => out.push(SchemaDifference {
+                object,
+                source: Some(ver.clone()),
+                target: Some(v.clone()),
+                expected: upgrade,
+                note: Some(if upgrade {
+                    format!("the new server ships {name} {v}; read the extension's upgrade notes for behaviour changes")
+                } else {
+                    format!("same major version: bring them level with ALTER EXTENSION {name} UPDATE")
+                }),
+            }),
+            _ => {}
+        }
+    }
+    for (name, ver) in eb.iter().filter(|(n, _)| !ea.contains_key(*n)) {
+        out.push(SchemaDifference::real(
+            format!("extension {name}"),
+            None,
+            Some(ver.clone()),
+        ));
+    }
+    Ok(out)
+}
