@@ -281,26 +281,30 @@ fn sessions_are_read_only_and_passwords_stay_hidden() {
         .is_err());
 }
 
-/// The differences of `missing_extra_and_changed_rows…`, as (missing, extra,
-/// changed keys) with counts, for comparing runs that take different paths.
-fn found(
-    r: &rollgate_verify::Report,
-    table: &str,
-) -> (Vec<String>, Vec<String>, Vec<String>, [u64; 3], (i64, i64)) {
+/// What a run found in one table, sorted, for comparing runs that take
+/// different paths to the rows.
+#[derive(Debug, PartialEq)]
+struct Found {
+    missing: Vec<String>,
+    extra: Vec<String>,
+    changed: Vec<String>,
+    counts: [u64; 3],
+    rows: (i64, i64),
+}
+
+fn found(r: &rollgate_verify::Report, table: &str) -> Found {
     let t = r.tables.iter().find(|t| t.table == table).unwrap();
-    let mut m = t.missing_in_target.clone();
-    let mut e = t.extra_in_target.clone();
-    let mut c: Vec<String> = t.changed.iter().map(|c| c.key.clone()).collect();
-    m.sort();
-    e.sort();
-    c.sort();
-    (
-        m,
-        e,
-        c,
-        [t.missing_count, t.extra_count, t.changed_count],
-        (t.source_rows, t.target_rows),
-    )
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    Found {
+        missing: sorted(t.missing_in_target.clone()),
+        extra: sorted(t.extra_in_target.clone()),
+        changed: sorted(t.changed.iter().map(|c| c.key.clone()).collect()),
+        counts: [t.missing_count, t.extra_count, t.changed_count],
+        rows: (t.source_rows, t.target_rows),
+    }
 }
 
 #[test]
@@ -318,14 +322,14 @@ fn every_path_to_the_rows_finds_the_same_differences() {
     // Without statistics, buckets are cut every chunk_rows keys.
     let no_stats = verify(&base).unwrap();
     let expect = found(&no_stats, "public.items");
-    assert_eq!(expect.0, vec!["1", "500", "501"]);
-    assert_eq!(expect.1, vec!["0", "1001"]);
-    assert_eq!(expect.2, vec!["1000", "2", "999"]);
-    assert_eq!((expect.3, expect.4), ([3, 2, 3], (1000, 999)));
+    assert_eq!(expect.missing, vec!["1", "500", "501"]);
+    assert_eq!(expect.extra, vec!["0", "1001"]);
+    assert_eq!(expect.changed, vec!["1000", "2", "999"]);
+    assert_eq!((expect.counts, expect.rows), ([3, 2, 3], (1000, 999)));
     let uids = found(&no_stats, "public.uids");
     let pairs = found(&no_stats, "public.pairs");
-    assert_eq!(uids.3, [1, 0, 1]);
-    assert_eq!(pairs.2, vec!["3,k13"]);
+    assert_eq!(uids.counts, [1, 0, 1]);
+    assert_eq!(pairs.changed, vec!["3,k13"]);
     // With statistics, buckets come from the key histogram.
     a.sql("ANALYZE");
     b.sql("ANALYZE");
@@ -404,7 +408,7 @@ fn column_order_unhashable_types_and_byte_level_text_differences() {
     );
     let r = verify(&opts(&a, &b)).unwrap();
     let shapes = found(&r, "public.shapes");
-    assert_eq!(shapes.2, vec!["10", "20", "30", "40"]);
+    assert_eq!(shapes.changed, vec!["10", "20", "30", "40"]);
     let t = r
         .tables
         .iter()
@@ -416,7 +420,7 @@ fn column_order_unhashable_types_and_byte_level_text_differences() {
         .flat_map(|c| c.columns.iter().map(String::as_str))
         .collect();
     assert_eq!(cols, vec!["j", "p", "name", "r"]);
-    assert_eq!(found(&r, "public.o").2, vec!["50"]);
+    assert_eq!(found(&r, "public.o").changed, vec!["50"]);
 }
 
 #[test]
@@ -517,12 +521,7 @@ fn stays_within_its_connection_and_rate_limits_and_never_writes() {
             .collect();
         assert!(sent.len() > 10, "{log}");
         for s in &sent {
-            let first = s
-                .trim_start()
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_uppercase();
+            let first = s.split_whitespace().next().unwrap_or("").to_uppercase();
             assert!(
                 ["SELECT", "SET", "WITH"].contains(&first.as_str()),
                 "a statement that is not a read: {s}"

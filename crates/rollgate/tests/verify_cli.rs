@@ -36,6 +36,9 @@ fn verify_exit_codes_and_json() {
     ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("EQUAL"));
+    // The server sees who is asking, so a DBA can find the verifier's
+    // sessions in pg_stat_activity and its statements in the log.
+    assert!(a.log().contains("rollgate verify|"), "{}", a.log());
     b.sql("UPDATE t SET v = 'x' WHERE id = 250");
     let (code, out, _) = run(&[
         "verify",
