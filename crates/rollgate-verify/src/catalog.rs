@@ -157,7 +157,8 @@ pub(crate) fn tables(side: &mut Side, pattern: &Option<String>) -> Result<Vec<Ta
     let cols = side.query(
         &format!(
             "SELECT n.nspname::text, c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
-                    a.attnotnull, a.atttypid::int8, {nondeterministic}
+                    a.attnotnull, a.atttypid::int8, {nondeterministic},
+                    a.atttypid = 'numeric'::regtype AND a.atttypmod < 0
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE a.attnum > 0 AND NOT a.attisdropped AND {USER_TABLES}{filter}
              ORDER BY 1, 2, a.attnum"
@@ -200,6 +201,10 @@ pub(crate) fn tables(side: &mut Side, pattern: &Option<String>) -> Result<Vec<Ta
     let mut by_table: HashMap<(String, String), Vec<Column>> = HashMap::new();
     for r in &cols {
         let nondeterministic: bool = r.get(6);
+        // An unconstrained numeric keeps the scale it was written with, and
+        // its hash ignores it (1.0 and 1.00 hash alike): hash its text, so
+        // a copy that lost trailing zeros shows up.
+        let free_scale: bool = r.get(7);
         by_table
             .entry((r.get(0), r.get(1)))
             .or_default()
@@ -207,7 +212,7 @@ pub(crate) fn tables(side: &mut Side, pattern: &Option<String>) -> Result<Vec<Ta
                 name: r.get(2),
                 sql_type: r.get(3),
                 not_null: r.get(4),
-                hashable: !nondeterministic && hashable(&types, r.get(5), 0),
+                hashable: !nondeterministic && !free_scale && hashable(&types, r.get(5), 0),
             });
     }
     Ok(rows

@@ -42,16 +42,43 @@ pub(crate) struct Bound {
     pub(crate) inclusive: bool,
 }
 
-/// A key range; None means unbounded on that side.
+/// Some of the key-hash groups of a range: rows whose `key_hash % groups`
+/// is one of `ids`.
+#[derive(Debug, Clone)]
+pub(crate) struct Within {
+    pub(crate) key_hash: String,
+    pub(crate) groups: i64,
+    pub(crate) ids: Vec<i64>,
+}
+
+/// A key range (None: unbounded on that side), optionally narrowed to some
+/// key-hash groups.
 #[derive(Debug, Clone)]
 pub(crate) struct Range {
     pub(crate) lo: Option<Bound>,
     pub(crate) hi: Option<Bound>,
+    pub(crate) within: Option<Within>,
 }
 
 impl Range {
-    pub(crate) const ALL: Range = Range { lo: None, hi: None };
+    pub(crate) const ALL: Range = Range {
+        lo: None,
+        hi: None,
+        within: None,
+    };
+
+    pub(crate) fn between(lo: Option<Bound>, hi: Option<Bound>) -> Self {
+        Range {
+            lo,
+            hi,
+            within: None,
+        }
+    }
 }
+
+/// Rows per key-hash group aimed at: a differing group costs this many
+/// rows read back.
+const ROWS_PER_GROUP: i64 = 32;
 
 /// A leaf range that differed, kept so a re-check can look at it again.
 #[derive(Debug, Clone)]
@@ -72,6 +99,9 @@ pub(crate) struct Diff {
     pub(crate) ranges: Vec<DifferingRange>,
     /// More differing ranges than are kept: a re-check covers the table.
     pub(crate) ranges_overflowed: bool,
+    /// Changed rows already sampled elsewhere in the table: reading their
+    /// columns stops once samples reach the sample size.
+    pub(crate) sampled_elsewhere: usize,
 }
 
 /// At most this many differing leaf ranges are remembered per table.
@@ -102,6 +132,9 @@ impl Diff {
 /// Knobs of the content comparison.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sizes {
+    /// A range above this many rows is halved by key before its rows are
+    /// grouped by key hash, so that one statement stays short.
+    pub(crate) grouped_max_rows: i64,
     pub(crate) leaf_rows: i64,
     pub(crate) sample: usize,
 }
@@ -135,6 +168,20 @@ pub(crate) fn probe_row_hash(pair: &mut Pair) -> (RowHash, Option<String>) {
 pub(crate) fn row_hash_sql(t: &Table, mode: RowHash) -> String {
     let mut cols: Vec<&crate::catalog::Column> = t.columns.iter().collect();
     cols.sort_by(|a, b| a.name.cmp(&b.name));
+    hash_sql(&cols, mode)
+}
+
+/// The SQL expression hashing the key of one row of `t` to a bigint, the
+/// same way on both servers; it groups rows whose range differs.
+pub(crate) fn key_hash_sql(t: &Table, mode: RowHash) -> String {
+    let cols: Vec<&crate::catalog::Column> =
+        t.pk.iter()
+            .filter_map(|(k, _)| t.columns.iter().find(|c| &c.name == k))
+            .collect();
+    hash_sql(&cols, mode)
+}
+
+fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
     match mode {
         RowHash::HashRecordExtended => {
             let fields: Vec<String> = cols
@@ -190,6 +237,15 @@ pub(crate) fn where_clause(t: &Table, r: &Range) -> String {
             literal_row(t, &hi.key)
         ));
     }
+    if let Some(w) = &r.within {
+        let ids: Vec<String> = w.ids.iter().map(i64::to_string).collect();
+        parts.push(format!(
+            "({} & {}) IN ({})",
+            w.key_hash,
+            w.groups - 1,
+            ids.join(", ")
+        ));
+    }
     if parts.is_empty() {
         "true".into()
     } else {
@@ -226,14 +282,13 @@ pub(crate) fn range_hash(
     })
 }
 
-/// Split points of the whole key space, from the source: the histogram of
-/// the first key column when the table has statistics (free), otherwise the
-/// key every `chunk_rows` rows (one index walk, in bounded statements).
-pub(crate) fn bucket_bounds(
+/// Split points of the key space from the source's statistics: the
+/// histogram of the first key column (free to read). None when the table
+/// has none (never analysed, or too few distinct values).
+pub(crate) fn histogram_bounds(
     src: &mut Side,
     t: &Table,
-    chunk_rows: i64,
-) -> Result<Vec<Vec<String>>, VerifyError> {
+) -> Result<Option<Vec<Vec<String>>>, VerifyError> {
     let hist = src.query(
         &format!(
             "SELECT histogram_bounds::text::text[] FROM pg_stats
@@ -245,30 +300,30 @@ pub(crate) fn bucket_bounds(
         ),
         "reading key statistics",
     )?;
-    if let Some(row) = hist.first() {
-        let mut bounds: Vec<Vec<String>> = row
-            .get::<_, Vec<String>>(0)
-            .into_iter()
-            .map(|v| vec![v])
-            .collect();
-        bounds.dedup();
-        if bounds.len() >= 2 {
-            return Ok(bounds);
-        }
-    }
+    let Some(row) = hist.first() else {
+        return Ok(None);
+    };
+    let mut bounds: Vec<Vec<String>> = row
+        .get::<_, Vec<String>>(0)
+        .into_iter()
+        .map(|v| vec![v])
+        .collect();
+    bounds.dedup();
+    Ok((bounds.len() >= 2).then_some(bounds))
+}
+
+/// Split points every `chunk_rows` keys of the source: one walk of the
+/// key index, in statements of `chunk_rows` rows each.
+pub(crate) fn offset_bounds(
+    src: &mut Side,
+    t: &Table,
+    chunk_rows: i64,
+) -> Result<Vec<Vec<String>>, VerifyError> {
     // Each bound is the first key of the next chunk, as `width_bucket`
     // wants lower bounds.
     let mut bounds = Vec::new();
     let mut lo: Option<Bound> = None;
-    while let Some(k) = split_key(
-        src,
-        t,
-        &Range {
-            lo: lo.clone(),
-            hi: None,
-        },
-        chunk_rows,
-    )? {
+    while let Some(k) = split_key(src, t, &Range::between(lo.clone(), None), chunk_rows)? {
         bounds.push(k.clone());
         lo = Some(Bound {
             key: k,
@@ -284,19 +339,19 @@ pub(crate) fn bucket_ranges(bounds: &[Vec<String>]) -> Vec<Range> {
     let mut out = Vec::with_capacity(bounds.len() + 1);
     let mut lo: Option<Bound> = None;
     for b in bounds {
-        out.push(Range {
-            lo: lo.take(),
-            hi: Some(Bound {
+        out.push(Range::between(
+            lo.take(),
+            Some(Bound {
                 key: b.clone(),
                 inclusive: false,
             }),
-        });
+        ));
         lo = Some(Bound {
             key: b.clone(),
             inclusive: true,
         });
     }
-    out.push(Range { lo, hi: None });
+    out.push(Range::between(lo, None));
     out
 }
 
@@ -373,50 +428,94 @@ fn split_key(
 }
 
 /// Finds the rows that differ inside `r`, whose counts are `rows` and whose
-/// hashes are already known to differ, by halving it until it is small
-/// enough to compare row by row.
+/// hashes are already known to differ. A small range is compared row by
+/// row; a large one is halved by key; in between, one grouped pass per
+/// side hashes its rows in groups by key hash, and only the rows of
+/// differing groups are read back, so a few scattered differences cost
+/// a few hundred rows, not the range.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn locate(
     pair: &mut Pair,
     t: &Table,
     r: Range,
     rows: (i64, i64),
     hash: &str,
+    key_hash: &str,
     sizes: Sizes,
     diff: &mut Diff,
 ) -> Result<(), VerifyError> {
-    let (ca, cb) = rows;
-    if ca.max(cb) <= sizes.leaf_rows {
+    let n = rows.0.max(rows.1);
+    if n <= sizes.leaf_rows || r.within.is_some() {
         return compare_rows(pair, t, r, hash, sizes, diff);
     }
-    let (side, count) = if ca >= cb {
-        (&mut pair.src, ca)
-    } else {
-        (&mut pair.dst, cb)
-    };
-    let Some(mid) = split_key(side, t, &r, count / 2 - 1)? else {
-        return compare_rows(pair, t, r, hash, sizes, diff);
-    };
-    let halves = [
-        Range {
-            lo: r.lo.clone(),
-            hi: Some(Bound {
-                key: mid.clone(),
-                inclusive: true,
-            }),
-        },
-        Range {
-            lo: Some(Bound {
-                key: mid,
-                inclusive: false,
-            }),
-            hi: r.hi,
-        },
-    ];
-    for half in halves {
-        let c = range_hash(pair, t, &half, hash)?;
-        if !c.equal {
-            locate(pair, t, half, c.rows, hash, sizes, diff)?;
+    if n > sizes.grouped_max_rows {
+        let (side, count) = if rows.0 >= rows.1 {
+            (&mut pair.src, rows.0)
+        } else {
+            (&mut pair.dst, rows.1)
+        };
+        if let Some(mid) = split_key(side, t, &r, count / 2 - 1)? {
+            let halves = [
+                Range::between(
+                    r.lo.clone(),
+                    Some(Bound {
+                        key: mid.clone(),
+                        inclusive: true,
+                    }),
+                ),
+                Range::between(
+                    Some(Bound {
+                        key: mid,
+                        inclusive: false,
+                    }),
+                    r.hi,
+                ),
+            ];
+            for half in halves {
+                let c = range_hash(pair, t, &half, hash)?;
+                if !c.equal {
+                    locate(pair, t, half, c.rows, hash, key_hash, sizes, diff)?;
+                }
+            }
+            return Ok(());
         }
+    }
+    let groups = ((n / ROWS_PER_GROUP).max(2) as u64)
+        .next_power_of_two()
+        .min(1 << 16) as i64;
+    let sql = format!(
+        "SELECT {key_hash} & {mask}, count(*), coalesce(sum({hash}), 0)::text FROM {tab} t WHERE {w} GROUP BY 1",
+        mask = groups - 1,
+        tab = t.qualified(),
+        w = where_clause(t, &r)
+    );
+    let (a, b) = pair.same(&sql, &format!("key-hash groups of {}", t.display()))?;
+    let per = |rows: Vec<postgres::Row>| -> BTreeMap<i64, (i64, String)> {
+        rows.into_iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect()
+    };
+    let (ma, mb) = (per(a), per(b));
+    let mut differing: Vec<i64> = ma
+        .iter()
+        .filter(|(g, v)| mb.get(g) != Some(v))
+        .map(|(g, _)| *g)
+        .chain(mb.keys().filter(|g| !ma.contains_key(g)).copied())
+        .collect();
+    differing.sort_unstable();
+    // Read the differing groups back in batches of about leaf_rows rows.
+    let per_group = (n / groups).max(1);
+    let batch = (sizes.leaf_rows / per_group).max(1) as usize;
+    for ids in differing.chunks(batch) {
+        let slice = Range {
+            within: Some(Within {
+                key_hash: key_hash.to_string(),
+                groups,
+                ids: ids.to_vec(),
+            }),
+            ..r.clone()
+        };
+        compare_rows(pair, t, slice, hash, sizes, diff)?;
     }
     Ok(())
 }
@@ -455,7 +554,8 @@ fn compare_rows(
             }
             Some(hb) if hb != ha => {
                 found.changed_count += 1;
-                if diff.changed.len() + found.changed.len() < sizes.sample {
+                if diff.sampled_elsewhere + diff.changed.len() + found.changed.len() < sizes.sample
+                {
                     let columns = changed_columns(pair, t, k)?;
                     found.changed.push(ChangedRow {
                         key: k.join(","),

@@ -37,15 +37,15 @@ use std::time::Duration;
 pub struct Progress {
     pub tables_done: usize,
     pub tables_total: usize,
-    /// Source rows whose comparison has finished.
+    /// Source rows counted by a finished hash pass so far.
     pub rows_done: i64,
     /// The planner's estimate of all source rows in scope.
     pub rows_total: i64,
-    /// The table that just finished.
+    /// The table the last finished step belonged to.
     pub table: String,
 }
 
-/// Receives [`Progress`] after each table; called from worker threads.
+/// Receives [`Progress`] after each step; called from worker threads.
 #[derive(Clone)]
 pub struct ProgressSink(pub Arc<dyn Fn(&Progress) + Send + Sync>);
 
@@ -73,6 +73,9 @@ pub struct Options {
     pub leaf_rows: i64,
     /// At most this many differing keys are listed per table and kind.
     pub sample: usize,
+    /// A differing range above this many rows is halved by key before its
+    /// rows are grouped by key hash, so that every statement stays short.
+    pub grouped_max_rows: i64,
     /// At most this many queries per second on each server (0: no limit).
     pub rate_limit: u32,
     /// At most this many queries at a time on each server.
@@ -96,6 +99,7 @@ impl Default for Options {
             chunk_rows: 100_000,
             leaf_rows: 20_000,
             sample: 20,
+            grouped_max_rows: 2_000_000,
             rate_limit: 0,
             jobs: 1,
             single_scan_rows: None,
@@ -124,10 +128,18 @@ impl Options {
 
     fn sizes(&self) -> Sizes {
         Sizes {
+            grouped_max_rows: self.grouped_max_rows.max(2),
             leaf_rows: self.leaf_rows,
             sample: self.sample,
         }
     }
+}
+
+/// The SQL expressions hashing a table's rows and its keys.
+#[derive(Debug, Clone)]
+struct Hashes {
+    row: String,
+    key: String,
 }
 
 enum Task {
@@ -153,12 +165,15 @@ struct TableState {
 struct Run<'a> {
     opts: &'a Options,
     tables: &'a [Table],
-    hash: Vec<String>,
+    hashes: Vec<Hashes>,
     queue: Mutex<(VecDeque<Task>, usize)>,
     wake: Condvar,
     states: Vec<Mutex<TableState>>,
     failure: Mutex<Option<VerifyError>>,
-    finished: Mutex<(usize, i64)>,
+    /// Tables settled so far.
+    finished: Mutex<usize>,
+    /// Source rows counted so far, for progress.
+    rows_seen: std::sync::atomic::AtomicI64,
     rows_total: i64,
 }
 
@@ -175,6 +190,8 @@ impl Run<'_> {
     }
 
     fn add_rows(&self, i: usize, rows: (i64, i64)) {
+        self.rows_seen
+            .fetch_add(rows.0, std::sync::atomic::Ordering::Relaxed);
         let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
         s.rows.0 += rows.0;
         s.rows.1 += rows.1;
@@ -182,11 +199,11 @@ impl Run<'_> {
 
     fn table_task(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
         let t = &self.tables[i];
-        let hash = &self.hash[i];
+        let hash = &self.hashes[i].row;
         if t.pk.is_empty() {
             let c = content::range_hash(pair, t, &Range::ALL, hash)?;
+            self.add_rows(i, c.rows);
             let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
-            s.rows = c.rows;
             s.warnings.push(
                 "no primary key: compared by a whole-table hash; differing rows cannot be listed"
                     .into(),
@@ -196,12 +213,13 @@ impl Run<'_> {
             }
             return Ok(Vec::new());
         }
+        let histogram = content::histogram_bounds(&mut pair.src, t)?;
         if t.estimated_rows <= self.single_scan_limit() {
-            match self.single_scans(pair, i) {
+            match self.single_scans(pair, i, histogram.clone()) {
                 Ok(tasks) => return Ok(tasks),
                 Err(e) if is_timeout(&e) => {
+                    // Nothing was counted yet: a failed pass adds no rows.
                     let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
-                    s.rows = (0, 0);
                     s.warnings.push(format!(
                         "a full scan hit the statement timeout ({} ms): compared range by range",
                         self.opts.statement_timeout_ms
@@ -210,24 +228,38 @@ impl Run<'_> {
                 Err(e) => return Err(e),
             }
         }
-        let bounds = content::bucket_bounds(&mut pair.src, t, self.opts.chunk_rows)?;
+        let bounds = match histogram {
+            Some(b) => b,
+            None => content::offset_bounds(&mut pair.src, t, self.opts.chunk_rows)?,
+        };
         Ok(content::bucket_ranges(&bounds)
             .into_iter()
             .map(|r| Task::Range(i, r, None))
             .collect())
     }
 
-    /// The whole-table hash, then (if it differs) the bucket pass: two
-    /// scans per side at most, and only differing buckets go further.
-    fn single_scans(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
+    /// At most two scans per side, and only differing buckets go further:
+    /// a whole-table hash settles an equal table at the cost of one plain
+    /// scan (cheaper than any grouped pass); a differing table gets one
+    /// grouped pass over buckets cut at the key histogram (or every
+    /// `chunk_rows` keys when there are no statistics).
+    fn single_scans(
+        &self,
+        pair: &mut Pair,
+        i: usize,
+        histogram: Option<Vec<Vec<String>>>,
+    ) -> Result<Vec<Task>, VerifyError> {
         let t = &self.tables[i];
-        let hash = &self.hash[i];
+        let hash = &self.hashes[i].row;
         let whole = content::range_hash(pair, t, &Range::ALL, hash)?;
         if whole.equal {
             self.add_rows(i, whole.rows);
             return Ok(Vec::new());
         }
-        let bounds = content::bucket_bounds(&mut pair.src, t, self.opts.chunk_rows)?;
+        let bounds = match histogram {
+            Some(b) => b,
+            None => content::offset_bounds(&mut pair.src, t, self.opts.chunk_rows)?,
+        };
         if bounds.is_empty() {
             self.add_rows(i, whole.rows);
             return Ok(vec![Task::Range(i, Range::ALL, Some(whole.rows))]);
@@ -245,7 +277,7 @@ impl Run<'_> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .warnings
-                .push("the first hash differed but every bucket agreed on a second pass: was something writing during the run?".into());
+                .push("the whole-table hash differed but every bucket agreed on a second pass: was something writing during the run?".into());
         }
         Ok(tasks)
     }
@@ -258,11 +290,11 @@ impl Run<'_> {
         rows: Option<(i64, i64)>,
     ) -> Result<(), VerifyError> {
         let t = &self.tables[i];
-        let hash = &self.hash[i];
+        let h = &self.hashes[i];
         let rows = match rows {
             Some(rows) => rows,
             None => {
-                let c = content::range_hash(pair, t, &r, hash)?;
+                let c = content::range_hash(pair, t, &r, &h.row)?;
                 self.add_rows(i, c.rows);
                 if c.equal {
                     return Ok(());
@@ -270,8 +302,25 @@ impl Run<'_> {
                 c.rows
             }
         };
-        let mut diff = Diff::default();
-        content::locate(pair, t, r, rows, hash, self.opts.sizes(), &mut diff)?;
+        let mut diff = Diff {
+            sampled_elsewhere: self.states[i]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .diff
+                .changed
+                .len(),
+            ..Diff::default()
+        };
+        content::locate(
+            pair,
+            t,
+            r,
+            rows,
+            &h.row,
+            &h.key,
+            self.opts.sizes(),
+            &mut diff,
+        )?;
         self.states[i]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -280,28 +329,28 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Books a finished task and reports progress: after every task, so a
+    /// big table compared range by range shows its rows moving.
     fn finish_task(&self, i: usize, spawned: usize) {
-        let done = {
+        let table_done = {
             let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
             s.pending = s.pending + spawned - 1;
-            (s.pending == 0).then_some(s.rows.0)
+            s.pending == 0
         };
-        if let Some(rows) = done {
-            let (tables_done, rows_done) = {
-                let mut f = self.finished.lock().unwrap_or_else(|e| e.into_inner());
-                f.0 += 1;
-                f.1 += rows;
-                *f
-            };
-            if let Some(p) = &self.opts.progress {
-                (p.0)(&Progress {
-                    tables_done,
-                    tables_total: self.tables.len(),
-                    rows_done,
-                    rows_total: self.rows_total,
-                    table: self.tables[i].display(),
-                });
-            }
+        let tables_done = {
+            let mut f = self.finished.lock().unwrap_or_else(|e| e.into_inner());
+            *f += usize::from(table_done);
+            *f
+        };
+        let rows_done = self.rows_seen.load(std::sync::atomic::Ordering::Relaxed);
+        if let Some(p) = &self.opts.progress {
+            (p.0)(&Progress {
+                tables_done,
+                tables_total: self.tables.len(),
+                rows_done,
+                rows_total: self.rows_total,
+                table: self.tables[i].display(),
+            });
         }
     }
 
@@ -379,12 +428,12 @@ fn compare_contents(
     first: &mut Pair,
     more: Vec<Pair>,
     tables: &[Table],
-    hash: Vec<String>,
+    hashes: Vec<Hashes>,
 ) -> Result<Vec<TableState>, VerifyError> {
     let run = Run {
         opts,
         tables,
-        hash,
+        hashes,
         queue: Mutex::new(((0..tables.len()).map(Task::Table).collect(), 0)),
         wake: Condvar::new(),
         states: tables
@@ -397,7 +446,8 @@ fn compare_contents(
             })
             .collect(),
         failure: Mutex::new(None),
-        finished: Mutex::new((0, 0)),
+        finished: Mutex::new(0),
+        rows_seen: std::sync::atomic::AtomicI64::new(0),
         rows_total: tables.iter().map(|t| t.estimated_rows).sum(),
     };
     // The first pair works on this thread and stays usable for the checks
@@ -429,8 +479,21 @@ fn not_compared(t: &Table, why: &str) -> TableReport {
     }
 }
 
+/// Samples in key order (shorter first, so integer keys read 9, 10, 11),
+/// whatever order the ranges were walked in.
+fn by_key(mut keys: Vec<String>) -> Vec<String> {
+    keys.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    keys
+}
+
 fn table_report(t: &Table, state: TableState) -> TableReport {
-    let d = state.diff;
+    let mut d = state.diff;
+    d.changed.sort_by(|a, b| {
+        a.key
+            .len()
+            .cmp(&b.key.len())
+            .then_with(|| a.key.cmp(&b.key))
+    });
     TableReport {
         table: t.display(),
         primary_key: t.pk.iter().map(|(c, _)| c.clone()).collect(),
@@ -439,8 +502,8 @@ fn table_report(t: &Table, state: TableState) -> TableReport {
         rows_estimated: false,
         contents_compared: true,
         equal: d.is_empty() && state.rows.0 == state.rows.1 && !state.unkeyed_differs,
-        missing_in_target: d.missing,
-        extra_in_target: d.extra,
+        missing_in_target: by_key(d.missing),
+        extra_in_target: by_key(d.extra),
         changed: d.changed,
         missing_count: d.missing_count,
         extra_count: d.extra_count,
@@ -456,7 +519,7 @@ fn recheck(
     opts: &Options,
     pair: &mut Pair,
     t: &Table,
-    hash: &str,
+    hashes: &Hashes,
     before: TableState,
 ) -> Result<TableState, VerifyError> {
     if before.diff.ranges_overflowed || t.pk.is_empty() {
@@ -465,7 +528,7 @@ fn recheck(
             pair,
             Vec::new(),
             std::slice::from_ref(t),
-            vec![hash.to_string()],
+            vec![hashes.clone()],
         )?;
         return Ok(again.remove(0));
     }
@@ -475,7 +538,7 @@ fn recheck(
         ..TableState::default()
     };
     for kept in before.diff.ranges {
-        let c = content::range_hash(pair, t, &kept.range, hash)?;
+        let c = content::range_hash(pair, t, &kept.range, &hashes.row)?;
         after.rows.0 += c.rows.0 - kept.rows.0;
         after.rows.1 += c.rows.1 - kept.rows.1;
         if !c.equal {
@@ -484,7 +547,8 @@ fn recheck(
                 t,
                 kept.range,
                 c.rows,
-                hash,
+                &hashes.row,
+                &hashes.key,
                 opts.sizes(),
                 &mut after.diff,
             )?;
@@ -574,9 +638,12 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         comparable.push((n, both));
     }
     let tables: Vec<Table> = comparable.iter().map(|(_, t)| t.clone()).collect();
-    let hashes: Vec<String> = tables
+    let hashes: Vec<Hashes> = tables
         .iter()
-        .map(|t| content::row_hash_sql(t, row_hash))
+        .map(|t| Hashes {
+            row: content::row_hash_sql(t, row_hash),
+            key: content::key_hash_sql(t, row_hash),
+        })
         .collect();
     if !tables.is_empty() {
         let more = (1..opts.jobs)

@@ -357,6 +357,14 @@ fn every_path_to_the_rows_finds_the_same_differences() {
             },
         ),
         (
+            "halved by key first",
+            Options {
+                grouped_max_rows: 10,
+                leaf_rows: 3,
+                ..base.clone()
+            },
+        ),
+        (
             "one big leaf",
             Options {
                 leaf_rows: 1_000_000,
@@ -388,7 +396,9 @@ fn column_order_unhashable_types_and_byte_level_text_differences() {
     a.sql("CREATE TABLE o (id int PRIMARY KEY, x text, y int)");
     b.sql("CREATE TABLE o (id int PRIMARY KEY, y int, x text)");
     let shapes = "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
-        CREATE TABLE shapes (id int PRIMARY KEY, j json, p point, v tsvector, name text COLLATE ci, r int4range);";
+        CREATE TABLE shapes (id int PRIMARY KEY, j json, p point, v tsvector, name text COLLATE ci, r int4range);
+        CREATE TABLE vals (id int PRIMARY KEY, s text, n numeric, f float8);
+        INSERT INTO vals VALUES (1, NULL, 1.0, 0.5), (2, 'a', 2.50, 1.5), (3, '', 3, 2.5);";
     for c in [&a, &b] {
         c.sql("INSERT INTO o (id, x, y) SELECT g, 'x' || g, g FROM generate_series(1, 100) g");
         c.sql(shapes);
@@ -404,7 +414,10 @@ fn column_order_unhashable_types_and_byte_level_text_differences() {
            UPDATE shapes SET p = point(0, 0) WHERE id = 20;
            UPDATE shapes SET name = 'NAME30' WHERE id = 30;
            UPDATE shapes SET r = int4range(1, 2) WHERE id = 40;
-           UPDATE o SET y = -1 WHERE id = 50;",
+           UPDATE o SET y = -1 WHERE id = 50;
+           UPDATE vals SET s = '' WHERE id = 1;
+           UPDATE vals SET n = 2.500 WHERE id = 2;
+           UPDATE vals SET s = NULL WHERE id = 3;",
     );
     let r = verify(&opts(&a, &b)).unwrap();
     let shapes = found(&r, "public.shapes");
@@ -421,6 +434,14 @@ fn column_order_unhashable_types_and_byte_level_text_differences() {
         .collect();
     assert_eq!(cols, vec!["j", "p", "name", "r"]);
     assert_eq!(found(&r, "public.o").changed, vec!["50"]);
+    // NULL is not the empty string, and an unconstrained numeric that lost
+    // or gained trailing zeros is not the same value as written.
+    assert_eq!(
+        found(&r, "public.vals").changed,
+        vec!["1", "2", "3"],
+        "{}",
+        rollgate_verify::text(&r)
+    );
 }
 
 #[test]

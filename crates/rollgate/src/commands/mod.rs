@@ -32,6 +32,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 jobs: args.jobs as usize,
                 rate_limit: args.rate_limit,
                 single_scan_rows: None,
+                grouped_max_rows: rollgate_verify::Options::default().grouped_max_rows,
                 progress: bar.as_ref().map(|(_, sink)| sink.clone()),
             };
             let report = rollgate_verify::verify(&opts);
