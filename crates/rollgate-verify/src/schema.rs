@@ -111,6 +111,29 @@ pub(crate) fn tables_diff(ts: &[Table], td: &[Table]) -> Vec<SchemaDifference> {
     out
 }
 
+/// An extension at different versions: expected when the servers run
+/// different major versions (the new server ships its own), something to
+/// bring level otherwise.
+fn extension_version(
+    name: &str,
+    source: &str,
+    target: &str,
+    majors: (i32, i32),
+) -> SchemaDifference {
+    let upgrade = majors.0 / 10_000 != majors.1 / 10_000;
+    SchemaDifference {
+        object: format!("extension {name}"),
+        source: Some(source.to_string()),
+        target: Some(target.to_string()),
+        expected: upgrade,
+        note: Some(if upgrade {
+            format!("the new server ships {name} {target}; read the extension's upgrade notes for behaviour changes")
+        } else {
+            format!("same major version: bring them level with ALTER EXTENSION {name} UPDATE")
+        }),
+    }
+}
+
 /// Indexes, constraints, sequences and extensions on one or both sides.
 pub(crate) fn objects_diff(
     pair: &mut Pair,
@@ -167,22 +190,14 @@ pub(crate) fn objects_diff(
     let (a, b) = pair.same(ext, "listing extensions")?;
     let ea: BTreeMap<String, String> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
     let eb: BTreeMap<String, String> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
-    let upgrade = majors.0 / 10_000 != majors.1 / 10_000;
     for (name, ver) in &ea {
-        let object = format!("extension {name}");
         match eb.get(name) {
-            None => out.push(SchemaDifference::real(object, Some(ver.clone()), None)),
-            Some(v) if v != ver => out.push(SchemaDifference {
-                object,
-                source: Some(ver.clone()),
-                target: Some(v.clone()),
-                expected: upgrade,
-                note: Some(if upgrade {
-                    format!("the new server ships {name} {v}; read the extension's upgrade notes for behaviour changes")
-                } else {
-                    format!("same major version: bring them level with ALTER EXTENSION {name} UPDATE")
-                }),
-            }),
+            None => out.push(SchemaDifference::real(
+                format!("extension {name}"),
+                Some(ver.clone()),
+                None,
+            )),
+            Some(v) if v != ver => out.push(extension_version(name, ver, v, majors)),
             _ => {}
         }
     }
@@ -194,4 +209,22 @@ pub(crate) fn objects_diff(
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_versions_are_expected_to_move_only_with_the_major_version() {
+        let across = extension_version("postgis", "3.1.4", "3.4.2", (140_009, 160_003));
+        assert!(across.expected);
+        assert!(across.note.unwrap().contains("upgrade notes"));
+        let same = extension_version("pg_trgm", "1.5", "1.6", (150_004, 150_010));
+        assert!(!same.expected);
+        assert!(same
+            .note
+            .unwrap()
+            .contains("ALTER EXTENSION pg_trgm UPDATE"));
+    }
 }

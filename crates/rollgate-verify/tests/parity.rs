@@ -216,6 +216,10 @@ fn schema_differences_sequences_and_foreign_keys() {
 #[test]
 fn missing_indexes_and_constraints_are_schema_differences() {
     let (a, b) = pair();
+    // Same major version on both sides: an older extension is a real
+    // difference, with the command that levels it.
+    a.sql("CREATE EXTENSION pg_trgm VERSION '1.5'");
+    b.sql("CREATE EXTENSION pg_trgm");
     a.sql("CREATE INDEX items_name ON items (name); ALTER TABLE uids ADD CONSTRAINT v_unique UNIQUE (v);");
     let r = verify(&opts(&a, &b)).unwrap();
     assert!(
@@ -231,6 +235,16 @@ fn missing_indexes_and_constraints_are_schema_differences() {
             .any(|d| d.object.contains("v_unique") && d.target.is_none()),
         "{:?}",
         r.schema_differences
+    );
+    let trgm = r
+        .schema_differences
+        .iter()
+        .find(|d| d.object == "extension pg_trgm")
+        .unwrap();
+    assert_eq!(
+        (trgm.source.as_deref(), trgm.expected),
+        (Some("1.5"), false),
+        "{trgm:?}"
     );
     assert!(!r.equal);
 }

@@ -82,3 +82,62 @@ fn verify_exit_codes_and_json() {
     assert_eq!(code, 2);
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn verify_options_estimate_and_a_progress_bar_on_a_terminal() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    for c in [&a, &b] {
+        c.sql(
+            "CREATE TABLE big (id bigint PRIMARY KEY, v text);
+               INSERT INTO big SELECT g, repeat('v', 40) FROM generate_series(1, 300000) g;
+               ANALYZE big;",
+        );
+    }
+    let (src, dst) = (a.url(), b.url());
+    // Impossible values are refused before any connection, with exit 2.
+    let (code, _, err) = run(&[
+        "verify", "postgres", "--source", &src, "--target", &dst, "--jobs", "0",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--jobs"), "{err}");
+    let (code, _, err) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        &src,
+        "--target",
+        &dst,
+        "--statement-timeout-ms",
+        "0",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    // --estimate says what it is.
+    let (code, out, piped_err) = run(&[
+        "verify",
+        "postgres",
+        "--source",
+        &src,
+        "--target",
+        &dst,
+        "--estimate",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ESTIMATE ONLY"), "{out}");
+    assert!(out.contains("~300000"), "{out}");
+    // On a terminal (a pseudo-terminal from script(1)) a progress bar is
+    // drawn on stderr; piped, as above, it is not.
+    b.sql("UPDATE big SET v = 'changed' WHERE id % 1000 = 1");
+    let cmd = format!(
+        "{} verify postgres --source '{src}' --target '{dst}' --jobs 2",
+        env!("CARGO_BIN_EXE_rollgate")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{screen}");
+    assert!(screen.contains("verifying"), "{screen}");
+    assert!(screen.contains("changed 300"), "{screen}");
+    assert!(!piped_err.contains("verifying"), "{piped_err}");
+}
