@@ -254,7 +254,9 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
     )?);
     if ts.is_empty() {
         warnings.push(match &opts.tables {
-            Some(p) => format!("no table on the source matches {p:?}"),
+            Some(p) => format!(
+                "no table on the source matches {p:?}: nothing was compared, so the run cannot pass as a gate"
+            ),
             None => "the source has no user tables".into(),
         });
     }
@@ -359,7 +361,11 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
     } else {
         checks::foreign_keys(&mut pair, &opts.tables)?
     };
-    let equal = schema_differences.iter().all(|d| d.expected)
+    // A pattern that matches nothing proves nothing: a typo in a gate's
+    // --tables must not pass it.
+    let matched_nothing = opts.tables.is_some() && ts.is_empty();
+    let equal = !matched_nothing
+        && schema_differences.iter().all(|d| d.expected)
         && tables_out.iter().all(|r| r.equal)
         && sequences.iter().all(|s| s.ahead)
         && foreign_key_violations.is_empty();

@@ -102,10 +102,15 @@ impl Side {
         config.application_name("rollgate verify");
         let mut client = config.connect(NoTls).map_err(connect_error)?;
         // Read-only for the whole session: even a bug in a query we build
-        // cannot write to either database.
+        // cannot write to either database. The output settings are pinned
+        // so that a key read as text on one server parses as the same key
+        // on the other, and text forms agree, whatever each server's
+        // defaults are.
         client
             .batch_execute(&format!(
-                "SET default_transaction_read_only = on; SET statement_timeout = {timeout_ms};"
+                "SET default_transaction_read_only = on; SET statement_timeout = {timeout_ms}; \
+                 SET DateStyle = ISO, YMD; SET IntervalStyle = postgres; SET TimeZone = 'UTC'; \
+                 SET bytea_output = hex; SET extra_float_digits = 1"
             ))
             .map_err(|source| VerifyError::Query {
                 side: name,

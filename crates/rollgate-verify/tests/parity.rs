@@ -90,6 +90,13 @@ fn identical_databases_are_equal_and_nothing_is_written() {
         .unwrap();
     assert_eq!(t.extra_in_target, vec!["1".to_string()]);
     b.sql("DELETE FROM nothing");
+    // A --tables pattern that matches nothing cannot pass a gate.
+    let none = verify(&Options {
+        tables: Some("public.no_such_table%".into()),
+        ..opts(&a, &b)
+    })
+    .unwrap();
+    assert!(!none.equal && none.warnings[0].contains("nothing was compared"));
     // Differences in JSONB key order are not differences.
     b.sql("UPDATE items SET doc = '{\"a\": \"x\", \"b\": 5}'::jsonb WHERE id = 5");
     assert!(verify(&opts(&a, &b)).unwrap().equal);
@@ -599,5 +606,33 @@ fn estimate_mode_reads_statistics_and_says_it_is_not_proof() {
         })
         .unwrap()
         .equal
+    );
+}
+
+#[test]
+fn servers_with_different_date_styles_and_zones_agree_on_time_keys() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    a.sql("ALTER DATABASE postgres SET DateStyle = 'SQL, DMY'; ALTER DATABASE postgres SET TimeZone = 'Pacific/Auckland';");
+    b.sql("ALTER DATABASE postgres SET DateStyle = 'German'; ALTER DATABASE postgres SET TimeZone = 'America/Los_Angeles';");
+    for c in [&a, &b] {
+        c.sql("CREATE TABLE ev (at timestamp, at_tz timestamptz, day date, v int, PRIMARY KEY (at, at_tz));
+               INSERT INTO ev SELECT timestamp '2026-01-01' + g * interval '1 hour 7 seconds',
+                                     timestamptz '2026-03-08 00:00:00+00' + g * interval '13 minutes', date '2026-01-01' + g, g
+               FROM generate_series(1, 400) g;");
+    }
+    let r = verify(&opts(&a, &b)).unwrap();
+    assert!(r.equal, "{}", rollgate_verify::text(&r));
+    b.sql("UPDATE ev SET v = -1 WHERE v = 200; DELETE FROM ev WHERE v = 300;");
+    let r = verify(&opts(&a, &b)).unwrap();
+    let ev = found(&r, "public.ev");
+    assert_eq!(
+        (ev.counts, ev.changed, ev.missing),
+        (
+            [1, 0, 1],
+            vec!["2026-01-09 08:23:20,2026-03-09 19:20:00+00".to_string()],
+            vec!["2026-01-13 12:35:00,2026-03-10 17:00:00+00".to_string()]
+        ),
+        "{}",
+        rollgate_verify::text(&r)
     );
 }
