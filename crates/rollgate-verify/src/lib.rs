@@ -83,8 +83,9 @@ pub struct Options {
     /// At most this many queries at a time on each server.
     pub jobs: usize,
     /// Tables estimated above this many rows are hashed range by range, so
-    /// that no single statement runs into the statement timeout. None: half
-    /// a million rows per second of statement timeout.
+    /// that no single statement runs into the statement timeout. None: two
+    /// million rows per second of statement timeout (a full scan that still
+    /// hits the timeout falls back to ranges).
     pub single_scan_rows: Option<i64>,
     pub progress: Option<ProgressSink>,
 }

@@ -64,7 +64,7 @@ impl Run<'_> {
     fn single_scan_limit(&self) -> i64 {
         self.opts
             .single_scan_rows
-            .unwrap_or((self.opts.statement_timeout_ms as i64).saturating_mul(500))
+            .unwrap_or((self.opts.statement_timeout_ms as i64).saturating_mul(2_000))
     }
 
     fn add_rows(&self, i: usize, rows: (i64, i64)) {
