@@ -26,6 +26,7 @@ CREATE TABLE parents (id int PRIMARY KEY);
 CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
 CREATE TABLE counters (id serial PRIMARY KEY, v int);
 CREATE TABLE nothing (id int PRIMARY KEY, v text);
+CREATE TABLE words (w text PRIMARY KEY, n int);
 ";
 
 const DATA: &str = "
@@ -40,6 +41,8 @@ INSERT INTO loose SELECT g, 'y' || g FROM generate_series(1, 100) g;
 INSERT INTO parents SELECT g FROM generate_series(1, 20) g;
 INSERT INTO children SELECT g, g % 20 + 1 FROM generate_series(1, 50) g;
 INSERT INTO counters (v) SELECT g FROM generate_series(1, 30) g;
+INSERT INTO words SELECT w || g, g FROM generate_series(1, 60) g,
+  unnest(ARRAY['Ångström ', 'ß', 'straße', 'Zebra', 'zebra', 'é', 'é', '😀', 'it''s ', 'a,b ', '\"q\" ', '']) w;
 ";
 
 fn pair() -> (Cluster, Cluster) {
@@ -337,7 +340,9 @@ fn every_path_to_the_rows_finds_the_same_differences() {
            UPDATE items SET price = price + 0.0001 WHERE id IN (2, 999, 1000);
            DELETE FROM uids WHERE id = md5('7')::uuid;
            UPDATE uids SET v = 'changed' WHERE id = md5('200')::uuid;
-           UPDATE pairs SET v = -1 WHERE a = 3 AND b = 'k13';",
+           UPDATE pairs SET v = -1 WHERE a = 3 AND b = 'k13';
+           UPDATE words SET n = -1 WHERE w IN ('ß7', 'é' || '8', 'it''s 9');
+           DELETE FROM words WHERE w = '😀10';",
     );
     let base = opts(&a, &b);
     // Without statistics, buckets are cut every chunk_rows keys.
@@ -351,6 +356,9 @@ fn every_path_to_the_rows_finds_the_same_differences() {
     let pairs = found(&no_stats, "public.pairs");
     assert_eq!(uids.counts, [1, 0, 1]);
     assert_eq!(pairs.changed, vec!["3,k13"]);
+    let words = found(&no_stats, "public.words");
+    assert_eq!(words.counts, [1, 0, 3]);
+    assert_eq!(words.missing, vec!["😀10"]);
     // With statistics, buckets come from the key histogram.
     a.sql("ANALYZE");
     b.sql("ANALYZE");
@@ -399,11 +407,17 @@ fn every_path_to_the_rows_finds_the_same_differences() {
         assert_eq!(found(&r, "public.items"), expect, "{name}");
         assert_eq!(found(&r, "public.uids"), uids, "{name}");
         assert_eq!(found(&r, "public.pairs"), pairs, "{name}");
+        assert_eq!(found(&r, "public.words"), words, "{name}");
         assert!(
             r.tables
                 .iter()
-                .filter(|t| !["public.items", "public.uids", "public.pairs"]
-                    .contains(&t.table.as_str()))
+                .filter(|t| ![
+                    "public.items",
+                    "public.uids",
+                    "public.pairs",
+                    "public.words"
+                ]
+                .contains(&t.table.as_str()))
                 .all(|t| t.equal),
             "{name}: {}",
             rollgate_verify::text(&r)
