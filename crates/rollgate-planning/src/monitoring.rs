@@ -280,15 +280,49 @@ pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
             method: "Exact count(*) per table on both sides while replication is caught up.".into(),
             schedule: around_cutover.into(),
             pass: "identical for every table".into(),
-            steps: if pg { cmd("pg-row-counts") } else if cx.engine_is(true, "mysql") { let mut s = cmd("mysql-row-counts"); s.extend(cmd("pg-row-counts").into_iter().filter(|_| cx.engine_is(false, "postgresql"))); s } else { Vec::new() },
+            steps: if pg {
+                cmd("pg-row-counts")
+            } else if cx.engine_is(true, "mysql") {
+                let mut s = cmd("mysql-row-counts");
+                s.extend(
+                    cmd("pg-row-counts")
+                        .into_iter()
+                        .filter(|_| cx.engine_is(false, "postgresql")),
+                );
+                s
+            } else {
+                Vec::new()
+            },
             because: because("parity.row-counts", cx.cite_source()),
         },
         ParityCheck {
             name: "sampled rows and key-range checksums".into(),
-            method: "Checksum rows in primary-key ranges on both sides; bisect a mismatching range down to the rows. Include the first, a middle and the last range of every large table.".into(),
+            method: if pg {
+                let mut m = String::from("Hash every row inside both servers by primary-key range and narrow a mismatching range down to its rows: `rollgate verify postgres` does this, with schema, sequences and foreign keys, in one read-only run that exits non-zero on any difference; the hand-run range checksum is for looking at one range by eye.");
+                // An in-place upgrade leaves no old server running: the
+                // pre-upgrade snapshot, restored beside it, is the source.
+                if chosen.id == StrategyId::PgUpgrade {
+                    m.push_str(" After an in-place upgrade there is no old server to compare with: restore the pre-upgrade snapshot to a scratch instance and use it as $SOURCE_URL.");
+                }
+                m
+            } else {
+                "Checksum rows in primary-key ranges on both sides; bisect a mismatching range down to the rows. Include the first, a middle and the last range of every large table.".into()
+            },
             schedule: around_cutover.into(),
-            pass: "no mismatching range".into(),
-            steps: if pg { cmd("pg-range-checksum") } else { Vec::new() },
+            pass: if pg {
+                "the verifier exits 0: no row missing, extra or changed after its recheck".into()
+            } else {
+                "no mismatching range".into()
+            },
+            // The verifier first; the hand-run checksum stays as the way to
+            // look at one range by eye.
+            steps: if pg {
+                let mut s = cmd("pg-rollgate-verify");
+                s.extend(cmd("pg-range-checksum"));
+                s
+            } else {
+                Vec::new()
+            },
             because: because("parity.checksums", cx.cite_source()),
         },
     ];
