@@ -175,6 +175,19 @@ pub(crate) fn set_full_traffic(p: &mut Phase) {
     p.traffic_percent = 100;
 }
 
+/// The end of a decommission, whatever is being retired: nothing may
+/// reach the old side for a week before deletion, the archive period runs
+/// on after the phase, and the owner and lead sign the hold off.
+pub(crate) fn archive_hold(p: &mut Phase, cx: &Ctx<'_>, who: &Approvers, metric: &str, unit: &str) {
+    p.success_criteria = vec![criterion(metric, "==", 0.0, unit, "7 days before deletion")];
+    p.min_days = cx.days(3).max(1);
+    p.hold = "the archive period runs on after this phase".into();
+    p.gate = Gate {
+        approvers: vec![who.owner.clone(), who.lead.clone()],
+        criteria: vec!["Hold signed off".into()],
+    };
+}
+
 pub(crate) fn blank(id: &str, name: &str, kind: &str) -> Phase {
     let d = date(1970, 1, 1);
     Phase {
@@ -924,19 +937,13 @@ impl PhaseBuilder<'_, '_> {
             p.checks.extend(self.cmd("pg-list-slots"));
         }
         p.checks.push(cx.step("No connection attempts reach the old database for a week (its logs or network flow records)."));
-        p.success_criteria = vec![criterion(
+        archive_hold(
+            &mut p,
+            cx,
+            &self.who,
             "connections to the old database",
-            "==",
-            0.0,
             "connections",
-            "7 days before deletion",
-        )];
-        p.min_days = cx.days(3).max(1);
-        p.hold = "the archive period runs on after this phase".into();
-        p.gate = Gate {
-            approvers: vec![self.who.owner.clone(), self.who.lead.clone()],
-            criteria: vec!["Hold signed off".into()],
-        };
+        );
         let restore = cx.restore_minutes();
         let mut rb = vec![cx.step("Restore the old database from the final snapshot.")];
         if cx.engine_is(false, "postgresql") {

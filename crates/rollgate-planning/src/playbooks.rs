@@ -6,7 +6,7 @@
 use crate::ctx::{because, cite, Ctx, Switch};
 use crate::killswitch::flag_name;
 use crate::model::*;
-use crate::phases::{blank, criterion, set_full_traffic, PhaseBuilder};
+use crate::phases::{archive_hold, blank, criterion, set_full_traffic, PhaseBuilder};
 use crate::strategy::{gaps, name, Chosen, StrategyId};
 use rollgate_intake::{Criticality, Family, IntegrationKind};
 
@@ -1030,19 +1030,13 @@ fn retire(b: &mut PhaseBuilder<'_, '_>) {
         _ => vec!["Stop and delete the old store or cluster after a final export; remove the write-to-both path and its switch."],
     });
     p.checks = steps(b, &["Nothing reaches the old side for a week."]);
-    p.success_criteria = vec![criterion(
+    archive_hold(
+        &mut p,
+        cx,
+        &b.who,
         "requests reaching the old side",
-        "==",
-        0.0,
         "requests",
-        "7 days before deletion",
-    )];
-    p.min_days = cx.days(3).max(1);
-    p.hold = "the archive period runs on after this phase".into();
-    p.gate = Gate {
-        approvers: vec![b.who.owner.clone(), b.who.lead.clone()],
-        criteria: vec!["Hold signed off".into()],
-    };
+    );
     p.rollback = Rollback {
         steps: steps(b, &["Rebuild or redeploy the old side from its export or last release, then carry back what changed since (hours)."]),
         estimated_minutes: (cx.est.deploy_minutes * 4.0).ceil() as u64,
