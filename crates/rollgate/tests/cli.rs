@@ -80,6 +80,15 @@ fn example(name: &str) -> String {
 
 const SEED: &str = "pg14-ec2-to-pg16-rds.txt";
 
+/// `rollgate plan seed.txt --start 2026-04-27 <extra>` on the seed example,
+/// the set-up most plan tests share.
+fn seed_plan(extra: &[&str]) -> Test {
+    Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&["plan", "seed.txt", "--start", "2026-04-27"])
+        .args(extra)
+}
+
 #[test]
 fn check_on_the_seed_example_surfaces_every_required_fact() {
     let run = Test::new()
@@ -438,14 +447,7 @@ fn unknown_and_missing_tags_are_warnings() {
 
 #[test]
 fn plan_writes_markdown_and_json_files() {
-    let t = Test::new().file("seed.txt", example(SEED)).args(&[
-        "plan",
-        "seed.txt",
-        "--start",
-        "2026-04-27",
-        "-o",
-        "out.md",
-    ]);
+    let t = seed_plan(&["-o", "out.md"]);
     let run = t.run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(t.path("out.md")).unwrap();
@@ -541,10 +543,7 @@ fn plan_writes_markdown_and_json_files() {
 
 #[test]
 fn explain_shows_the_rule_and_the_facts_behind_recommendations() {
-    let run = Test::new()
-        .file("seed.txt", example(SEED))
-        .args(&["plan", "seed.txt", "--start", "2026-04-27", "--explain"])
-        .run();
+    let run = seed_plan(&["--explain"]).run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("because: `cdc-slot-does-not-move`"),
@@ -557,10 +556,7 @@ fn explain_shows_the_rule_and_the_facts_behind_recommendations() {
     assert!(run
         .stdout
         .contains("because: `strategy.logical-replication`"));
-    let plain = Test::new()
-        .file("seed.txt", example(SEED))
-        .args(&["plan", "seed.txt", "--start", "2026-04-27"])
-        .run();
+    let plain = seed_plan(&[]).run();
     assert!(!plain.stdout.contains("because: `"));
 }
 
@@ -688,32 +684,12 @@ fn golden_plans_for_every_example() {
 
 #[test]
 fn ics_and_mermaid_formats_through_the_binary() {
-    let run = Test::new()
-        .file("seed.txt", example(SEED))
-        .args(&[
-            "plan",
-            "seed.txt",
-            "--start",
-            "2026-04-27",
-            "--format",
-            "ics",
-        ])
-        .run();
+    let run = seed_plan(&["--format", "ics"]).run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("BEGIN:VCALENDAR\r\n"));
     assert!(run.stdout.contains("DTSTART;TZID=America/Los_Angeles:"));
     assert!(run.stdout.trim_end().ends_with("END:VCALENDAR"));
-    let run = Test::new()
-        .file("seed.txt", example(SEED))
-        .args(&[
-            "plan",
-            "seed.txt",
-            "--start",
-            "2026-04-27",
-            "--format",
-            "mermaid",
-        ])
-        .run();
+    let run = seed_plan(&["--format", "mermaid"]).run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("gantt\n"));
     assert!(run.stdout.contains("write-cutover, 2026-"));
@@ -771,16 +747,7 @@ fn a_deadline_that_cannot_be_met_gets_the_latest_start_and_the_holds_that_could_
 
 #[test]
 fn html_report_is_self_contained_and_escapes_user_text() {
-    let t = Test::new().file("seed.txt", example(SEED)).args(&[
-        "plan",
-        "seed.txt",
-        "--start",
-        "2026-04-27",
-        "--format",
-        "html",
-        "-o",
-        "plan.html",
-    ]);
+    let t = seed_plan(&["--format", "html", "-o", "plan.html"]);
     let run = t.run();
     assert_eq!(run.status, 0, "{}", run.stderr);
     let html = std::fs::read_to_string(t.path("plan.html")).unwrap();
