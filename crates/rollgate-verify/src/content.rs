@@ -549,7 +549,7 @@ fn compare_rows(
             None => {
                 found.missing_count += 1;
                 if found.missing.len() < sizes.sample {
-                    found.missing.push(k.join(","));
+                    found.missing.push(key_display(k));
                 }
             }
             Some(hb) if hb != ha => {
@@ -558,7 +558,7 @@ fn compare_rows(
                 {
                     let columns = changed_columns(pair, t, k)?;
                     found.changed.push(ChangedRow {
-                        key: k.join(","),
+                        key: key_display(k),
                         columns,
                     });
                 }
@@ -569,7 +569,7 @@ fn compare_rows(
     for k in mb.keys().filter(|k| !ma.contains_key(*k)) {
         found.extra_count += 1;
         if found.extra.len() < sizes.sample {
-            found.extra.push(k.join(","));
+            found.extra.push(key_display(k));
         }
     }
     if !found.is_empty() {
@@ -580,6 +580,23 @@ fn compare_rows(
     }
     diff.merge(found, sizes.sample);
     Ok(())
+}
+
+/// A key as the report shows it: its columns' text joined by commas, with
+/// a part in double quotes (quotes doubled) when it holds a comma, a quote
+/// or edge whitespace, so that `a,b` + `c` and `a` + `b,c` stay apart.
+pub(crate) fn key_display(parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            if p.contains([',', '"']) || p.trim() != p || p.is_empty() {
+                format!("\"{}\"", p.replace('"', "\"\""))
+            } else {
+                p.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Names of the columns whose values differ for the row with key `key`.
@@ -664,6 +681,19 @@ mod tests {
         );
         assert!(row_hash_sql(&t, RowHash::Md5Text)
             .contains("md5(ROW(t.\"doc\", t.\"id\", t.\"z\")::text)"));
+    }
+
+    #[test]
+    fn keys_with_commas_and_quotes_cannot_be_confused() {
+        let k =
+            |parts: &[&str]| key_display(&parts.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+        assert_eq!(k(&["3", "k13"]), "3,k13");
+        assert_eq!(k(&["a,b", "c"]), "\"a,b\",c");
+        assert_eq!(k(&["a", "b,c"]), "a,\"b,c\"");
+        assert_eq!(k(&["say \"hi\""]), "\"say \"\"hi\"\"\"");
+        assert_eq!(k(&["it's "]), "\"it's \"");
+        assert_eq!(k(&[""]), "\"\"");
+        assert_eq!(k(&["😀10"]), "😀10");
     }
 
     #[test]
