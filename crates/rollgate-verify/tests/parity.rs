@@ -651,3 +651,37 @@ fn servers_with_different_date_styles_and_zones_agree_on_time_keys() {
         rollgate_verify::text(&r)
     );
 }
+
+#[test]
+fn a_full_scan_that_hits_the_statement_timeout_falls_back_to_ranges() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    let load = |c: &Cluster| {
+        c.sql("CREATE TABLE wide (id bigint PRIMARY KEY, v text, w text);
+               INSERT INTO wide SELECT g, md5(g::text), repeat(md5(g::text), 4) FROM generate_series(1, 4000000) g;
+               ANALYZE wide;")
+    };
+    std::thread::scope(|s| {
+        s.spawn(|| load(&a));
+        load(&b);
+    });
+    b.sql("UPDATE wide SET v = 'changed' WHERE id = 2345678");
+    // A whole-table hash of 4 million rows takes well over 250 ms; each of
+    // the ~100 histogram buckets takes a few milliseconds.
+    let r = verify(&Options {
+        statement_timeout_ms: 250,
+        single_scan_rows: Some(i64::MAX),
+        tables: Some("public.wide".into()),
+        ..opts(&a, &b)
+    })
+    .unwrap();
+    let t = &r.tables[0];
+    assert!(
+        t.warnings.iter().any(|w| w.contains("statement timeout")),
+        "{}",
+        rollgate_verify::text(&r)
+    );
+    assert_eq!((t.source_rows, t.target_rows), (4_000_000, 4_000_000));
+    let wide = found(&r, "public.wide");
+    assert_eq!(wide.changed, vec!["2345678"]);
+    assert_eq!(wide.counts, [0, 0, 1]);
+}
