@@ -221,21 +221,15 @@ fn literal_row(t: &Table, values: &[String]) -> String {
 
 pub(crate) fn where_clause(t: &Table, r: &Range) -> String {
     let mut parts = Vec::new();
-    if let Some(lo) = &r.lo {
-        let op = if lo.inclusive { ">=" } else { ">" };
-        parts.push(format!(
-            "{} {op} {}",
-            t.key_prefix(lo.key.len()),
-            literal_row(t, &lo.key)
-        ));
-    }
-    if let Some(hi) = &r.hi {
-        let op = if hi.inclusive { "<=" } else { "<" };
-        parts.push(format!(
-            "{} {op} {}",
-            t.key_prefix(hi.key.len()),
-            literal_row(t, &hi.key)
-        ));
+    for (bound, closed, open) in [(&r.lo, ">=", ">"), (&r.hi, "<=", "<")] {
+        if let Some(b) = bound {
+            let op = if b.inclusive { closed } else { open };
+            parts.push(format!(
+                "{} {op} {}",
+                t.key_prefix(b.key.len()),
+                literal_row(t, &b.key)
+            ));
+        }
     }
     if let Some(w) = &r.within {
         let ids: Vec<String> = w.ids.iter().map(i64::to_string).collect();

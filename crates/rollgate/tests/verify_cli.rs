@@ -94,33 +94,23 @@ fn verify_options_estimate_and_a_progress_bar_on_a_terminal() {
         );
     }
     let (src, dst) = (a.url(), b.url());
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "postgres", "--source", &src, "--target", &dst];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
     // Impossible values are refused before any connection, with exit 2.
-    let (code, _, err) = run(&[
-        "verify", "postgres", "--source", &src, "--target", &dst, "--jobs", "0",
-    ]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--jobs"), "{err}");
-    let (code, _, err) = run(&[
-        "verify",
-        "postgres",
-        "--source",
-        &src,
-        "--target",
-        &dst,
-        "--statement-timeout-ms",
-        "0",
-    ]);
-    assert_eq!(code, 2, "{err}");
+    for (flag, value) in [
+        ("--jobs", "0"),
+        ("--statement-timeout-ms", "0"),
+        ("--leaf-rows", "0"),
+    ] {
+        let (code, _, err) = verify(&[flag, value]);
+        assert_eq!(code, 2, "{flag} {value}: {err}");
+        assert!(err.contains(flag), "{err}");
+    }
     // --estimate says what it is.
-    let (code, out, piped_err) = run(&[
-        "verify",
-        "postgres",
-        "--source",
-        &src,
-        "--target",
-        &dst,
-        "--estimate",
-    ]);
+    let (code, out, piped_err) = verify(&["--estimate"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ESTIMATE ONLY"), "{out}");
     assert!(out.contains("~300000"), "{out}");
