@@ -175,6 +175,21 @@ pub(crate) fn set_full_traffic(p: &mut Phase) {
     p.traffic_percent = 100;
 }
 
+/// The hold of one traffic step. The first and the full step hold longest:
+/// the first meets real traffic, the last meets the rare paths.
+/// Returns the hold in working days.
+pub(crate) fn set_step_hold(p: &mut Phase, cx: &Ctx<'_>, first_or_last: bool) -> u32 {
+    let hold = if first_or_last {
+        cx.days(5)
+    } else {
+        cx.days(2)
+    }
+    .max(1);
+    p.min_days = hold;
+    p.hold = format!("{hold} working days including peak traffic");
+    hold
+}
+
 /// The end of a decommission, whatever is being retired: nothing may
 /// reach the old side for a week before deletion, the archive period runs
 /// on after the phase, and the owner and lead sign the hold off.
@@ -665,16 +680,7 @@ impl PhaseBuilder<'_, '_> {
                 "% of max",
                 "at peak",
             ));
-            // The first and the full step hold longest: the first meets real
-            // traffic, the last meets the rare paths.
-            let hold = if first || last {
-                cx.days(5)
-            } else {
-                cx.days(2)
-            }
-            .max(1);
-            p.min_days = hold;
-            p.hold = format!("{hold} working days including peak traffic");
+            let hold = set_step_hold(&mut p, cx, first || last);
             p.gate = Gate {
                 approvers: if last || first {
                     vec![

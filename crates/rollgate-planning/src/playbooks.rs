@@ -6,7 +6,9 @@
 use crate::ctx::{because, cite, Ctx, Switch};
 use crate::killswitch::flag_name;
 use crate::model::*;
-use crate::phases::{archive_hold, blank, criterion, set_full_traffic, PhaseBuilder};
+use crate::phases::{
+    archive_hold, blank, criterion, set_full_traffic, set_step_hold, PhaseBuilder,
+};
 use crate::strategy::{gaps, name, Chosen, StrategyId};
 use rollgate_intake::{Criticality, Family, IntegrationKind};
 
@@ -612,14 +614,7 @@ fn read_steps(b: &mut PhaseBuilder<'_, '_>, what: &str) {
         p.checks = family_checks(b);
         p.success_criteria = b.common_criteria("the whole hold, including a daily peak");
         p.success_criteria.extend(family_criteria(b));
-        let hold = if first || last {
-            cx.days(5)
-        } else {
-            cx.days(2)
-        }
-        .max(1);
-        p.min_days = hold;
-        p.hold = format!("{hold} working days including peak traffic");
+        let hold = set_step_hold(&mut p, cx, first || last);
         p.gate = Gate {
             approvers: if cx.critical_path {
                 vec![

@@ -327,6 +327,22 @@ fn freeze_name(f: &Freeze) -> &str {
     }
 }
 
+/// Working days from `from` to `to`, both included.
+fn working_days_in(cal: &Calendar, from: Date, to: Date) -> u32 {
+    let mut n = 0;
+    let mut cur = from;
+    while cur <= to {
+        if cal.is_working(cur) {
+            n += 1;
+        }
+        cur = match cur.checked_add(1.day()) {
+            Ok(c) => c,
+            Err(_) => break,
+        };
+    }
+    n
+}
+
 fn covers(f: &Freeze, d: Date, cal: &Calendar) -> bool {
     match f {
         Freeze::Range { from, to, .. } => *from <= d && d <= *to,
@@ -334,36 +350,13 @@ fn covers(f: &Freeze, d: Date, cal: &Calendar) -> bool {
             if !cal.is_working(d) {
                 return false;
             }
-            let mut n = 0;
-            let mut cur = d;
-            let last = d.last_of_month();
-            while cur <= last {
-                if cal.is_working(cur) {
-                    n += 1;
-                }
-                cur = match cur.checked_add(1.day()) {
-                    Ok(c) => c,
-                    Err(_) => break,
-                };
-            }
-            n <= *days
+            working_days_in(cal, d, d.last_of_month()) <= *days
         }
         Freeze::FirstBusinessDaysOfMonth { days, .. } => {
             if !cal.is_working(d) {
                 return false;
             }
-            let mut n = 0;
-            let mut cur = d.first_of_month();
-            while cur <= d {
-                if cal.is_working(cur) {
-                    n += 1;
-                }
-                cur = match cur.checked_add(1.day()) {
-                    Ok(c) => c,
-                    Err(_) => break,
-                };
-            }
-            n <= *days
+            working_days_in(cal, d.first_of_month(), d) <= *days
         }
         Freeze::Weekdays { weekdays, .. } => weekdays.contains(&weekday_number(d)),
         Freeze::Unresolved { .. } => false,

@@ -309,12 +309,7 @@ async fn api_check(
         Ok(Form(f)) => f,
         Err(e) => {
             let body = serde_json::json!({ "ok": false, "text": format!("The form could not be read: {}", e.body_text()) });
-            return (
-                e.status(),
-                [(header::CONTENT_TYPE, "application/json")],
-                body.to_string(),
-            )
-                .into_response();
+            return (e.status(), json_response(body.to_string())).into_response();
         }
     };
     let body = match read_facts(&state, &fields) {
@@ -323,11 +318,12 @@ async fn api_check(
         }
         Err(e) => serde_json::json!({ "ok": false, "text": e }),
     };
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    json_response(body.to_string())
+}
+
+/// A JSON body with its content type.
+fn json_response(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn create_plan(
@@ -442,11 +438,7 @@ async fn show_plan(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     if wants_json {
-        return (
-            [(header::CONTENT_TYPE, "application/json")],
-            rollgate_render::json(&plan),
-        )
-            .into_response();
+        return json_response(rollgate_render::json(&plan));
     }
     let report = rollgate_render::html(&plan);
     // Keep the report's own head and styles; add the app's toolbar on top.

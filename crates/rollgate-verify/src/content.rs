@@ -377,19 +377,13 @@ pub(crate) fn bucket_pass(
         )
     };
     let sql = format!(
-        "SELECT width_bucket({key}, ARRAY[{lits}]), count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
+        "SELECT width_bucket({key}, ARRAY[{lits}])::int8, count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
         lits = lits.join(", "),
         tab = t.qualified()
     );
-    let (a, b) = pair.same(&sql, &format!("bucket checksums of {}", t.display()))?;
-    let per = |rows: Vec<postgres::Row>| -> BTreeMap<i32, (i64, String)> {
-        rows.into_iter()
-            .map(|r| (r.get(0), (r.get(1), r.get(2))))
-            .collect()
-    };
-    let (ma, mb) = (per(a), per(b));
+    let (ma, mb) = grouped(pair, &sql, &format!("bucket checksums of {}", t.display()))?;
     let empty = (0i64, "0".to_string());
-    Ok((0..=bounds.len() as i32)
+    Ok((0..=bounds.len() as i64)
         .map(|i| {
             let x = ma.get(&i).unwrap_or(&empty);
             let y = mb.get(&i).unwrap_or(&empty);
@@ -399,6 +393,20 @@ pub(crate) fn bucket_pass(
             }
         })
         .collect())
+}
+
+/// Per group: (row count, hash sum), as a query of `SELECT group::int8,
+/// count(*), sum::text … GROUP BY 1` returns them on (source, target).
+type Groups = BTreeMap<i64, (i64, String)>;
+
+fn grouped(pair: &mut Pair, sql: &str, context: &str) -> Result<(Groups, Groups), VerifyError> {
+    let (a, b) = pair.same(sql, context)?;
+    let per = |rows: Vec<postgres::Row>| -> Groups {
+        rows.into_iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect()
+    };
+    Ok((per(a), per(b)))
 }
 
 /// The key `offset` rows into the range, as text values.
@@ -483,13 +491,7 @@ pub(crate) fn locate(
         tab = t.qualified(),
         w = where_clause(t, &r)
     );
-    let (a, b) = pair.same(&sql, &format!("key-hash groups of {}", t.display()))?;
-    let per = |rows: Vec<postgres::Row>| -> BTreeMap<i64, (i64, String)> {
-        rows.into_iter()
-            .map(|r| (r.get(0), (r.get(1), r.get(2))))
-            .collect()
-    };
-    let (ma, mb) = (per(a), per(b));
+    let (ma, mb) = grouped(pair, &sql, &format!("key-hash groups of {}", t.display()))?;
     let mut differing: Vec<i64> = ma
         .iter()
         .filter(|(g, v)| mb.get(g) != Some(v))
