@@ -74,13 +74,13 @@ pub(crate) fn quote_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// `server_version_num`, e.g. 150004.
-pub(crate) fn server_version(side: &mut Side) -> Result<i32, VerifyError> {
+/// The server's version: `server_version_num` (150004) and its text.
+pub(crate) fn server_version(side: &mut Side) -> Result<(i32, String), VerifyError> {
     let rows = side.query(
-        "SELECT current_setting('server_version_num')::int",
+        "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
         "reading the server version",
     )?;
-    Ok(rows[0].get(0))
+    Ok((rows[0].get(0), rows[0].get(1)))
 }
 
 fn table_filter(pattern: &Option<String>) -> String {
@@ -128,9 +128,13 @@ fn hashable(types: &HashMap<i64, TypeInfo>, oid: i64, depth: u8) -> bool {
 }
 
 /// Every user table matching `pattern` (a LIKE on `schema.table`), with its
-/// key and columns. Partitions are read through their parent.
-pub(crate) fn tables(side: &mut Side, pattern: &Option<String>) -> Result<Vec<Table>, VerifyError> {
-    let version = server_version(side)?;
+/// key and columns. Partitions are read through their parent. `version` is
+/// the server's `server_version_num`.
+pub(crate) fn tables(
+    side: &mut Side,
+    pattern: &Option<String>,
+    version: i32,
+) -> Result<Vec<Table>, VerifyError> {
     let filter = table_filter(pattern);
     let rows = side.query(
         &format!(

@@ -30,7 +30,7 @@ pub use session::redact;
 use catalog::Table;
 use content::Sizes;
 use run::{compare_contents, connect_pair, Hashes, TableState};
-use session::{Pair, RateLimit, Side};
+use session::{Pair, RateLimit};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -234,19 +234,13 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         RateLimit::new(opts.rate_limit),
     );
     let mut pair = connect_pair(opts, &limits)?;
-    let version = |side: &mut Side| -> Result<(i32, String), VerifyError> {
-        let rows = side.query(
-            "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
-            "reading the server version",
-        )?;
-        Ok((rows[0].get(0), rows[0].get(1)))
-    };
-    let (src_version, dst_version) = (version(&mut pair.src)?, version(&mut pair.dst)?);
+    let src_version = catalog::server_version(&mut pair.src)?;
+    let dst_version = catalog::server_version(&mut pair.dst)?;
     let (row_hash, hash_warning) = content::probe_row_hash(&mut pair);
     let mut warnings: Vec<String> = hash_warning.into_iter().collect();
 
-    let ts = catalog::tables(&mut pair.src, &opts.tables)?;
-    let td = catalog::tables(&mut pair.dst, &opts.tables)?;
+    let ts = catalog::tables(&mut pair.src, &opts.tables, src_version.0)?;
+    let td = catalog::tables(&mut pair.dst, &opts.tables, dst_version.0)?;
     let mut schema_differences = schema::tables_diff(&ts, &td);
     schema_differences.extend(schema::objects_diff(
         &mut pair,
