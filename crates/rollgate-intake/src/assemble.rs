@@ -2,10 +2,14 @@
 //! values into one [`Facts`]. Structured values override prose; every clause
 //! of prose that yielded nothing is reported as uninterpreted.
 
-use crate::error::{IntakeError, Location, Problem};
+use crate::error::{IntakeError, Location, Problem, Problems};
 use crate::extract::{self, dates::DurationRole, tech::TechHit, tech::TechMatcher, Hit};
 use crate::facts::*;
-use crate::source::SourceText;
+use crate::source::{quoted, SourceText};
+use crate::{date_in_range, EARLIEST_YEAR, LATEST_YEAR, MAX_PLAN_DAYS};
+
+/// How many characters of a user's value an error message quotes.
+const QUOTE_CHARS: usize = 80;
 use crate::spec::{self, Spec};
 use crate::tagged::Tag;
 use jiff::civil::Date;
@@ -28,7 +32,7 @@ struct Ctx<'a> {
     k: &'a Knowledge,
     start: Date,
     covered: Vec<Vec<(usize, usize)>>,
-    problems: Vec<Problem>,
+    problems: Problems,
 }
 
 impl Ctx<'_> {
@@ -138,7 +142,7 @@ pub fn assemble(
         k,
         start,
         covered: vec![Vec::new(); prose.len()],
-        problems: Vec::new(),
+        problems: Problems::default(),
     };
     let tech_hits: Vec<Vec<Hit<TechHit>>> = prose.iter().map(|p| matcher.find(&p.text)).collect();
     let mut facts = Facts {
@@ -457,18 +461,32 @@ pub fn assemble(
             } else {
                 format!(" ({})", d.value.reading)
             };
-            cx.problems.push(problem_at(&cx, &d.origin, format!(
+            let problem = problem_at(&cx, &d.origin, format!(
                 "the deadline {}{reading} is before the plan's start date {start}",
                 d.value.date
-            ), Some("pass a start date before the deadline with --start YYYY-MM-DD, or correct the deadline".into())));
+            ), Some("pass a start date before the deadline with --start YYYY-MM-DD, or correct the deadline".into()));
+            cx.problems.push("deadlines before the start date", problem);
         }
     }
 
+    check_ranges(&mut cx, &facts);
+
     // Clauses no extractor used.
     for (i, p) in prose.iter().enumerate() {
-        let covered = &cx.covered[i];
+        // Covered ranges in order of start, with the furthest end so far:
+        // "does any covered range touch this clause" is a binary search.
+        let mut covered = cx.covered[i].clone();
+        covered.sort_unstable();
+        let furthest_end: Vec<usize> = covered
+            .iter()
+            .scan(0, |reach, &(_, e)| {
+                *reach = e.max(*reach);
+                Some(*reach)
+            })
+            .collect();
         for c in extract::clauses(&p.text) {
-            if !covered.iter().any(|&(s, e)| s < c.end && c.start < e) {
+            let before_end = covered.partition_point(|&(s, _)| s < c.end);
+            if before_end == 0 || furthest_end[before_end - 1] <= c.start {
                 facts.uninterpreted.push(Uninterpreted {
                     field: p.field.clone(),
                     text: p.text[c.start..c.end].to_string(),
@@ -483,11 +501,68 @@ pub fn assemble(
     warnings.sort_by_key(|w| w.span.map(|s| s.start).unwrap_or(usize::MAX));
     facts.warnings = warnings;
     if !cx.problems.is_empty() {
-        return Err(IntakeError::Invalid {
-            problems: cx.problems,
-        });
+        return Err(cx.problems.into_error());
     }
     Ok(facts)
+}
+
+/// Dates outside [`EARLIEST_YEAR`]..=[`LATEST_YEAR`] and durations or
+/// tolerances longer than [`MAX_PLAN_DAYS`] are errors: a plan cannot be
+/// scheduled around them, and calendar arithmetic must never overflow.
+fn check_ranges(cx: &mut Ctx<'_>, facts: &Facts) {
+    let mut dates: Vec<(&Origin, Date, &str)> = Vec::new();
+    if let Some(d) = &facts.schedule.deadline {
+        dates.push((&d.origin, d.value.date, "deadline"));
+    }
+    for f in &facts.schedule.freezes {
+        if let Freeze::Range { from, to, .. } = &f.value {
+            dates.push((&f.origin, *from, "freeze"));
+            dates.push((&f.origin, *to, "freeze"));
+        }
+    }
+    for h in &facts.schedule.holidays {
+        dates.push((&h.origin, h.value, "holiday"));
+    }
+    for (origin, date, what) in dates {
+        if !date_in_range(date) {
+            let problem = problem_at(
+                cx,
+                origin,
+                format!("the {what} date {date} is outside the years rollgate plans in ({EARLIEST_YEAR}–{LATEST_YEAR})"),
+                Some("correct the date".into()),
+            );
+            cx.problems.push("dates out of range", problem);
+        }
+    }
+    let mut spans: Vec<(&Origin, u64, &str)> = Vec::new();
+    for (d, what) in [
+        (&facts.schedule.max_duration_days, "maximum duration"),
+        (
+            &facts.schedule.preferred_duration_days,
+            "preferred duration",
+        ),
+    ] {
+        if let Some(d) = d {
+            spans.push((&d.origin, u64::from(d.value), what));
+        }
+    }
+    let tolerance = &facts.rollback_tolerance;
+    spans.push((
+        &tolerance.origin,
+        tolerance.value.max_minutes / 1440,
+        "rollback tolerance",
+    ));
+    for (origin, days, what) in spans {
+        if days > MAX_PLAN_DAYS {
+            let problem = problem_at(
+                cx,
+                origin,
+                format!("the {what} is {days} days; rollgate plans migrations of at most {MAX_PLAN_DAYS} days (ten years)"),
+                Some("state the duration in days, weeks or months within that".into()),
+            );
+            cx.problems.push("durations out of range", problem);
+        }
+    }
 }
 
 fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<String>) -> Problem {
@@ -497,7 +572,7 @@ fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<Strin
         column: s.column,
     });
     Problem {
-        excerpt: origin.span.map(|s| cx.src.line_text(s.start).to_string()),
+        excerpt: origin.span.map(|s| cx.src.excerpt(s.start)),
         location,
         message: format!("{}: {message}", origin.field),
         help,
@@ -866,7 +941,19 @@ fn read_schedule(
             });
         }
     }
-    let in_freeze = |at: usize| freezes.iter().any(|f| f.start <= at && at < f.end);
+    // Freezes are in order of their start; with the furthest end reached so
+    // far, "is this offset inside a freeze" is one binary search.
+    let furthest_end: Vec<usize> = freezes
+        .iter()
+        .scan(0, |reach, f| {
+            *reach = f.end.max(*reach);
+            Some(*reach)
+        })
+        .collect();
+    let in_freeze = |at: usize| {
+        let started = freezes.partition_point(|f| f.start <= at);
+        started > 0 && furthest_end[started - 1] > at
+    };
     for h in extract::dates::dates(text, start) {
         if in_freeze(h.start) {
             continue;
@@ -935,9 +1022,11 @@ fn read_schedule(
         if !budget.is_match(&text[c.start..c.end]) {
             continue;
         }
-        for t in hits
+        let first = hits.partition_point(|t| t.start < c.start);
+        for t in hits[first..]
             .iter()
-            .filter(|t| t.start >= c.start && t.end <= c.end && !t.value.negated)
+            .take_while(|t| t.start < c.end)
+            .filter(|t| t.end <= c.end && !t.value.negated)
         {
             if let Some(r) = cx.tech_ref(&t.value.id) {
                 let f = cx.fact(i, p, r.clone(), t.start, t.end);
@@ -1175,16 +1264,19 @@ fn overlay(
             _ => Some("name it by a catalog id or alias, or teach rollgate about it with --knowledge DIR (a technologies.toml pack)".into()),
         };
         let span = at(path, v);
-        cx.problems.push(Problem {
-            location: span.map(|s| Location {
-                file: src.name.clone(),
-                line: s.line,
-                column: s.column,
-            }),
-            excerpt: span.map(|s| src.line_text(s.start).to_string()),
-            message: format!("{path}: unknown technology {v:?}"),
-            help,
-        });
+        cx.problems.push(
+            "unknown technologies",
+            Problem {
+                location: span.map(|s| Location {
+                    file: src.name.clone(),
+                    line: s.line,
+                    column: s.column,
+                }),
+                excerpt: span.map(|s| src.excerpt(s.start)),
+                message: format!("{path}: unknown technology \"{}\"", quoted(v, QUOTE_CHARS)),
+                help,
+            },
+        );
         None
     };
     for (side_name, side_spec, side) in [
@@ -1587,19 +1679,25 @@ fn overlay(
                             .copied()
                             .unwrap_or("engineer");
                         let span = at("team.role", &r.role);
-                        cx.problems.push(Problem {
-                            location: span.map(|s| Location {
-                                file: src.name.clone(),
-                                line: s.line,
-                                column: s.column,
-                            }),
-                            excerpt: span.map(|s| src.line_text(s.start).to_string()),
-                            message: format!("team.roles: unknown role {:?}", r.role),
-                            help: Some(format!(
-                                "did you mean `{best}`? Known roles: {}",
-                                ids.join(", ")
-                            )),
-                        });
+                        cx.problems.push(
+                            "unknown roles",
+                            Problem {
+                                location: span.map(|s| Location {
+                                    file: src.name.clone(),
+                                    line: s.line,
+                                    column: s.column,
+                                }),
+                                excerpt: span.map(|s| src.excerpt(s.start)),
+                                message: format!(
+                                    "team.roles: unknown role \"{}\"",
+                                    quoted(&r.role, QUOTE_CHARS)
+                                ),
+                                help: Some(format!(
+                                    "did you mean `{best}`? Known roles: {}",
+                                    ids.join(", ")
+                                )),
+                            },
+                        );
                     }
                 }
             }
@@ -1648,21 +1746,27 @@ fn overlay(
                             .partial_cmp(&strsim::jaro_winkler(b, z))
                             .unwrap_or(std::cmp::Ordering::Equal)
                     });
-                cx.problems.push(Problem {
-                    location: span.map(|s| Location {
-                        file: src.name.clone(),
-                        line: s.line,
-                        column: s.column,
-                    }),
-                    excerpt: span.map(|s| src.line_text(s.start).to_string()),
-                    message: format!("team.time_zones: {z:?} is not a time zone"),
-                    help: Some(match best {
-                        Some(b) => format!(
-                            "did you mean `{b}`? Use an IANA name such as America/Los_Angeles"
+                cx.problems.push(
+                    "unknown time zones",
+                    Problem {
+                        location: span.map(|s| Location {
+                            file: src.name.clone(),
+                            line: s.line,
+                            column: s.column,
+                        }),
+                        excerpt: span.map(|s| src.excerpt(s.start)),
+                        message: format!(
+                            "team.time_zones: \"{}\" is not a time zone",
+                            quoted(z, QUOTE_CHARS)
                         ),
-                        None => "use an IANA name such as America/Los_Angeles".into(),
-                    }),
-                });
+                        help: Some(match best {
+                            Some(b) => format!(
+                                "did you mean `{b}`? Use an IANA name such as America/Los_Angeles"
+                            ),
+                            None => "use an IANA name such as America/Los_Angeles".into(),
+                        }),
+                    },
+                );
             }
             facts.team.time_zones = zones;
         }
@@ -2077,15 +2181,17 @@ fn is_none_word(s: &str) -> bool {
 fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expected: &str) {
     let src = cx.src;
     let _ = key;
-    let span = spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
-    cx.problems.push(Problem {
-        location: span.map(|s| Location {
-            file: src.name.clone(),
-            line: s.line,
-            column: s.column,
-        }),
-        excerpt: span.map(|s| src.line_text(s.start).to_string()),
-        message: format!("{path}: cannot read {value:?}"),
-        help: Some(format!("expected {expected}")),
+    cx.problems.push_with("values that cannot be read", || {
+        let span = spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
+        Problem {
+            location: span.map(|s| Location {
+                file: src.name.clone(),
+                line: s.line,
+                column: s.column,
+            }),
+            excerpt: span.map(|s| src.excerpt(s.start)),
+            message: format!("{path}: cannot read \"{}\"", quoted(value, QUOTE_CHARS)),
+            help: Some(format!("expected {expected}")),
+        }
     });
 }

@@ -27,6 +27,19 @@ use std::io::Read;
 use std::path::Path;
 use tagged::Tag;
 
+/// The first year rollgate plans in.
+pub const EARLIEST_YEAR: i16 = 1970;
+/// The last year rollgate plans in: far enough for any migration, near
+/// enough that calendar arithmetic on it can never overflow.
+pub const LATEST_YEAR: i16 = 2200;
+/// The longest duration or tolerance rollgate accepts, in days (ten years).
+pub const MAX_PLAN_DAYS: u64 = 3650;
+
+/// Whether a date lies in the years rollgate plans in.
+pub fn date_in_range(date: Date) -> bool {
+    (EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year())
+}
+
 /// The form an input is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputForm {
@@ -90,10 +103,22 @@ pub fn read_path(path: &str, knowledge: &Knowledge, start: Date) -> Result<Facts
         path: path.to_string(),
         source,
     })?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+    let metadata = file.metadata().ok();
+    if metadata.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(IntakeError::Io {
             path: path.to_string(),
             source: std::io::Error::other("is a directory, not a file"),
+        });
+    }
+    if let Some(size) = metadata
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .filter(|&len| len > MAX_INPUT_BYTES as u64)
+    {
+        return Err(IntakeError::TooLarge {
+            name: path.to_string(),
+            size: Some(size),
+            limit: MAX_INPUT_BYTES,
         });
     }
     read_reader(
@@ -142,7 +167,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, IntakeError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(IntakeError::TooLarge {
             name: name.to_string(),
-            size: bytes.len(),
+            size: None,
             limit: MAX_INPUT_BYTES,
         });
     }

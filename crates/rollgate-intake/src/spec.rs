@@ -281,12 +281,13 @@ pub fn parse(src: &SourceText, format: SpecFormat) -> Result<Spec, IntakeError> 
             }
         });
         IntakeError::invalid(Problem {
-            excerpt: offset.map(|o| src.line_text(o).to_string()),
+            excerpt: offset.map(|o| src.excerpt(o)),
             location,
             message: format!(
                 "invalid {} spec: {}",
                 format.as_str().to_uppercase(),
-                message.trim()
+                // A parser's message can quote the offending value whole.
+                crate::source::quoted(message.trim(), 300)
             ),
             help,
         })

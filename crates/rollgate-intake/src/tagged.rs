@@ -1,7 +1,7 @@
 //! The tagged-text form: `<migration-type>…</migration-type>` and the ten
 //! other tags of the seed page, in any order, with prose between them.
 
-use crate::error::{IntakeError, Location, Problem};
+use crate::error::{IntakeError, Location, Problem, Problems};
 use crate::facts::Warning;
 use crate::source::SourceText;
 
@@ -168,11 +168,11 @@ pub fn looks_tagged(text: &str) -> bool {
 pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
     let text = src.text.as_str();
     let mut doc = TaggedDoc::default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let problem = |offset: usize, message: String, help: Option<String>| Problem {
         location: Some(location(src, offset)),
         message,
-        excerpt: Some(src.line_text(offset).to_string()),
+        excerpt: Some(src.excerpt(offset)),
         help,
     };
     // (name as written, normalised, tag start, content start)
@@ -193,26 +193,32 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
                 open = Some((raw.name.to_string(), name, raw.start, raw.end));
             }
             (None, true) => {
-                problems.push(problem(
-                    raw.start,
-                    format!("closing tag </{}> has no opening tag", raw.name),
-                    None,
-                ));
+                problems.push(
+                    "closing tags without an opening tag",
+                    problem(
+                        raw.start,
+                        format!("closing tag </{}> has no opening tag", raw.name),
+                        None,
+                    ),
+                );
                 loose_from = raw.end;
             }
             (Some((written, open_name, open_at, content_start)), closing) => {
                 let known_open = Tag::parse(open_name).is_some();
                 if !closing {
                     if Tag::parse(&name).is_some() || !known_open {
-                        problems.push(problem(
-                            *open_at,
-                            format!(
-                                "tag <{written}> is not closed before <{}> at {}",
-                                raw.name,
-                                location(src, raw.start)
+                        problems.push(
+                            "unclosed tags",
+                            problem(
+                                *open_at,
+                                format!(
+                                    "tag <{written}> is not closed before <{}> at {}",
+                                    raw.name,
+                                    location(src, raw.start)
+                                ),
+                                Some(format!("add </{written}> where its content ends")),
                             ),
-                            Some(format!("add </{written}> where its content ends")),
-                        ));
+                        );
                         open = Some((raw.name.to_string(), name, raw.start, raw.end));
                     }
                     // An unknown tag inside a known one is content (`<b>`, `<br>`).
@@ -224,15 +230,18 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
                         pos = raw.end;
                         continue;
                     }
-                    problems.push(problem(
-                        raw.start,
-                        format!(
-                            "closing tag </{}> does not match <{written}> opened at {}",
-                            raw.name,
-                            location(src, *open_at)
+                    problems.push(
+                        "mismatched closing tags",
+                        problem(
+                            raw.start,
+                            format!(
+                                "closing tag </{}> does not match <{written}> opened at {}",
+                                raw.name,
+                                location(src, *open_at)
+                            ),
+                            Some(format!("close <{written}> with </{written}>")),
                         ),
-                        Some(format!("close <{written}> with </{written}>")),
-                    ));
+                    );
                     open = None;
                     loose_from = raw.end;
                     pos = raw.end;
@@ -251,15 +260,18 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
                             });
                         }
                         if let Some((_, first)) = seen.iter().find(|(t, _)| *t == tag) {
-                            problems.push(problem(
-                                open_at,
-                                format!(
-                                    "tag <{}> appears twice (first at {})",
-                                    tag.as_str(),
-                                    location(src, *first)
+                            problems.push(
+                                &format!("duplicate <{}> tags", tag.as_str()),
+                                problem(
+                                    open_at,
+                                    format!(
+                                        "tag <{}> appears twice (first at {})",
+                                        tag.as_str(),
+                                        location(src, *first)
+                                    ),
+                                    Some("merge the two into one tag".into()),
                                 ),
-                                Some("merge the two into one tag".into()),
-                            ));
+                            );
                         } else {
                             seen.push((tag, open_at));
                             doc.fields.push(TaggedField {
@@ -297,16 +309,19 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
         pos = raw.end;
     }
     if let Some((written, _, open_at, _)) = open {
-        problems.push(problem(
-            open_at,
-            format!("tag <{written}> is never closed"),
-            Some(format!("add </{written}> at the end of its content")),
-        ));
+        problems.push(
+            "unclosed tags",
+            problem(
+                open_at,
+                format!("tag <{written}> is never closed"),
+                Some(format!("add </{written}> at the end of its content")),
+            ),
+        );
     } else {
         push_loose(&mut doc, text, loose_from, text.len(), None);
     }
     if !problems.is_empty() {
-        return Err(IntakeError::Invalid { problems });
+        return Err(problems.into_error());
     }
     if doc.fields.is_empty() {
         return Err(IntakeError::invalid(Problem {

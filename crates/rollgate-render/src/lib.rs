@@ -11,7 +11,7 @@ mod mermaid;
 pub use facts_text::render as facts_text;
 pub use html::{esc, html};
 pub use ics::ics;
-pub use markdown::markdown;
+pub use markdown::{markdown, neutralise_html};
 pub use mermaid::gantt as mermaid;
 use rollgate_planning::Plan;
 

@@ -40,11 +40,14 @@ fn steps(out: &mut String, steps: &[Step], numbered: bool) {
                 let tool = c.split_whitespace().next().unwrap_or("this tool");
                 let _ = writeln!(out, "   For example (uses `{tool}`, which your input does not name; treat it as an option):");
             }
-            let _ = writeln!(out, "   ```sh");
+            // A fence longer than any run of backticks in the command, so
+            // nothing in it can close the block early.
+            let fence = "`".repeat(longest_backtick_run(c).max(2) + 1);
+            let _ = writeln!(out, "   {fence}sh");
             for line in c.lines() {
                 let _ = writeln!(out, "   {line}");
             }
-            let _ = writeln!(out, "   ```");
+            let _ = writeln!(out, "   {fence}");
         }
     }
 }
@@ -57,7 +60,63 @@ fn minutes(m: u64) -> String {
     }
 }
 
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// The plan as Markdown. Text from the input (names, quotes, descriptions)
+/// flows into many sections; whatever a CommonMark reader would take for
+/// raw HTML is escaped, so a `<script>` typed into a field stays text in
+/// every viewer that renders inline HTML.
 pub fn markdown(plan: &Plan, opts: Options) -> String {
+    neutralise_html(&compose(plan, opts))
+}
+
+/// The only raw HTML the plan writes itself.
+const OWN_TAGS: [&str; 2] = ["<sub>", "</sub>"];
+
+/// Escapes `<` and `&` in every span a CommonMark parser reads as raw HTML
+/// (blocks and inline), except the plan's own tags. Parsing with a
+/// CommonMark parser, rather than guessing at code spans and fences,
+/// means the escaping follows exactly the reading a viewer will make.
+pub fn neutralise_html(md: &str) -> String {
+    use pulldown_cmark::{Event, Options as MdOptions, Parser};
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(md, MdOptions::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if !OWN_TAGS.contains(&html.trim()) {
+                    ranges.push(range);
+                }
+            }
+            _ => {}
+        }
+    }
+    if ranges.is_empty() {
+        return md.to_string();
+    }
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(md.len() + ranges.len() * 8);
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at {
+            continue;
+        }
+        out.push_str(&md[at..r.start]);
+        for c in md[r.start..r.end].chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '&' => out.push_str("&amp;"),
+                _ => out.push(c),
+            }
+        }
+        at = r.end;
+    }
+    out.push_str(&md[at..]);
+    out
+}
+
+fn compose(plan: &Plan, opts: Options) -> String {
     let mut o = String::new();
     let s = &plan.summary;
     let _ = writeln!(o, "# {}\n", plan.title);

@@ -2,7 +2,7 @@
 //! routing, dual-write, canary and blue-green deploys, config changes
 //! without a deploy, backups, replication, shadow traffic, staging.
 
-use super::{clause_around, negated_before, Hit};
+use super::{clause_around, negated_before, Claimed, Hit};
 use crate::facts::CapabilityKind;
 
 /// A capability the text names, present or explicitly absent.
@@ -68,19 +68,21 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
                 .collect()
         });
     let mut out: Vec<Hit<CapabilityHit>> = Vec::new();
+    let mut claimed = Claimed::default();
     for (kind, re) in COMPILED.iter() {
+        // This kind's hits so far: a clause states one capability once.
+        let mut of_kind = Claimed::default();
         for m in re.find_iter(text) {
-            if out.iter().any(|h| h.start < m.end() && m.start() < h.end) {
+            if claimed.overlaps(m.start(), m.end()) {
                 continue;
             }
             let (cs, ce) = clause_around(text, m.start());
             // "streaming replication to a standby" states one capability.
-            if out
-                .iter()
-                .any(|h| h.value.kind == *kind && h.start >= cs && h.end <= ce)
-            {
+            if of_kind.first_from(cs).is_some_and(|(_, end, _)| end <= ce) {
                 continue;
             }
+            claimed.claim(m.start(), m.end(), out.len());
+            of_kind.claim(m.start(), m.end(), out.len());
             let lower = m.as_str().to_ascii_lowercase();
             let mut present = !negated_before(text, m.start());
             if *kind == CapabilityKind::ConfigWithoutDeploy {

@@ -2,7 +2,7 @@
 //! ("this month", "in 8 weeks", "end of Q1") are resolved against the plan's
 //! start date, so the same input always yields the same dates.
 
-use super::{parse_number, Hit};
+use super::{parse_number, Claimed, Hit, Spans};
 use crate::facts::Freeze;
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
@@ -103,15 +103,15 @@ fn parse_year(s: &str) -> Option<i16> {
 /// `07/01/2026`, quarters (`Q3 2026`, `end of Q1`), half-years, month ends,
 /// and relative phrases (`this month`, `in 8 weeks`, `end of year`).
 pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
-    let mut out: Vec<Hit<DateExpr>> = Vec::new();
-    let push = |out: &mut Vec<Hit<DateExpr>>,
+    let mut found = (Vec::new(), Claimed::default());
+    let push = |(out, claimed): &mut (Vec<Hit<DateExpr>>, Claimed),
                 d: Option<Date>,
                 reading: String,
                 ambiguous: bool,
                 s: usize,
                 e: usize| {
         if let Some(date) = d {
-            if !out.iter().any(|h| h.start < e && s < h.end) {
+            if claimed.claim(s, e, out.len()) {
                 out.push(Hit::new(
                     DateExpr {
                         date,
@@ -135,7 +135,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         )
         .ok();
         push(
-            &mut out,
+            &mut found,
             d,
             w.as_str().to_string(),
             false,
@@ -172,7 +172,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         } else {
             (quarter_start(year, q), format!("start of Q{q} {year}"))
         };
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
     let half = crate::re!(r"(?i)\b(?:(end|start)\s+of\s+)?h([12])\s+('?\d{2,4})\b");
     for c in half.captures_iter(text) {
@@ -192,7 +192,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
                 format!("start of H{h} {year}"),
             )
         };
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
     let month_day = crate::re!(&format!(
         r"(?i)\b({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"
@@ -208,7 +208,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             None => next_occurrence(start, m, day),
         };
         let reading = d.map(|d| d.to_string()).unwrap_or_default();
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
     let day_month = crate::re!(&format!(
         r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b"
@@ -224,7 +224,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             None => next_occurrence(start, m, day),
         };
         let reading = d.map(|d| d.to_string()).unwrap_or_default();
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
     let slash = crate::re!(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b");
     for c in slash.captures_iter(text) {
@@ -247,7 +247,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             Some(dt) => dt.to_string(),
             None => String::new(),
         };
-        push(&mut out, date, reading, ambiguous, w.start(), w.end());
+        push(&mut found, date, reading, ambiguous, w.start(), w.end());
     }
     let month_end = crate::re!(&format!(
         r"(?i)\b(?:(end|start|beginning|middle|mid)\s+(?:of\s+)?)?({MONTH_RE})\.?(?:\s+('?\d{{4}}))?\b"
@@ -263,7 +263,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         }
         // A bare month is a date only in deadline-like positions ("by June");
         // "Currently April" is read by `reference_month`.
-        let before = text[..w.start()].trim_end().to_ascii_lowercase();
+        let before = super::behind(text, w.start(), 64)
+            .trim_end()
+            .to_ascii_lowercase();
         let bare = c.get(1).is_none() && c.get(3).is_none();
         if bare
             && !(before.ends_with("by")
@@ -300,7 +302,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
                 format!("start of {} {year}", month_name(m)),
             ),
         };
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
     let relative = crate::re!(
         r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|days?))\b"
@@ -322,13 +324,17 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         } else {
             let n = parse_number(&c[4]).unwrap_or(0.0) as i64;
             let unit = c[5].to_ascii_lowercase();
-            let d = if unit.starts_with("week") {
-                start.checked_add((n * 7).days()).ok()
+            // Checked all the way: "in 99999999999 months" is no date, not
+            // a panic or a wrapped-around one.
+            let span = if unit.starts_with("week") {
+                n.checked_mul(7)
+                    .and_then(|d| jiff::Span::new().try_days(d).ok())
             } else if unit.starts_with("month") {
-                start.checked_add(n.months()).ok()
+                jiff::Span::new().try_months(n).ok()
             } else {
-                start.checked_add(n.days()).ok()
+                jiff::Span::new().try_days(n).ok()
             };
+            let d = span.and_then(|s| start.checked_add(s).ok());
             (
                 d,
                 format!(
@@ -339,8 +345,9 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
                 ),
             )
         };
-        push(&mut out, d, reading, false, w.start(), w.end());
+        push(&mut found, d, reading, false, w.start(), w.end());
     }
+    let (mut out, _) = found;
     out.sort_by_key(|h| h.start);
     out
 }
@@ -500,7 +507,7 @@ fn thanksgiving(year: i16) -> Option<Date> {
 /// known seasons (`Black Friday`), and named ones without dates (`the week
 /// of our annual sale`), which are reported so the user can give dates.
 pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
-    let mut out: Vec<Hit<Freeze>> = Vec::new();
+    let mut out: Spans<Freeze> = Spans::default();
     let edge = crate::re!(
         r"(?i)\b(last|first|final)\s+(\d+|one|two|three|four|five|a\s+couple\s+of|a\s+few)?\s*(business|working|week)?\s*days?\s+of\s+(?:every|each|the|a)\s+month\b"
     );
@@ -569,7 +576,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                     to = to.checked_add(1.year()).unwrap_or(to);
                 }
                 let end = m.end() + found[1].end;
-                out.retain(|h| !(h.start < end && m.start() < h.end));
+                out.remove_overlapping(m.start(), end);
                 out.push(Hit::new(
                     Freeze::Range {
                         name: text[m.start()..end].to_string(),
@@ -583,7 +590,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             }
         }
         let (cs, _) = super::clause_around(text, m.start());
-        if out.iter().any(|h| h.start < window_end && cs < h.end) {
+        if out.overlaps(cs, window_end) {
             continue;
         }
         // A freeze with no dates: keep its words so the user can add them.
@@ -604,8 +611,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             out.push(Hit::new(Freeze::Unresolved { name }, m.start(), window_end));
         }
     }
-    out.sort_by_key(|h| h.start);
-    out
+    out.into_vec()
 }
 
 /// Black Friday through Cyber Monday, the next one on or after `start`.

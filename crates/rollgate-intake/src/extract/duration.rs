@@ -1,6 +1,6 @@
 //! Durations in words and numbers, and the rollback tolerance they express.
 
-use super::{parse_number, Hit, NUMBER};
+use super::{parse_number, Hit, Spans, NUMBER};
 use crate::facts::Tolerance;
 
 /// A length of time, in minutes; `calendar` is set for months, quarters and
@@ -128,10 +128,10 @@ fn is_unacceptable_clause(clause: &str) -> bool {
 /// A clause describing an unacceptable duration ("multi-hour outage =
 /// breach") bounds the tolerance from above when nothing else is said.
 pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
-    let mut candidates: Vec<(usize, usize, u64, bool)> = Vec::new();
+    let mut candidates: Spans<(u64, bool)> = Spans::default();
     for hit in durations(text) {
         let minutes = hit.value.minutes.ceil().max(1.0) as u64;
-        candidates.push((hit.start, hit.end, minutes, false));
+        candidates.push(Hit::new((minutes, false), hit.start, hit.end));
     }
     static WORDS: std::sync::LazyLock<Vec<(regex::Regex, u64)>> = std::sync::LazyLock::new(|| {
         WORD_TOLERANCES
@@ -146,10 +146,10 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
     });
     for (re, minutes) in WORDS.iter() {
         for m in re.find_iter(text) {
-            if candidates.iter().any(|c| c.0 < m.end() && m.start() < c.1) {
+            if candidates.overlaps(m.start(), m.end()) {
                 continue;
             }
-            candidates.push((m.start(), m.end(), *minutes, false));
+            candidates.push(Hit::new((*minutes, false), m.start(), m.end()));
         }
     }
     let multi = crate::re!(r"(?i)\bmulti[\s-]?(hour|day|minute)s?\b");
@@ -160,10 +160,14 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
             "hour" => 60,
             _ => 1440,
         };
-        candidates.retain(|c| !(c.0 < whole.end() && whole.start() < c.1));
-        candidates.push((whole.start(), whole.end(), bound, true));
+        candidates.remove_overlapping(whole.start(), whole.end());
+        candidates.push(Hit::new((bound, true), whole.start(), whole.end()));
     }
-    candidates.sort_by_key(|c| c.0);
+    let candidates: Vec<(usize, usize, u64, bool)> = candidates
+        .into_vec()
+        .into_iter()
+        .map(|h| (h.start, h.end, h.value.0, h.value.1))
+        .collect();
     let acceptable = candidates.iter().find(|c| {
         let (cs, ce) = super::clause_around(text, c.0);
         !c.3 && !is_unacceptable_clause(&text[cs..ce])

@@ -14,6 +14,7 @@ pub mod team;
 pub mod tech;
 
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// A value found at `start..end` of the text it was searched in.
@@ -109,29 +110,32 @@ pub fn clauses(text: &str) -> Vec<Clause> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let ends = match b {
-            b'\n' | b';' => true,
-            b'.' | b'!' | b'?' => {
-                let next = bytes.get(i + 1).copied();
-                next.is_none()
-                    || next.is_some_and(|n| n == b' ' || n == b'\n' || n == b'\r' || n == b'\t')
-            }
-            _ => false,
-        };
-        if ends {
+    for i in 0..bytes.len() {
+        if ends_clause(bytes, i) {
             push_clause(text, start, i + 1, &mut out);
             start = i + 1;
         }
-        i += 1;
     }
     push_clause(text, start, text.len(), &mut out);
     out
 }
 
-fn push_clause(text: &str, start: usize, end: usize, out: &mut Vec<Clause>) {
+/// Whether the byte at `i` ends a clause: a line break, a semicolon, or a
+/// full stop, exclamation or question mark followed by white space or the
+/// end of the text.
+fn ends_clause(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' | b';' => true,
+        b'.' | b'!' | b'?' => bytes
+            .get(i + 1)
+            .is_none_or(|n| matches!(n, b' ' | b'\n' | b'\r' | b'\t')),
+        _ => false,
+    }
+}
+
+/// The piece of `start..end` a clause covers: without surrounding white
+/// space and list bullets; `None` when nothing but punctuation is left.
+fn trim_clause(text: &str, start: usize, end: usize) -> Option<Clause> {
     let piece = &text[start..end];
     let trimmed_start = piece.len() - piece.trim_start().len();
     let t = piece.trim();
@@ -139,21 +143,190 @@ fn push_clause(text: &str, start: usize, end: usize, out: &mut Vec<Clause>) {
     if t.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
         .is_empty()
     {
-        return;
+        return None;
     }
     let lead = piece.trim().len() - t.len();
     let s = start + trimmed_start + lead;
-    let e = s + t.len();
-    out.push(Clause { start: s, end: e });
+    Some(Clause {
+        start: s,
+        end: s + t.len(),
+    })
 }
 
-/// The clause that holds byte `at`, as a range.
+fn push_clause(text: &str, start: usize, end: usize, out: &mut Vec<Clause>) {
+    out.extend(trim_clause(text, start, end));
+}
+
+/// How far, in bytes, the context of a point reaches on either side. The
+/// words that qualify a fact ("no", "peak", "by", "at most") stand near it;
+/// capping the reach keeps every lookup constant-time, so reading a long
+/// input costs time linear in its size.
+pub const CONTEXT_BYTES: usize = 400;
+
+/// The clause that holds byte `at`, as a range, cut to [`CONTEXT_BYTES`] on
+/// either side of `at`. Only the bytes near `at` are read.
 pub fn clause_around(text: &str, at: usize) -> (usize, usize) {
-    clauses(text)
-        .into_iter()
-        .find(|c| c.start <= at && at < c.end.max(c.start + 1))
-        .map(|c| (c.start, c.end))
-        .unwrap_or((0, text.len()))
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let floor = at.saturating_sub(CONTEXT_BYTES);
+    let mut start = floor;
+    for i in (floor..at).rev() {
+        if ends_clause(bytes, i) {
+            start = i + 1;
+            break;
+        }
+    }
+    let ceiling = (at + CONTEXT_BYTES).min(bytes.len());
+    let mut end = ceiling;
+    for i in at..ceiling {
+        if ends_clause(bytes, i) {
+            end = i + 1;
+            break;
+        }
+    }
+    let start = char_floor(text, start);
+    let start = if start < floor {
+        char_ceil(text, floor)
+    } else {
+        start
+    };
+    let end = char_floor(text, end);
+    match trim_clause(text, start, end) {
+        Some(c) if c.start <= at && at < c.end.max(c.start + 1) => (c.start, c.end),
+        _ => (start, end),
+    }
+}
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn char_ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Byte ranges of a text already claimed by hits, none overlapping another,
+/// each with the index of the hit that claimed it. Overlap checks cost
+/// O(log n) instead of a scan over every earlier hit, so an extractor stays
+/// n log n on a text with thousands of hits.
+#[derive(Debug, Default)]
+pub struct Claimed(BTreeMap<usize, (usize, usize)>);
+
+impl Claimed {
+    /// Whether `start..end` overlaps a claimed range.
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        // Claimed ranges are disjoint, so their ends rise with their starts:
+        // the last range starting before `end` is the only one to check.
+        self.0
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &(e, _))| e > start)
+    }
+
+    /// Claims `start..end` for hit `id` unless it overlaps a claimed range.
+    pub fn claim(&mut self, start: usize, end: usize, id: usize) -> bool {
+        if start >= end || self.overlaps(start, end) {
+            return false;
+        }
+        self.0.insert(start, (end, id));
+        true
+    }
+
+    /// Releases every range overlapping `start..end` and returns their ids.
+    pub fn release_overlapping(&mut self, start: usize, end: usize) -> Vec<usize> {
+        let keys: Vec<usize> = self
+            .0
+            .range(..end)
+            .rev()
+            .take_while(|(_, &(e, _))| e > start)
+            .map(|(&s, _)| s)
+            .collect();
+        keys.into_iter()
+            .filter_map(|k| self.0.remove(&k).map(|(_, id)| id))
+            .collect()
+    }
+
+    /// The first claimed range starting at or after `from`, as (start, end, id).
+    pub fn first_from(&self, from: usize) -> Option<(usize, usize, usize)> {
+        self.0.range(from..).next().map(|(&s, &(e, id))| (s, e, id))
+    }
+}
+
+/// Hits that may overlap each other, kept in order of their start, with
+/// overlap queries that look only at hits that can reach the queried range
+/// (those starting at most the longest hit's length before it).
+#[derive(Debug)]
+pub struct Spans<T> {
+    hits: BTreeMap<(usize, usize), Hit<T>>,
+    next: usize,
+    longest: usize,
+}
+
+impl<T> Default for Spans<T> {
+    fn default() -> Self {
+        Self {
+            hits: BTreeMap::new(),
+            next: 0,
+            longest: 0,
+        }
+    }
+}
+
+impl<T> Spans<T> {
+    pub fn push(&mut self, hit: Hit<T>) {
+        self.longest = self.longest.max(hit.end.saturating_sub(hit.start));
+        self.hits.insert((hit.start, self.next), hit);
+        self.next += 1;
+    }
+
+    fn overlapping_keys(&self, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let from = (start.saturating_sub(self.longest), 0);
+        self.hits
+            .range(from..(end, 0))
+            .filter(|(_, h)| h.start < end && start < h.end)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        !self.overlapping_keys(start, end).is_empty()
+    }
+
+    pub fn remove_overlapping(&mut self, start: usize, end: usize) {
+        for k in self.overlapping_keys(start, end) {
+            self.hits.remove(&k);
+        }
+    }
+
+    /// The hits in order of their start.
+    pub fn into_vec(self) -> Vec<Hit<T>> {
+        self.hits.into_values().collect()
+    }
+}
+
+/// At most `max` bytes of `text` before `at`, cut on a character boundary.
+pub fn behind(text: &str, at: usize, max: usize) -> &str {
+    let mut start = at.saturating_sub(max);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..at]
+}
+
+/// At most `max` bytes of `text` from `at`, cut on a character boundary:
+/// the words right after a hit, without copying the rest of the text.
+pub fn ahead(text: &str, at: usize, max: usize) -> &str {
+    let mut end = (at + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[at..end]
 }
 
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -217,6 +390,37 @@ mod tests {
         for s in ["", "x", "12x", "1.2.3", "k"] {
             assert_eq!(parse_number(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn claimed_ranges_find_overlaps_on_either_side() {
+        let mut c = Claimed::default();
+        assert!(c.claim(10, 20, 0));
+        assert!(c.claim(30, 40, 1));
+        assert!(!c.claim(15, 25, 2));
+        assert!(!c.claim(5, 11, 2));
+        assert!(!c.claim(39, 50, 2));
+        assert!(!c.claim(0, 100, 2));
+        assert!(c.claim(20, 30, 2));
+        assert!(!c.overlaps(40, 45));
+        assert!(c.overlaps(25, 26));
+        assert_eq!(c.release_overlapping(12, 31), vec![1, 2, 0]);
+        assert!(!c.overlaps(0, 100));
+        assert_eq!(c.first_from(0), None);
+    }
+
+    #[test]
+    fn clause_context_is_local_and_bounded() {
+        let t = "first one. second clause here; third";
+        let at = t.find("clause").unwrap();
+        assert_eq!(
+            &t[clause_around(t, at).0..clause_around(t, at).1],
+            "second clause here;"
+        );
+        let long = "word ".repeat(1000);
+        let (s, e) = clause_around(&long, 2500);
+        assert!(e - s <= 2 * CONTEXT_BYTES);
+        assert!(s <= 2500 && 2500 < e);
     }
 
     #[test]

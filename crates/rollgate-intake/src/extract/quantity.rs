@@ -1,6 +1,6 @@
 //! Quantities with units: data sizes, rates, and counts of things.
 
-use super::{parse_number, Hit, APPROX, NUMBER};
+use super::{ahead, parse_number, Claimed, Hit, APPROX, NUMBER};
 use crate::facts::{Count, DataSize, Rate};
 
 fn approx_flag(m: Option<regex::Match<'_>>) -> bool {
@@ -16,7 +16,9 @@ pub fn data_sizes(text: &str) -> Vec<Hit<DataSize>> {
     let mut out = Vec::new();
     for caps in re.captures_iter(text) {
         let whole = caps.get(0).unwrap();
-        let after = text[whole.end()..].trim_start().to_ascii_lowercase();
+        let after = ahead(text, whole.end(), 32)
+            .trim_start()
+            .to_ascii_lowercase();
         if after.starts_with('/')
             || after.starts_with("per ")
             || ["ram", "memory", "of ram", "of memory", "heap", "mem "]
@@ -90,6 +92,7 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
         r"(?i)({APPROX})?({NUMBER})\s*(qps|rps|tps|iops|wps|eps|req/s|ops/s)\b"
     ));
     let mut out: Vec<Hit<Rate>> = Vec::new();
+    let mut claimed = Claimed::default();
     for caps in per.captures_iter(text) {
         let Some(n) = parse_number(&caps[2]) else {
             continue;
@@ -102,6 +105,7 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
             _ => continue,
         };
         let whole = caps.get(0).unwrap();
+        claimed.claim(whole.start(), whole.end(), out.len());
         out.push(Hit::new(
             Rate {
                 per_second: n / divisor,
@@ -115,10 +119,7 @@ pub fn rates(text: &str) -> Vec<Hit<Rate>> {
     }
     for caps in short.captures_iter(text) {
         let whole = caps.get(0).unwrap();
-        if out
-            .iter()
-            .any(|h| h.start < whole.end() && whole.start() < h.end)
-        {
+        if claimed.overlaps(whole.start(), whole.end()) {
             continue;
         }
         let Some(n) = parse_number(&caps[2]) else {

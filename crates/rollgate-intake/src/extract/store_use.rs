@@ -1,7 +1,7 @@
 //! What a cache, queue or search store is used for: the plan for a pure
 //! cache differs from the plan for sessions, job queues or locks.
 
-use super::{negated_before, Hit};
+use super::{negated_before, Claimed, Hit};
 
 const USES: &[(&str, &str)] = &[
     (
@@ -46,11 +46,10 @@ pub fn store_uses(text: &str) -> Vec<Hit<String>> {
                 .collect()
         });
     let mut out: Vec<Hit<String>> = Vec::new();
+    let mut claimed = Claimed::default();
     for (name, re) in COMPILED.iter() {
         for m in re.find_iter(text) {
-            if negated_before(text, m.start())
-                || out.iter().any(|h| h.start < m.end() && m.start() < h.end)
-            {
+            if negated_before(text, m.start()) || !claimed.claim(m.start(), m.end(), out.len()) {
                 continue;
             }
             out.push(Hit::new(name.to_string(), m.start(), m.end()));

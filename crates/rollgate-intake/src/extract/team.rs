@@ -1,7 +1,7 @@
 //! The team: people by role (with contractor and part-time status), a
 //! stated team size, and the time zones they work in.
 
-use super::{parse_number, Hit};
+use super::{parse_number, Claimed, Hit};
 use crate::facts::TeamMember;
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
 use rollgate_knowledge::{RoleBook, TimeZoneBook};
@@ -82,6 +82,8 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
     let (phrases, re, _) = role_pattern(roles);
     let phrases = &*phrases;
     let mut out: Vec<Hit<TeamMember>> = Vec::new();
+    let mut claimed = Claimed::default();
+    let mut roles_seen = std::collections::HashSet::new();
     for caps in re.captures_iter(text) {
         let role_text = caps[3].to_ascii_lowercase();
         let normalised = role_text.replace(['-', ' '], "");
@@ -129,11 +131,11 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
             part_time,
         };
         // "the DBA" after "1 DBA contractor" is the same person.
-        if matches!(det.as_str(), "the" | "our" | "my")
-            && out.iter().any(|h| h.value.role == member.role)
-        {
+        if matches!(det.as_str(), "the" | "our" | "my") && roles_seen.contains(&member.role) {
             continue;
         }
+        roles_seen.insert(member.role.clone());
+        claimed.claim(whole.start(), whole.end(), out.len());
         out.push(Hit::new(member, whole.start(), whole.end()));
     }
     // A bare role in a list ("6 engineers, 1 SRE, tech lead") is one person.
@@ -148,11 +150,10 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
             continue;
         };
         let role = &roles.roles()[*idx];
-        if out.iter().any(|h| h.start < m.end() && m.start() < h.end)
-            || out.iter().any(|h| h.value.role == role.id)
-        {
+        if claimed.overlaps(m.start(), m.end()) || !roles_seen.insert(role.id.clone()) {
             continue;
         }
+        claimed.claim(m.start(), m.end(), out.len());
         out.push(Hit::new(
             TeamMember {
                 role: role.id.clone(),
@@ -211,11 +212,11 @@ pub fn time_zones(text: &str, book: &TimeZoneBook) -> Vec<Hit<String>> {
         .match_kind(MatchKind::Standard)
         .build(&exact)
         .expect("zone words compile");
-    let push = |zone: String, start: usize, end: usize, out: &mut Vec<Hit<String>>| {
-        if out.iter().any(|h| h.start < end && start < h.end) {
-            return;
+    let mut claimed = Claimed::default();
+    let mut push = |zone: String, start: usize, end: usize, out: &mut Vec<Hit<String>>| {
+        if claimed.claim(start, end, out.len()) {
+            out.push(Hit::new(zone, start, end));
         }
-        out.push(Hit::new(zone, start, end));
     };
     let iana = crate::re!(
         r"\b(?:America|Europe|Asia|Africa|Australia|Pacific|Atlantic|Indian|Antarctica|Etc)/[A-Za-z_]+(?:/[A-Za-z_]+)?\b"

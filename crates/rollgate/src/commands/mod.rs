@@ -102,9 +102,21 @@ fn progress_bar() -> (indicatif::ProgressBar, rollgate_verify::ProgressSink) {
 /// The start date from `--start`, or the next Monday after today.
 fn start_date(flag: Option<&str>) -> Result<Date> {
     match flag {
-        Some(s) => s.trim().parse::<Date>().with_context(|| {
-            format!("--start {s:?} is not a date; use YYYY-MM-DD, e.g. --start 2026-04-27")
-        }),
+        Some(s) => {
+            let shown = rollgate_intake::source::quoted(s, 40);
+            let date = s.trim().parse::<Date>().with_context(|| {
+                format!(
+                    "--start \"{shown}\" is not a date; use YYYY-MM-DD, e.g. --start 2026-04-27"
+                )
+            })?;
+            anyhow::ensure!(
+                rollgate_intake::date_in_range(date),
+                "--start {date} is outside the years rollgate plans in ({}–{})",
+                rollgate_intake::EARLIEST_YEAR,
+                rollgate_intake::LATEST_YEAR
+            );
+            Ok(date)
+        }
         None => {
             let today = jiff::Timestamp::now()
                 .to_zoned_datetime(jiff::tz::TimeZone::UTC)
