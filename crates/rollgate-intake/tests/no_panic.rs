@@ -37,10 +37,25 @@ fn seeds() -> Vec<String> {
     out
 }
 
+/// What intake writes back (an error message, or the facts as JSON) may
+/// grow with the input, never faster than this many bytes per input byte
+/// (plus a constant): a quadratic echo of the input is a denial of service.
+const OUTPUT_PER_INPUT_BYTE: usize = 64;
+const OUTPUT_CONSTANT: usize = 64 * 1024;
+
 fn feed(bytes: &[u8]) {
+    let bound = OUTPUT_CONSTANT + OUTPUT_PER_INPUT_BYTE * bytes.len();
     for form in FORMS {
         // The result may be an error; it must not be a panic.
-        let _ = read_bytes("fuzz", bytes, form, &KNOWLEDGE, date(2026, 4, 27));
+        let written = match read_bytes("fuzz", bytes, form, &KNOWLEDGE, date(2026, 4, 27)) {
+            Ok(facts) => serde_json::to_string(&facts).unwrap().len(),
+            Err(e) => e.to_string().len(),
+        };
+        assert!(
+            written <= bound,
+            "{form:?}: {written} bytes written for {} bytes of input",
+            bytes.len()
+        );
     }
 }
 
@@ -106,7 +121,11 @@ fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        // `PROPTEST_CASES=200000` runs the long fuzzing session.
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(192),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_text_never_panics(s in "\\PC{0,400}") {
@@ -126,6 +145,16 @@ proptest! {
         Just("\n"), Just("Dec 15 to Jan 5 "), Just("no dual-write "), Just("(50), "), Just("→ "),
     ], 0..60)) {
         feed(parts.concat().as_bytes());
+    }
+
+    #[test]
+    fn repeated_pieces_write_output_linear_in_input(pieces in proptest::collection::vec(prop_oneof![
+        Just("<scale>1</scale>"), Just("</x>"), Just("<from-state>"), Just("<x>y</x>"),
+        Just("Postgres 14 "), Just("freeze Dec 15 to Jan 5, "), Just("4 SREs in Berlin "),
+        Just("- billing reads orders via REST\n"), Just("no flags; "), Just("5k qps at peak. "),
+        Just("\u{1b}[2J"), Just("<constraints>"), Just("</constraints>"), Just("at most 3 weeks. "),
+    ], 1..4), times in 1usize..3000) {
+        feed(pieces.concat().repeat(times).as_bytes());
     }
 
     #[test]

@@ -4,6 +4,26 @@
 use rollgate_intake::*;
 use std::fmt::Write;
 
+/// The text with control characters other than line breaks and tabs
+/// written as escapes: input quoted on a terminal cannot drive it.
+pub fn printable(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn at(o: &Origin) -> String {
     let place = match (&o.span, o.how) {
         (Some(s), _) => format!("{} {}:{}", o.field, s.line, s.column),
@@ -342,5 +362,5 @@ pub fn render(f: &Facts) -> String {
             let _ = writeln!(out, "  {place} [{}]: \"{}\"", u.field, u.text);
         }
     }
-    out
+    printable(&out)
 }

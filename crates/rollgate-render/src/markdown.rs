@@ -69,7 +69,7 @@ fn longest_backtick_run(s: &str) -> usize {
 /// raw HTML is escaped, so a `<script>` typed into a field stays text in
 /// every viewer that renders inline HTML.
 pub fn markdown(plan: &Plan, opts: Options) -> String {
-    neutralise_html(&compose(plan, opts))
+    crate::facts_text::printable(&neutralise_html(&compose(plan, opts)))
 }
 
 /// The only raw HTML the plan writes itself.
