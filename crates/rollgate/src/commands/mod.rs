@@ -163,7 +163,36 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// Refuses an output path that names the input file (by any path or link):
+/// writing the plan there would destroy the spec it was made from.
+fn refuse_overwriting_input(input: &str, output: &std::path::Path) -> Result<()> {
+    if input == "-" {
+        return Ok(());
+    }
+    let (Ok(a), Ok(b)) = (std::fs::metadata(input), std::fs::metadata(output)) else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    let same = {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    };
+    #[cfg(not(unix))]
+    let same = std::fs::canonicalize(input).ok() == std::fs::canonicalize(output).ok();
+    let _ = (&a, &b);
+    if same {
+        bail!(
+            "-o {}: that is the input file; write the plan to another file",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
 fn plan(args: PlanArgs) -> Result<Outcome> {
+    if let Some(output) = &args.output {
+        refuse_overwriting_input(&args.input.input, output)?;
+    }
     let k = knowledge(&args.input)?;
     let start = start_date(args.input.start.as_deref())?;
     let facts =
