@@ -11,16 +11,16 @@ if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 cargo build --release --quiet
-bin=target/release/rollgate
+bin=${CARGO_TARGET_DIR:-target}/release/rollgate
 sizes=${SIZES:-"10240 102400 1048575"}
-shapes=${SHAPES:-"duplicate-tags unknown-tags integration-lines constraint-clauses technology-run-on numbers team-prose seed-fields json-spec"}
+shapes=${SHAPES:-"duplicate-tags unknown-tags integration-lines integration-repeats constraint-clauses technology-run-on numbers team-prose seed-fields json-spec toml-spec yaml-spec"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '| shape | input bytes | exit | wall s | peak RSS MiB | output bytes |\n|---|---|---|---|---|---|\n'
 for shape in $shapes; do
   for size in $sizes; do
     ext=txt
-    [ "$shape" = json-spec ] && ext=json
+    case $shape in json-spec) ext=json ;; toml-spec) ext=toml ;; yaml-spec) ext=yaml ;; esac
     input="$work/$shape.$ext"
     python3 bench/intake_inputs.py "$shape" "$size" >"$input"
     set +e

@@ -43,6 +43,18 @@ def shape(name, size):
     if name == "unknown-tags":
         return HEAD + repeat("<note>see the wiki</note>", size - len(HEAD), "\n")
     if name == "integration-lines":
+        # Distinct names: each line is an integration of its own.
+        head = HEAD + "<integration-points>\n"
+        lines, total, n = [], len(head) + 25, 0
+        while True:
+            line = f"- billing{n} service reads the orders table over a REST API nightly"
+            if total + len(line) + 1 > size:
+                break
+            lines.append(line)
+            total += len(line) + 1
+            n += 1
+        return head + "\n".join(lines) + "\n</integration-points>\n"
+    if name == "integration-repeats":
         return tagged("integration-points",
                       "- billing service reads the orders table over a REST API nightly",
                       size, "\n")
@@ -76,6 +88,20 @@ def shape(name, size):
             "target": {"technology": "PostgreSQL 16"},
             "integrations": [item] * n,
         })
+    if name == "toml-spec":
+        head = ('[migration]\ndescription = "PostgreSQL 14 to 16"\n'
+                '[source]\ntechnology = "postgresql"\nversion = "14"\n'
+                '[target]\ntechnology = "postgresql"\nversion = "16"\n')
+        item = ('[[integrations]]\nname = "billing"\nkind = "service-consumers"\n'
+                'description = "billing reads the orders table over REST nightly"\n')
+        return head + repeat(item, size - len(head), "")
+    if name == "yaml-spec":
+        head = ("migration:\n  description: PostgreSQL 14 to 16\n"
+                "source:\n  technology: postgresql\n  version: '14'\n"
+                "target:\n  technology: postgresql\n  version: '16'\nintegrations:\n")
+        item = ("  - name: billing\n    kind: service-consumers\n"
+                "    description: billing reads the orders table over REST nightly")
+        return head + repeat(item, size - len(head), "\n") + "\n"
     raise SystemExit(f"unknown shape {name}")
 
 

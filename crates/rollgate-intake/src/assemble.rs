@@ -498,6 +498,8 @@ pub fn assemble(
     facts
         .uninterpreted
         .sort_by_key(|u| u.span.map(|s| s.start).unwrap_or(usize::MAX));
+    // Warnings raised while reading fields join those of the form.
+    warnings.append(&mut facts.warnings);
     warnings.sort_by_key(|w| w.span.map(|s| s.start).unwrap_or(usize::MAX));
     facts.warnings = warnings;
     if !cx.problems.is_empty() {
@@ -1047,17 +1049,24 @@ fn read_integrations(
 ) {
     let catalog = &cx.k.catalog;
     let kinds_in = |s: usize, e: usize| -> Vec<String> {
-        hits.iter()
-            .filter(|h| h.start >= s && h.end <= e)
+        hits_within(hits, s, e)
             .filter_map(|h| catalog.get(&h.value.id))
             .map(|t| t.kind.as_str().to_string())
             .collect()
     };
     let found = extract::integration::integrations(&p.text, &kinds_in);
+    // The same integration listed again is one integration, said once.
+    let mut seen: std::collections::HashMap<String, (usize, usize, usize)> =
+        std::collections::HashMap::new();
     for h in found {
-        let technologies = hits
-            .iter()
-            .filter(|t| t.start >= h.start && t.end <= h.end)
+        let key = h.value.name.trim().to_lowercase();
+        if let Some(first) = seen.get_mut(&key) {
+            first.2 += 1;
+            cx.cover(i, h.start, h.end);
+            continue;
+        }
+        seen.insert(key, (h.start, h.end, 1));
+        let technologies = hits_within(hits, h.start, h.end)
             .filter_map(|t| cx.tech_ref(&t.value.id))
             .collect();
         let v = Integration {
@@ -1070,6 +1079,33 @@ fn read_integrations(
         let f = cx.fact(i, p, v, h.start, h.end);
         facts.integrations.push(f);
     }
+    let mut repeated: Vec<(usize, usize, usize)> =
+        seen.into_values().filter(|(_, _, n)| *n > 1).collect();
+    repeated.sort_unstable();
+    for (s, e, n) in repeated {
+        facts.warnings.push(Warning {
+            code: "integration-repeated".into(),
+            message: format!(
+                "\"{}\" is listed {n} times; it is planned for once",
+                quoted(p.text[s..e].trim(), QUOTE_CHARS)
+            ),
+            span: p.base.map(|b| cx.src.span(b + s, b + e)),
+        });
+    }
+}
+
+/// The hits lying inside `start..end`, found by binary search (hits are in
+/// order of their start and do not overlap).
+fn hits_within(
+    hits: &[Hit<TechHit>],
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = &Hit<TechHit>> {
+    let first = hits.partition_point(|h| h.start < start);
+    hits[first..]
+        .iter()
+        .take_while(move |h| h.start < end)
+        .filter(move |h| h.end <= end)
 }
 
 fn derive_family(cx: &Ctx<'_>, prose: &[Prose], spec: Option<&Spec>, facts: &mut Facts) {
@@ -1232,8 +1268,11 @@ fn overlay(
     tolerance_found: &mut bool,
 ) {
     let src = cx.src;
+    let locator = spec::Locator::new(src);
     let at = |path: &str, value: &str| {
-        spec::locate(src, path, value).map(|o| src.span(o, o + value.len()))
+        locator
+            .locate(path, value)
+            .map(|o| src.span(o, o + value.len()))
     };
     let resolve = |cx: &mut Ctx<'_>, path: &str, value: &str| -> Option<TechRef> {
         let v = value.trim();
@@ -2022,6 +2061,20 @@ fn overlay(
             }
         }
     }
+    // Facts read from each structured integration's description, by field,
+    // taken out once: the loop below refines them item by item.
+    let mut from_descriptions: std::collections::HashMap<String, Vec<Fact<Integration>>> =
+        std::collections::HashMap::new();
+    let (described, others): (Vec<_>, Vec<_>) = std::mem::take(&mut facts.integrations)
+        .into_iter()
+        .partition(|f| f.origin.field.starts_with("integrations["));
+    facts.integrations = others;
+    for f in described {
+        from_descriptions
+            .entry(f.origin.field.clone())
+            .or_default()
+            .push(f);
+    }
     for (n, integ) in spec.integrations.iter().enumerate() {
         let path = format!("integrations[{n}]");
         let name = integ
@@ -2040,11 +2093,7 @@ fn overlay(
             mechanisms: vec![],
         };
         // A description may read as several items; they are one integration.
-        for part in facts
-            .integrations
-            .iter()
-            .filter(|f| f.origin.field == field)
-        {
+        for part in from_descriptions.remove(&field).unwrap_or_default() {
             for k in &part.value.kinds {
                 if *k != IntegrationKind::Other && !value.kinds.contains(k) {
                     value.kinds.push(*k);
@@ -2062,7 +2111,6 @@ fn overlay(
             }
             value.count = value.count.or(part.value.count);
         }
-        facts.integrations.retain(|f| f.origin.field != field);
         value.name = name.clone();
         if let Some(kind) = integ.kind {
             let k = kind;
@@ -2096,6 +2144,10 @@ fn overlay(
             origin: structured(&path, &name, at(&format!("{path}.name"), &name)),
         });
     }
+    // Anything read from another structured integration field stays.
+    let mut rest: Vec<_> = from_descriptions.into_values().flatten().collect();
+    rest.sort_by_key(|f| f.origin.span.map(|s| s.start));
+    facts.integrations.extend(rest);
 }
 
 /// Technologies named by structured values count as named by the input.

@@ -337,36 +337,95 @@ pub fn did_you_mean(message: &str) -> Option<String> {
 /// occurrence of `value` after the key. Used to point errors and facts at
 /// values that parsed but still need a place.
 pub fn locate(src: &SourceText, path: &str, value: &str) -> Option<usize> {
-    let text = &src.text;
-    let segments: Vec<&str> = path.split('.').collect();
-    let (key, sections) = segments.split_last()?;
-    let mut from = 0;
-    for section in sections {
-        let (name, index) = match section.split_once('[') {
-            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap_or(0)),
-            None => (*section, 0),
-        };
-        for _ in 0..=index {
-            let found = find_word(&text[from..], name)?;
-            from += found + name.len();
+    Locator::new(src).locate(path, value)
+}
+
+/// Finds where structured values were written, remembering where each
+/// section name occurs, so locating every item of a long list costs time
+/// linear in the input rather than a scan per item.
+pub struct Locator<'a> {
+    src: &'a SourceText,
+    /// Whole-word occurrences of a section name after an offset.
+    occurrences:
+        std::cell::RefCell<std::collections::HashMap<(usize, String), std::rc::Rc<Vec<usize>>>>,
+}
+
+/// How far past its key a value is looked for; a value further away was
+/// written in a way the search cannot match (escapes, block scalars).
+const VALUE_REACH: usize = 64 * 1024;
+
+impl<'a> Locator<'a> {
+    pub fn new(src: &'a SourceText) -> Self {
+        Self {
+            src,
+            occurrences: Default::default(),
         }
     }
-    let key = key.split('[').next().unwrap_or(key);
-    let key_at = from + find_word(&text[from..], key).unwrap_or(0);
-    text[key_at..]
-        .find(value)
-        .map(|v| key_at + v)
-        .or_else(|| text.find(value))
+
+    fn occurrences(&self, from: usize, name: &str) -> std::rc::Rc<Vec<usize>> {
+        let key = (from, name.to_string());
+        if let Some(found) = self.occurrences.borrow().get(&key) {
+            return found.clone();
+        }
+        let text = &self.src.text[from..];
+        let found: std::rc::Rc<Vec<usize>> = std::rc::Rc::new(
+            text.match_indices(name)
+                .map(|(i, _)| i)
+                .filter(|&i| is_whole_word(text, i, name.len()))
+                .map(|i| from + i)
+                .collect(),
+        );
+        self.occurrences.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// Byte offset of `value` as written for the dotted `path`
+    /// (`integrations[2].name`), when it can be found.
+    pub fn locate(&self, path: &str, value: &str) -> Option<usize> {
+        let text = &self.src.text;
+        let segments: Vec<&str> = path.split('.').collect();
+        let (key, sections) = segments.split_last()?;
+        let mut from = 0;
+        for section in sections {
+            let (name, index) = match section.split_once('[') {
+                Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap_or(0)),
+                None => (*section, 0),
+            };
+            let at = *self.occurrences(from, name).get(index)?;
+            from = at + name.len();
+        }
+        let key = key.split('[').next().unwrap_or(key);
+        let key_at = from + find_word(&text[from..ahead_end(text, from)], key).unwrap_or(0);
+        let window = &text[key_at..ahead_end(text, key_at)];
+        window.find(value).map(|v| key_at + v).or_else(|| {
+            // A small input may hold the value before its key (flow style).
+            (text.len() <= VALUE_REACH)
+                .then(|| text.find(value))
+                .flatten()
+        })
+    }
+}
+
+fn ahead_end(text: &str, from: usize) -> usize {
+    let mut end = (from + VALUE_REACH).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+fn is_whole_word(text: &str, i: usize, len: usize) -> bool {
+    let before = text[..i].chars().next_back();
+    let after = text[i + len..].chars().next();
+    before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
 }
 
 /// Byte offset of `word` in `text` as a whole word (not inside another key).
 fn find_word(text: &str, word: &str) -> Option<usize> {
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-            && after.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-    })
+    text.match_indices(word)
+        .map(|(i, _)| i)
+        .find(|&i| is_whole_word(text, i, word.len()))
 }
 
 #[cfg(test)]

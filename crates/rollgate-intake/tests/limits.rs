@@ -133,3 +133,33 @@ fn relative_dates_too_far_away_are_not_dates_and_do_not_panic() {
         );
     }
 }
+
+#[test]
+fn an_integration_listed_many_times_is_one_integration_with_a_warning() {
+    let lines = "- billing reads the orders table over REST nightly\n".repeat(500);
+    let text = format!(
+        "<from-state>PostgreSQL 14</from-state><to-state>PostgreSQL 16</to-state>\
+         <integration-points>{lines}- search indexes orders via CDC</integration-points>"
+    );
+    let facts = read(&text).unwrap();
+    assert_eq!(facts.integrations.len(), 2, "{:?}", facts.integrations);
+    let w = facts
+        .warnings
+        .iter()
+        .find(|w| w.code == "integration-repeated")
+        .expect("a warning says the repeats were merged");
+    assert!(w.message.contains("is listed 500 times"), "{}", w.message);
+}
+
+#[test]
+fn warnings_raised_while_reading_fields_are_kept() {
+    // An ambiguous numeric date is read with a warning; that warning once
+    // vanished when the form's warnings replaced the list.
+    let text = SEED.replace("by Q3 2026", "by 03/04/2027");
+    let facts = read(&text).unwrap();
+    assert!(
+        facts.warnings.iter().any(|w| w.code == "ambiguous-date"),
+        "{:?}",
+        facts.warnings.iter().map(|w| &w.code).collect::<Vec<_>>()
+    );
+}

@@ -477,6 +477,60 @@ pub fn slug(s: &str) -> String {
 
 /// An integration's name without its parenthetical and leading "our":
 /// "our CDC stream into Snowflake (uses slots)" → "CDC stream into Snowflake".
+/// How many integrations a per-integration item names one by one. The rest
+/// share one item, so a plan for a list of thousands stays readable and its
+/// size stays proportional to the input's.
+pub const LISTED_INTEGRATIONS: usize = 8;
+
+/// One per-integration item's subject: a named integration, or the group of
+/// those past the first [`LISTED_INTEGRATIONS`].
+pub struct IntegrationGroup<'a> {
+    /// What the item calls its subject ("Billing", "each of the other 12
+    /// integrations (A, B, C, …)").
+    pub label: String,
+    /// Citations: the integration, or the first few of the group.
+    pub cites: Vec<String>,
+    pub members: Vec<&'a Fact<Integration>>,
+}
+
+/// The integrations an item applies to, the first few by name and the rest
+/// as one group.
+pub fn integration_groups<'a>(
+    items: impl IntoIterator<Item = &'a Fact<Integration>>,
+) -> Vec<IntegrationGroup<'a>> {
+    let items: Vec<&Fact<Integration>> = items.into_iter().collect();
+    let mut out: Vec<IntegrationGroup<'a>> = items
+        .iter()
+        .take(LISTED_INTEGRATIONS)
+        .map(|i| IntegrationGroup {
+            label: short_name(&i.value.name),
+            cites: vec![cite(*i)],
+            members: vec![*i],
+        })
+        .collect();
+    let rest = &items[items.len().min(LISTED_INTEGRATIONS)..];
+    if !rest.is_empty() {
+        // A short rest is named whole; a long one by its first few.
+        let shown = if rest.len() <= 6 { rest.len() } else { 3 };
+        let names: Vec<String> = rest
+            .iter()
+            .take(shown)
+            .map(|i| short_name(&i.value.name))
+            .collect();
+        out.push(IntegrationGroup {
+            label: format!(
+                "each of the other {} integrations ({}{})",
+                rest.len(),
+                names.join(", "),
+                if rest.len() > shown { ", …" } else { "" }
+            ),
+            cites: rest.iter().take(3).map(|i| cite(*i)).collect(),
+            members: rest.to_vec(),
+        });
+    }
+    out
+}
+
 pub fn short_name(name: &str) -> String {
     let base = match name.find(" (") {
         Some(i) if i > 0 => &name[..i],

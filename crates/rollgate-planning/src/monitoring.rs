@@ -102,39 +102,35 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             });
         }
     }
-    for i in &cx.facts.integrations {
-        if i.value
+    let delivering = cx.facts.integrations.iter().filter(|i| {
+        i.value
             .kinds
             .iter()
             .any(|k| k.as_str() == "webhook" || k.as_str() == "payment")
-        {
-            v.push(Alert {
-                metric: format!(
-                    "{}: failed or retried deliveries",
-                    crate::ctx::short_name(&i.value.name)
-                ),
-                threshold: "> 2× the usual hourly count".into(),
-                window: "15 minutes".into(),
-                action: "page primary".into(),
-                because: because("mon.integration", vec![cite(i)]),
-            });
-        }
-        if i.value
+    });
+    for g in crate::ctx::integration_groups(delivering) {
+        v.push(Alert {
+            metric: format!("{}: failed or retried deliveries", g.label),
+            threshold: "> 2× the usual hourly count".into(),
+            window: "15 minutes".into(),
+            action: "page primary".into(),
+            because: because("mon.integration", g.cites),
+        });
+    }
+    let change_consumers = cx.facts.integrations.iter().filter(|i| {
+        i.value
             .mechanisms
             .iter()
             .any(|m| m.contains("cdc") || m.contains("slots"))
-        {
-            v.push(Alert {
-                metric: format!(
-                    "{}: age of the newest loaded change",
-                    crate::ctx::short_name(&i.value.name)
-                ),
-                threshold: "> 15 minutes".into(),
-                window: "15 minutes".into(),
-                action: "notify the data owner; check the consumer's slot".into(),
-                because: because("mon.integration-cdc", vec![cite(i)]),
-            });
-        }
+    });
+    for g in crate::ctx::integration_groups(change_consumers) {
+        v.push(Alert {
+            metric: format!("{}: age of the newest loaded change", g.label),
+            threshold: "> 15 minutes".into(),
+            window: "15 minutes".into(),
+            action: "notify the data owner; check the consumer's slot".into(),
+            because: because("mon.integration-cdc", g.cites),
+        });
     }
     let family_alert = |metric: &str, threshold: &str, action: &str, rule: &str| Alert {
         metric: metric.into(),

@@ -747,13 +747,14 @@ impl PhaseBuilder<'_, '_> {
         } else {
             p.actions.push(cx.step("Stop application writes on the old database (revoke the application role's write grants), wait for the change stream to drain to zero, and move every sequence or identity on the target past the source's highest value."));
         }
-        for i in cx.facts.integrations.iter().filter(|i| {
+        let slot_consumers = cx.facts.integrations.iter().filter(|i| {
             i.value
                 .mechanisms
                 .iter()
                 .any(|m| m == "logical-replication-slots")
-        }) {
-            p.actions.push(cx.step(format!("Start the replication slot for {} on the target now (prepared and tested in prep), before writes resume.", crate::ctx::short_name(&i.value.name))));
+        });
+        for g in crate::ctx::integration_groups(slot_consumers) {
+            p.actions.push(cx.step(format!("Start the replication slot for {} on the target now (prepared and tested in prep), before writes resume.", g.label)));
         }
         p.actions
             .extend(self.flip(&self.s.new, "write cutover: writes to the new database"));
@@ -766,8 +767,8 @@ impl PhaseBuilder<'_, '_> {
         if reverse && self.pg() {
             p.checks.extend(self.cmd("pg-reverse-lag"));
         }
-        for i in &cx.facts.integrations {
-            if i.value.kinds.iter().any(|k| {
+        let downstream = cx.facts.integrations.iter().filter(|i| {
+            i.value.kinds.iter().any(|k| {
                 matches!(
                     k,
                     IntegrationKind::Webhook
@@ -775,9 +776,13 @@ impl PhaseBuilder<'_, '_> {
                         | IntegrationKind::AnalyticsPipeline
                         | IntegrationKind::ReadReplica
                 )
-            }) {
-                p.checks.push(cx.step(format!("{} works against the new database (first event processed, first batch loaded).", crate::ctx::short_name(&i.value.name))));
-            }
+            })
+        });
+        for g in crate::ctx::integration_groups(downstream) {
+            p.checks.push(cx.step(format!(
+                "{} works against the new database (first event processed, first batch loaded).",
+                g.label
+            )));
         }
         p.success_criteria = self.common_criteria("first 60 minutes, then the first peak");
         p.success_criteria.push(criterion(

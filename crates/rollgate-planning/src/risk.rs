@@ -104,8 +104,8 @@ pub fn assess(cx: &Ctx<'_>, chosen: &Chosen, total_weeks: u32) -> RiskAssessment
             because: because("risk.peak-load", vec![cite(r)]),
         });
     }
-    for i in &f.integrations {
-        if i.value.kinds.iter().any(|k| {
+    let entangled = f.integrations.iter().filter(|i| {
+        i.value.kinds.iter().any(|k| {
             matches!(
                 k,
                 IntegrationKind::Cdc
@@ -114,15 +114,16 @@ pub fn assess(cx: &Ctx<'_>, chosen: &Chosen, total_weeks: u32) -> RiskAssessment
                     | IntegrationKind::MobileApp
                     | IntegrationKind::PartnerApi
             )
-        }) {
-            aggravating.push(Factor {
-                text: format!(
-                    "{} depends on the old system in ways that do not move by themselves.",
-                    crate::ctx::short_name(&i.value.name)
-                ),
-                because: because("risk.integration", vec![cite(i)]),
-            });
-        }
+        })
+    });
+    for g in crate::ctx::integration_groups(entangled) {
+        aggravating.push(Factor {
+            text: format!(
+                "{} depends on the old system in ways that do not move by themselves.",
+                g.label
+            ),
+            because: because("risk.integration", g.cites),
+        });
     }
     if f.team.members.iter().any(|m| m.value.contractor) {
         let m = f

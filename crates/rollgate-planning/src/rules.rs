@@ -299,22 +299,18 @@ pub fn fire(cx: &Ctx<'_>, strategy: StrategyId, kind: RuleKind) -> Vec<Fired> {
         let per_integration =
             !rule.when.integration_kind.is_empty() || !rule.when.integration_mechanism.is_empty();
         if per_integration {
-            for i in cx
+            let matching = cx
                 .facts
                 .integrations
                 .iter()
-                .filter(|i| integration_matches(rule, &i.value))
-            {
+                .filter(|i| integration_matches(rule, &i.value));
+            for group in crate::ctx::integration_groups(matching) {
                 let mut c = cites.clone();
-                c.push(cite(i));
+                c.extend(group.cites);
                 out.push(Fired {
                     rule: rule.clone(),
-                    title: fill(
-                        cx,
-                        &rule.title,
-                        Some(&crate::ctx::short_name(&i.value.name)),
-                    ),
-                    text: fill(cx, &rule.text, Some(&crate::ctx::short_name(&i.value.name))),
+                    title: fill(cx, &rule.title, Some(&group.label)),
+                    text: fill(cx, &rule.text, Some(&group.label)),
                     steps: steps.clone(),
                     because: Because {
                         rule: rule.id.clone(),

@@ -6,12 +6,12 @@ use std::fmt::Write;
 
 /// The text with control characters other than line breaks and tabs
 /// written as escapes: input quoted on a terminal cannot drive it.
-pub fn printable(text: &str) -> String {
+pub fn printable(text: String) -> String {
     if !text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return text.to_string();
+        return text;
     }
     text.chars()
         .map(|c| {
@@ -362,5 +362,5 @@ pub fn render(f: &Facts) -> String {
             let _ = writeln!(out, "  {place} [{}]: \"{}\"", u.field, u.text);
         }
     }
-    printable(&out)
+    printable(out)
 }

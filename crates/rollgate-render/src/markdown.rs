@@ -69,7 +69,7 @@ fn longest_backtick_run(s: &str) -> usize {
 /// raw HTML is escaped, so a `<script>` typed into a field stays text in
 /// every viewer that renders inline HTML.
 pub fn markdown(plan: &Plan, opts: Options) -> String {
-    crate::facts_text::printable(&neutralise_html(&compose(plan, opts)))
+    crate::facts_text::printable(neutralise_html(compose(plan, opts)))
 }
 
 /// The only raw HTML the plan writes itself.
@@ -79,10 +79,10 @@ const OWN_TAGS: [&str; 2] = ["<sub>", "</sub>"];
 /// (blocks and inline), except the plan's own tags. Parsing with a
 /// CommonMark parser, rather than guessing at code spans and fences,
 /// means the escaping follows exactly the reading a viewer will make.
-pub fn neutralise_html(md: &str) -> String {
+pub fn neutralise_html(md: String) -> String {
     use pulldown_cmark::{Event, Options as MdOptions, Parser};
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(md, MdOptions::ENABLE_TABLES).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&md, MdOptions::ENABLE_TABLES).into_offset_iter() {
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
                 if !OWN_TAGS.contains(&html.trim()) {
@@ -93,7 +93,7 @@ pub fn neutralise_html(md: &str) -> String {
         }
     }
     if ranges.is_empty() {
-        return md.to_string();
+        return md;
     }
     ranges.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(md.len() + ranges.len() * 8);

@@ -70,9 +70,9 @@ fn the_plans_own_placeholders_and_tags_survive() {
 #[test]
 fn a_command_cannot_close_its_own_fence() {
     let md = "1. step\n   ````sh\n   echo ```\n   <script>x</script>\n   ````\n";
-    assert_eq!(rollgate_render::neutralise_html(md), md);
+    assert_eq!(rollgate_render::neutralise_html(md.to_string()), md);
     let md = "text <b>bold</b> & <script>x</script>\n";
-    let out = rollgate_render::neutralise_html(md);
+    let out = rollgate_render::neutralise_html(md.to_string());
     assert!(live_html(&out).is_empty(), "{out}");
 }
 
