@@ -996,9 +996,9 @@ fn read_schedule(
                 ce,
             );
             facts.schedule.deadline = Some(f);
-        } else {
-            cx.cover(i, h.start, h.end);
         }
+        // Any other date is left uncovered: unless another fact reads its
+        // clause, the clause is listed as not interpreted, never dropped.
     }
     for h in extract::duration::durations(text) {
         let Some(role) = extract::dates::duration_role(text, h.start, h.end) else {

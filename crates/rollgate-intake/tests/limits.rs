@@ -163,3 +163,23 @@ fn warnings_raised_while_reading_fields_are_kept() {
         facts.warnings.iter().map(|w| &w.code).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_contract_end_is_a_deadline_and_no_date_vanishes() {
+    let text = SEED.replace(
+        "Want to be on RDS by Q3 2026 for compliance audit.",
+        "Our vendor contract runs out at the end of June; we want to be gone before that. We started planning in March 2026.",
+    );
+    let facts = read(&text).unwrap();
+    let deadline = facts.schedule.deadline.as_ref().expect("deadline read");
+    assert_eq!(deadline.value.date.to_string(), "2026-06-30");
+    // A date that is no deadline is not dropped: its clause is listed.
+    assert!(
+        facts
+            .uninterpreted
+            .iter()
+            .any(|u| u.text.contains("We started planning in March 2026")),
+        "{:?}",
+        facts.uninterpreted
+    );
+}

@@ -419,6 +419,22 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         "in time for",
         "ahead of",
         "target",
+        // The end of something the team depends on is a deadline too:
+        // "our vendor contract runs out at the end of June".
+        "runs out",
+        "expires",
+        "expiry",
+        "ends ",
+        "ending",
+        "end of support",
+        "end of life",
+        "end-of-life",
+        "eol",
+        "sunset",
+        "shut down",
+        "shuts down",
+        "switched off",
+        "renewal",
     ]
     .iter()
     .any(|w| before.contains(w))
@@ -760,6 +776,20 @@ mod tests {
         assert!(!is_deadline_context(t, t.find("Q4").unwrap()));
         let t = "Deadline: 2026-09-01";
         assert!(is_deadline_context(t, t.find("2026").unwrap()));
+        for t in [
+            "Our vendor contract runs out at the end of June; we want to be gone before that.",
+            "The licence expires on 2027-03-31.",
+            "Node 16 reached end of life on 2023-09-11.",
+            "The old data centre shuts down in Q2 2027.",
+        ] {
+            let at = ["end of June", "2027", "2023", "Q2"]
+                .iter()
+                .find_map(|w| t.find(w))
+                .unwrap();
+            assert!(is_deadline_context(t, at), "{t}");
+        }
+        let t = "We launched in March 2026 and grew fast.";
+        assert!(!is_deadline_context(t, t.find("March").unwrap()));
     }
 
     #[test]

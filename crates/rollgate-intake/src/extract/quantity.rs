@@ -177,6 +177,7 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
         r"(?i)\b({COUNT_NOUNS})\s*\(\s*({APPROX})?(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?\s?[kKmM]?)\+?\s*\)"
     ));
     let mut out: Vec<Hit<Count>> = Vec::new();
+    let mut claimed = Claimed::default();
     for caps in before.captures_iter(text) {
         let adjectives = caps.get(3).map(|m| m.as_str()).unwrap_or("");
         // "4 backend engineers and 2 services" must not skip across nouns;
@@ -197,6 +198,7 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
         if n != 1.0 && !noun.ends_with('s') && noun != "cron jobs" && noun != "indices" {
             continue;
         }
+        claimed.claim(whole.start(), whole.end(), out.len());
         out.push(Hit::new(
             Count {
                 count: n as u64,
@@ -212,10 +214,7 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
             continue;
         };
         let whole = caps.get(0).unwrap();
-        if out
-            .iter()
-            .any(|h| h.start < whole.end() && whole.start() < h.end)
-        {
+        if claimed.overlaps(whole.start(), whole.end()) {
             continue;
         }
         out.push(Hit::new(
