@@ -2,12 +2,22 @@
 //! form, a live "what rollgate understood" panel, plans rendered as the HTML
 //! report, and a plan history in SQLite with revisions and side-by-side
 //! comparison. Loopback by default; every piece of user text is escaped.
+//!
+//! What it promises (docs/security-serve.md): it answers only for its own
+//! Host names, accepts changes only from its own pages, sends a strict
+//! Content-Security-Policy (no inline script) and the usual security
+//! headers, cuts off clients that trickle headers, runs intake, planning
+//! and rendering on a bounded blocking pool under a per-request time limit,
+//! and keeps error pages bounded whatever the input.
 
+pub mod guard;
+pub mod server;
 pub mod store;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{DefaultBodyLimit, Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -16,8 +26,10 @@ use rollgate_knowledge::Knowledge;
 use rollgate_planning::{Mode, Plan};
 use rollgate_render::esc;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use store::{Fields, Store, StoreError};
+use tokio::sync::Semaphore;
 
 /// The eleven tags, in form order, with a short hint each.
 pub const FIELDS: [(&str, &str); 11] = [
@@ -63,28 +75,151 @@ pub struct AppState {
     pub knowledge: Knowledge,
 }
 
-pub fn app(state: Arc<AppState>) -> Router {
+/// Called with a submitted form on the blocking pool before the work
+/// starts; tests use it to make one request slow.
+pub type WorkHook = Arc<dyn Fn(&HashMap<String, String>) + Send + Sync>;
+
+/// How the server runs. [`Options::default`] is what `rollgate serve` uses.
+#[derive(Clone)]
+pub struct Options {
+    /// Host names accepted besides the bound address and localhost,
+    /// `127.0.0.1` and `[::1]` with the bound port (for a reverse proxy):
+    /// a bare name matches with any port, `name:port` only with that port.
+    pub allowed_hosts: Vec<String>,
+    /// A client must send a request's headers within this time.
+    pub header_read_timeout: Duration,
+    /// A request (body, queueing and work) gets this long; then 503.
+    pub request_time_limit: Duration,
+    /// At most this many requests do CPU work (intake, planning,
+    /// rendering, SQLite) at a time, each on a blocking thread.
+    pub max_concurrent_work: usize,
+    #[doc(hidden)]
+    pub work_hook: Option<WorkHook>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            allowed_hosts: Vec::new(),
+            header_read_timeout: Duration::from_secs(10),
+            request_time_limit: Duration::from_secs(10),
+            max_concurrent_work: std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2),
+            work_hook: None,
+        }
+    }
+}
+
+/// What the handlers share: the state, the work pool's permits, the hook.
+struct App {
+    state: Arc<AppState>,
+    work: Arc<Semaphore>,
+    hook: Option<WorkHook>,
+    /// The report's own script, served as a file (see [`report_js`]).
+    report_js: OnceLock<String>,
+}
+
+impl App {
+    /// Runs `f` on the blocking pool once a work permit is free. The permit
+    /// moves into the job, so a job the time limit gave up on still counts
+    /// until it ends.
+    async fn work<F>(&self, f: F) -> Response
+    where
+        F: FnOnce(&AppState, Option<&WorkHook>) -> Response + Send + 'static,
+    {
+        let Ok(permit) = self.work.clone().acquire_owned().await else {
+            return error_page(StatusCode::SERVICE_UNAVAILABLE, "rollgate is stopping.");
+        };
+        let state = self.state.clone();
+        let hook = self.hook.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&state, hook.as_ref())
+        });
+        match job.await {
+            Ok(r) => r,
+            Err(_) => error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "rollgate failed on this request. This is a bug: please report it with the input that caused it.",
+            ),
+        }
+    }
+}
+
+/// The web app: routes behind the time limit, the Host and Origin checks,
+/// and the security headers (outermost, so rejections carry them too).
+/// `bound` is the address the listener is bound to.
+pub fn app(state: Arc<AppState>, options: &Options, bound: std::net::SocketAddr) -> Router {
+    let shared = Arc::new(App {
+        state,
+        work: Arc::new(Semaphore::new(options.max_concurrent_work.max(1))),
+        hook: options.work_hook.clone(),
+        report_js: OnceLock::new(),
+    });
+    let hosts = Arc::new(guard::Hosts::new(bound, &options.allowed_hosts));
     Router::new()
         .route("/", get(form_page))
+        .route("/static/app.js", get(app_js))
+        .route("/static/report.js", get(report_js))
         .route("/api/check", post(api_check))
         .route("/plans", post(create_plan).get(history))
         .route("/plans/{id}", get(show_plan))
         .route("/plans/{id}/edit", get(edit_plan))
         .route("/plans/{id}/download/{format}", get(download))
         .route("/plans/{id}/compare/{other}", get(compare))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(shared)
+        .layer(middleware::from_fn_with_state(
+            options.request_time_limit,
+            time_limit,
+        ))
+        .layer(middleware::from_fn_with_state(hosts, guard::check))
+        .layer(middleware::from_fn(guard::headers))
 }
 
-/// Runs the server until Ctrl-C.
-pub async fn serve(addr: std::net::SocketAddr, state: Arc<AppState>) -> std::io::Result<()> {
+/// Middleware: answers 503 when a request takes longer than `limit`.
+async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            let mut r = error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!(
+                    "rollgate gave up on this request after {} s. Try again in a moment; if it keeps happening, shorten the input.",
+                    limit.as_secs_f64()
+                ),
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            r
+        }
+    }
+}
+
+/// Serves the app on `listener` until `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    options: &Options,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let router = app(state, options, listener.local_addr()?);
+    server::run(listener, router, options.header_read_timeout, shutdown).await
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn serve(
+    addr: std::net::SocketAddr,
+    state: Arc<AppState>,
+    options: &Options,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("rollgate serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_on(listener, state, options, server::signal()).await?;
+    eprintln!("rollgate: stopped");
+    Ok(())
 }
 
 // ------------------------------------------------------------------ pages
@@ -119,8 +254,55 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
+/// At most this many lines of an error message reach a page, each cut to
+/// [`MAX_ERROR_LINE_CHARS`], so an error page stays small whatever the
+/// input (a few hundred kilobytes of repeated mistakes once made a page of
+/// hundreds of megabytes).
+pub const MAX_ERROR_LINES: usize = 60;
+pub const MAX_ERROR_LINE_CHARS: usize = 240;
+
+/// `message` with at most [`MAX_ERROR_LINES`] lines of at most
+/// [`MAX_ERROR_LINE_CHARS`] characters, saying what was left out.
+pub fn bounded(message: &str) -> String {
+    let mut out = String::new();
+    let mut lines = message.lines();
+    for line in lines.by_ref().take(MAX_ERROR_LINES) {
+        match line.char_indices().nth(MAX_ERROR_LINE_CHARS) {
+            Some((cut, _)) => {
+                out.push_str(&line[..cut]);
+                out.push_str(" …");
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    let more = lines.count();
+    if more > 0 {
+        out.push_str(&format!(
+            "… and {more} more lines, not shown. Fix the problems above first.\n"
+        ));
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A page for a refused or failed request; the message is [`bounded`].
 fn error_page(status: StatusCode, message: &str) -> Response {
-    (status, page("Error", &format!("<h1>Something in the input needs fixing</h1><div class=\"error\" id=\"error\">{}</div><p><a href=\"javascript:history.back()\">Back to the form</a></p>", esc(message)))).into_response()
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN | StatusCode::MISDIRECTED_REQUEST => "Request refused",
+        s if s.is_server_error() => "rollgate could not answer",
+        _ => "Something in the input needs fixing",
+    };
+    let body = format!(
+        "<h1>{heading}</h1><div class=\"error\" id=\"error\">{}</div><p><a href=\"/\" id=\"back\">Back to the form</a></p>{SCRIPT_TAG}",
+        esc(&bounded(message))
+    );
+    (status, page("Error", &body)).into_response()
+}
+
+async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "There is no such page.")
 }
 
 /// An error page for a `Result` (boxed: responses are large).
@@ -171,25 +353,72 @@ fn form_html(
     f
 }
 
-const FORM_SCRIPT: &str = r#"
-const form = document.getElementById('plan-form');
-const panel = document.getElementById('facts-body');
-let timer = null;
-function refresh() {
-  const body = new URLSearchParams(new FormData(form));
-  fetch('/api/check', { method: 'POST', body })
-    .then(r => r.json())
-    .then(d => { panel.textContent = d.text; panel.dataset.state = d.ok ? 'ok' : 'error'; })
-    .catch(() => { panel.textContent = 'rollgate could not be reached.'; });
+/// The app's script; pages load it as a file.
+const APP_JS: &str = include_str!("static/app.js");
+
+const SCRIPT_TAG: &str = "<script src=\"/static/app.js\" defer></script>";
+
+async fn app_js() -> Response {
+    javascript(APP_JS.to_string())
 }
-form.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(refresh, 300); });
-document.getElementById('clear').addEventListener('click', () => {
-  form.querySelectorAll('textarea').forEach(t => { t.value = ''; });
-  document.getElementById('start').value = new Date().toISOString().slice(0, 10);
-  refresh();
-});
-refresh();
-"#;
+
+fn javascript(body: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// The report from `rollgate_render::html` ends with an inline script (the
+/// copy buttons). Served by the app, that script moves to
+/// `/static/report.js`: returns the page with each inline `<script>` replaced
+/// by one reference to that file, and the code of the first. User text in
+/// the report is escaped, so every `<script>` in it is the renderer's own.
+fn externalize_scripts(html: &str) -> (String, String) {
+    let mut out = String::with_capacity(html.len());
+    let mut code = String::new();
+    let mut rest = html;
+    let mut linked = false;
+    while let Some(open) = rest.find("<script>") {
+        let Some(len) = rest[open..].find("</script>") else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        if !linked {
+            code = rest[open + "<script>".len()..open + len].to_string();
+            out.push_str("<script src=\"/static/report.js\" defer></script>");
+            linked = true;
+        }
+        rest = &rest[open + len + "</script>".len()..];
+    }
+    out.push_str(rest);
+    (out, code)
+}
+
+/// The report's script, taken once from the report of the bundled example
+/// (the renderer's script does not depend on the plan).
+async fn report_js(State(app): State<Arc<App>>) -> Response {
+    if let Some(js) = app.report_js.get() {
+        return javascript(js.clone());
+    }
+    let shared = app.clone();
+    app.work(move |state, _| {
+        let js = shared.report_js.get_or_init(|| {
+            let mut values = example_values();
+            values.insert("start".into(), EXAMPLE_START.into());
+            match read_facts(state, &values) {
+                Ok(facts) => {
+                    let plan = rollgate_planning::plan(&facts, &state.knowledge, Mode::Auto);
+                    externalize_scripts(&rollgate_render::html(&plan)).1
+                }
+                Err(_) => String::new(),
+            }
+        });
+        javascript(js.clone())
+    })
+    .await
+}
 
 fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
@@ -205,7 +434,7 @@ fn form_body(
     heading: &str,
 ) -> String {
     format!(
-        "<h1>{}</h1><div class=\"cols\"><section>{}</section><aside id=\"facts\"><h2>What rollgate understood</h2><pre id=\"facts-body\">…</pre></aside></div><script>{FORM_SCRIPT}</script>",
+        "<h1>{}</h1><div class=\"cols\"><section>{}</section><aside id=\"facts\"><h2>What rollgate understood</h2><pre id=\"facts-body\">…</pre></aside></div>{SCRIPT_TAG}",
         esc(heading),
         form_html(values, start, mode, parent)
     )
@@ -247,6 +476,9 @@ fn tagged_text(
         if v.trim().is_empty() {
             continue;
         }
+        // One rule with the CLI: input is text, without NUL bytes (the same
+        // check and message as `rollgate check` and `rollgate plan`).
+        rollgate_intake::decode(tag, v.as_bytes()).map_err(|e| e.to_string())?;
         // A closing tag inside a field would end it early; keep the text, not the tag.
         let clean = v.replace(&format!("</{tag}>"), &format!("</ {tag}>"));
         text.push_str(&format!("<{tag}>{clean}</{tag}>\n"));
@@ -302,7 +534,7 @@ fn read_facts(
 }
 
 async fn api_check(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
     let fields = match form {
@@ -312,13 +544,19 @@ async fn api_check(
             return (e.status(), json_response(body.to_string())).into_response();
         }
     };
-    let body = match read_facts(&state, &fields) {
-        Ok(facts) => {
-            serde_json::json!({ "ok": true, "text": rollgate_render::facts_text(&facts), "uninterpreted": facts.uninterpreted.len() })
+    app.work(move |state, hook| {
+        if let Some(hook) = hook {
+            hook(&fields);
         }
-        Err(e) => serde_json::json!({ "ok": false, "text": e }),
-    };
-    json_response(body.to_string())
+        let body = match read_facts(state, &fields) {
+            Ok(facts) => {
+                serde_json::json!({ "ok": true, "text": rollgate_render::facts_text(&facts), "uninterpreted": facts.uninterpreted.len() })
+            }
+            Err(e) => serde_json::json!({ "ok": false, "text": bounded(&e) }),
+        };
+        json_response(body.to_string())
+    })
+    .await
 }
 
 /// A JSON body with its content type.
@@ -327,7 +565,7 @@ fn json_response(body: String) -> Response {
 }
 
 async fn create_plan(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
     let fields = match form {
@@ -342,45 +580,48 @@ async fn create_plan(
             )
         }
     };
-    let result = (|| -> Result<i64, String> {
-        let (_, kept) = tagged_text(&fields)?;
-        let facts = read_facts(&state, &fields)?;
-        let mode = mode_of(&fields)?;
-        let plan = rollgate_planning::plan(&facts, &state.knowledge, mode);
-        let parent = match fields
-            .get("parent_id")
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-        {
-            Some(p) => Some(
-                p.parse::<i64>()
-                    .map_err(|_| format!("parent_id {p:?} is not a plan id"))?,
-            ),
-            None => None,
-        };
-        let stored = Fields {
-            values: kept,
-            start: facts.start_date.to_string(),
-            mode: fields.get("mode").cloned().unwrap_or_else(|| "auto".into()),
-        };
-        let created = jiff::Timestamp::now()
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
-        state
-            .store
-            .insert(
-                parent,
-                &plan.title,
-                &created,
-                &stored,
-                &rollgate_render::json(&plan),
-            )
-            .map_err(|e| e.to_string())
-    })();
-    match result {
-        Ok(id) => Redirect::to(&format!("/plans/{id}")).into_response(),
-        Err(e) => error_page(StatusCode::BAD_REQUEST, &e),
-    }
+    app.work(move |state, hook| {
+        if let Some(hook) = hook {
+            hook(&fields);
+        }
+        match store_plan(state, &fields) {
+            Ok(id) => Redirect::to(&format!("/plans/{id}")).into_response(),
+            Err(e) => error_page(StatusCode::BAD_REQUEST, &e),
+        }
+    })
+    .await
+}
+
+/// Reads, plans and stores a submitted form; the new plan's id.
+fn store_plan(state: &AppState, fields: &HashMap<String, String>) -> Result<i64, String> {
+    let (_, kept) = tagged_text(fields)?;
+    let facts = read_facts(state, fields)?;
+    let mode = mode_of(fields)?;
+    let plan = rollgate_planning::plan(&facts, &state.knowledge, mode);
+    let parent = match fields.get("parent_id").filter(|s| !s.is_empty()) {
+        Some(p) => {
+            Some(canonical_id(p).ok_or_else(|| format!("parent_id {p:?} is not a plan id"))?)
+        }
+        None => None,
+    };
+    let stored = Fields {
+        values: kept,
+        start: facts.start_date.to_string(),
+        mode: fields.get("mode").cloned().unwrap_or_else(|| "auto".into()),
+    };
+    let created = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    state
+        .store
+        .insert(
+            parent,
+            &plan.title,
+            &created,
+            &stored,
+            &rollgate_render::json(&plan),
+        )
+        .map_err(|e| e.to_string())
 }
 
 // ------------------------------------------------------------------ plans
@@ -418,17 +659,32 @@ fn load(state: &AppState, raw: &str) -> Result<(store::StoredPlan, Plan), Box<Re
     ))
 }
 
+/// A plan id written the one canonical way: decimal digits, no sign, no
+/// leading zero, within `i64`. `+1` and `01` are not names of plan 1.
+fn canonical_id(raw: &str) -> Option<i64> {
+    let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (raw.len() > 1 && raw.starts_with('0')) {
+        return None;
+    }
+    raw.parse().ok()
+}
+
 fn parse_id(raw: &str) -> Result<i64, Box<Response>> {
-    raw.parse()
-        .map_err(|_| err_page(StatusCode::NOT_FOUND, &format!("{raw:?} is not a plan id.")))
+    canonical_id(raw)
+        .ok_or_else(|| err_page(StatusCode::NOT_FOUND, &format!("{raw:?} is not a plan id.")))
 }
 
 async fn show_plan(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     Path(raw): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let (stored, plan) = match load(&state, &raw) {
+    app.work(move |state, _| show_plan_now(state, &raw, &headers))
+        .await
+}
+
+fn show_plan_now(state: &AppState, raw: &str, headers: &HeaderMap) -> Response {
+    let (stored, plan) = match load(state, raw) {
         Ok(x) => x,
         Err(r) => return *r,
     };
@@ -447,12 +703,17 @@ async fn show_plan(
         esc(&stored.created_at),
         stored.parent_id.map(|p| format!(" · <a id=\"compare\" href=\"/plans/{p}/compare/{id}\">Compare with revision {p}</a>")).unwrap_or_default()
     );
+    let (report, _) = externalize_scripts(&report);
     let html = report.replacen("<body>", &format!("<body>{toolbar}"), 1);
     Html(html).into_response()
 }
 
-async fn edit_plan(State(state): State<Arc<AppState>>, Path(raw): Path<String>) -> Response {
-    let id = match parse_id(&raw) {
+async fn edit_plan(State(app): State<Arc<App>>, Path(raw): Path<String>) -> Response {
+    app.work(move |state, _| edit_plan_now(state, &raw)).await
+}
+
+fn edit_plan_now(state: &AppState, raw: &str) -> Response {
+    let id = match parse_id(raw) {
         Ok(i) => i,
         Err(r) => return *r,
     };
@@ -479,15 +740,20 @@ async fn edit_plan(State(state): State<Arc<AppState>>, Path(raw): Path<String>) 
 }
 
 async fn download(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     Path((raw, format)): Path<(String, String)>,
 ) -> Response {
-    let (stored, plan) = match load(&state, &raw) {
+    app.work(move |state, _| download_now(state, &raw, &format))
+        .await
+}
+
+fn download_now(state: &AppState, raw: &str, format: &str) -> Response {
+    let (stored, plan) = match load(state, raw) {
         Ok(x) => x,
         Err(r) => return *r,
     };
     let id = stored.id;
-    let (body, mime, ext) = match format.as_str() {
+    let (body, mime, ext) = match format {
         "md" => (
             rollgate_render::markdown(&plan, rollgate_render::Options::default()),
             "text/markdown; charset=utf-8",
@@ -524,7 +790,11 @@ async fn download(
         .into_response()
 }
 
-async fn history(State(state): State<Arc<AppState>>) -> Response {
+async fn history(State(app): State<Arc<App>>) -> Response {
+    app.work(move |state, _| history_now(state)).await
+}
+
+fn history_now(state: &AppState) -> Response {
     match state.store.list() {
         Ok(list) => {
             let mut body = String::from("<h1>Plan history</h1>");
@@ -551,16 +821,21 @@ async fn history(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn compare(
-    State(state): State<Arc<AppState>>,
+    State(app): State<Arc<App>>,
     Path((a_raw, b_raw)): Path<(String, String)>,
 ) -> Response {
+    app.work(move |state, _| compare_now(state, &a_raw, &b_raw))
+        .await
+}
+
+fn compare_now(state: &AppState, a_raw: &str, b_raw: &str) -> Response {
     // Both ids are checked before either plan is looked up, so a malformed
     // id is reported even when the other plan does not exist.
-    let (a, b) = match (parse_id(&a_raw), parse_id(&b_raw)) {
+    let (a, b) = match (parse_id(a_raw), parse_id(b_raw)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
-    let ((_, pa), (_, pb)) = match (load(&state, &a_raw), load(&state, &b_raw)) {
+    let ((_, pa), (_, pb)) = match (load(state, a_raw), load(state, b_raw)) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(r), _) | (_, Err(r)) => return *r,
     };
@@ -636,11 +911,13 @@ async fn compare(
     page("Compare", &body).into_response()
 }
 
-/// Opens the store and runs the server on a new runtime until Ctrl-C.
+/// Opens the store and runs the server on a new runtime until Ctrl-C or
+/// SIGTERM.
 pub fn run_blocking(
     addr: std::net::SocketAddr,
     db: &std::path::Path,
     knowledge: Knowledge,
+    options: &Options,
 ) -> Result<(), ServeError> {
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -650,11 +927,15 @@ pub fn run_blocking(
     let state = Arc::new(AppState { store, knowledge });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(options.max_concurrent_work.max(1) + 2)
         .enable_all()
         .build()
         .map_err(|e| ServeError::Io("starting the runtime".into(), e))?;
-    rt.block_on(serve(addr, state))
-        .map_err(|e| ServeError::Io(format!("serving on {addr}"), e))
+    rt.block_on(serve(addr, state, options))
+        .map_err(|e| ServeError::Io(format!("serving on {addr}"), e))?;
+    // Jobs the time limit gave up on may still run; do not wait for them.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -674,4 +955,42 @@ pub fn default_db_path() -> std::path::PathBuf {
         })
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     base.join("rollgate").join("plans.sqlite")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_are_bounded_in_lines_and_line_length() {
+        let huge = format!("{}\n", "x".repeat(100_000)).repeat(10_000);
+        let b = bounded(&huge);
+        assert!(b.len() < MAX_ERROR_LINES * (MAX_ERROR_LINE_CHARS + 8) + 200);
+        assert!(b.ends_with("… and 9940 more lines, not shown. Fix the problems above first."));
+        // Multi-byte characters are cut on a character boundary.
+        let wide = "é".repeat(1000);
+        assert_eq!(bounded(&wide).chars().count(), MAX_ERROR_LINE_CHARS + 2);
+        assert_eq!(bounded("short\nmessage"), "short\nmessage");
+    }
+
+    #[test]
+    fn canonical_ids_have_one_spelling() {
+        assert_eq!(canonical_id("1"), Some(1));
+        assert_eq!(canonical_id("0"), Some(0));
+        assert_eq!(canonical_id("9223372036854775807"), Some(i64::MAX));
+        for bad in ["", "+1", "01", "00", "-1", "1 ", "9223372036854775808", "١"] {
+            assert_eq!(canonical_id(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_report_script_moves_to_a_file() {
+        let (html, code) =
+            externalize_scripts("<body><p>a</p><script>run()</script><script>x()</script></body>");
+        assert_eq!(
+            html,
+            "<body><p>a</p><script src=\"/static/report.js\" defer></script></body>"
+        );
+        assert_eq!(code, "run()");
+    }
 }

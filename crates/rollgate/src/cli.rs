@@ -39,7 +39,7 @@ pub enum Command {
     /// Run the local web app: a form, a live facts panel, plans and their
     /// history (kept in SQLite).
     #[command(
-        after_help = "Examples:\n  rollgate serve\n  rollgate serve --addr 127.0.0.1:8080 --db ./plans.sqlite"
+        after_help = "Examples:\n  rollgate serve\n  rollgate serve --addr 127.0.0.1:8080 --db ./plans.sqlite\n  rollgate serve --addr 0.0.0.0:7878 --allow-host plans.example.com   # behind a reverse proxy"
     )]
     Serve(ServeArgs),
     /// Prove two databases hold the same data (a gate: exit 0 equal, 1 differ, 2 error).
@@ -159,6 +159,12 @@ pub struct ServeArgs {
     pub db: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub knowledge: Option<PathBuf>,
+    /// Also answer requests for this Host name (repeatable), e.g. behind a
+    /// reverse proxy. The address listened on and localhost, 127.0.0.1 and
+    /// [::1] with its port are always accepted; any other Host gets 421.
+    /// NAME matches with any port; NAME:PORT only with that port.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

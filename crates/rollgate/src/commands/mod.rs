@@ -61,7 +61,11 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 .db
                 .clone()
                 .unwrap_or_else(rollgate_serve::default_db_path);
-            rollgate_serve::run_blocking(args.addr, &db, k)?;
+            let options = rollgate_serve::Options {
+                allowed_hosts: args.allow_host.clone(),
+                ..Default::default()
+            };
+            rollgate_serve::run_blocking(args.addr, &db, k, &options)?;
             Ok(Outcome::Ok)
         }
         Command::Schema(args) => match args.kind {
