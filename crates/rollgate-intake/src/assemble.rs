@@ -394,6 +394,19 @@ pub fn assemble(
     }
 
     if let Some((l, r)) = arrow_sides {
+        // "X → Y" in the migration type names the subject: when both sides
+        // name a technology, they are the source and target, whatever else
+        // the state tags mention first (a runtime, a framework around it).
+        if l.technology.is_some() && r.technology.is_some() {
+            for (side, name, tag) in [
+                (&mut facts.source, &l, "from-state"),
+                (&mut facts.target, &r, "to-state"),
+            ] {
+                if let Some(w) = take_subject(side, name, tag) {
+                    warnings.push(w);
+                }
+            }
+        }
         fill_system(&mut facts.source, l);
         fill_system(&mut facts.target, r);
     }
@@ -582,7 +595,38 @@ fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<Strin
 }
 
 /// The position of the arrow between "from" and "to" in a summary.
+/// Makes the migration type's side the subject of `side` when the state tag
+/// named another technology first; says so, since the two tags disagree.
+fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Option<Warning> {
+    let wanted = subject.technology.as_ref()?;
+    let had = side.technology.as_ref();
+    if had.is_some_and(|t| t.value.id == wanted.value.id) {
+        if side.version.is_none() {
+            side.version = subject.version.clone();
+        }
+        return None;
+    }
+    let warning = had.map(|t| Warning {
+        code: "subject-disagrees".into(),
+        message: format!(
+            "the migration type names {} as what moves, but <{tag}> names {} first: planned for {}, with {} as part of the surroundings",
+            wanted.value.name, t.value.name, wanted.value.name, t.value.name
+        ),
+        span: t.origin.span,
+    });
+    side.technology = Some(wanted.clone());
+    side.version = subject.version.clone();
+    warning
+}
+
 fn arrow(text: &str) -> Option<(usize, usize)> {
+    // "Replace Auth0 with Clerk": the old one, then the new one.
+    let replace =
+        crate::re!(r"(?i)^\s*(?:replac(?:e|ing)|swap(?:ping)?)\b.*?(\s(?:with|by|for)\s)");
+    if let Some(c) = replace.captures(text) {
+        let m = c.get(1).expect("group 1");
+        return Some((m.start(), m.end()));
+    }
     for a in ["→", "->", "=>", "⇒", "⟶"] {
         if let Some(i) = text.find(a) {
             return Some((i, i + a.len()));

@@ -1,0 +1,72 @@
+//! The migration type names what moves. When it says "X → Y", "X to Y" or
+//! "replace X with Y" with a technology on each side, those are the source
+//! and target, even when a state tag first mentions something around them
+//! (the runtime, the framework, the host); the disagreement is reported.
+
+use jiff::civil::date;
+use rollgate_intake::{read_bytes, Facts};
+use rollgate_knowledge::Knowledge;
+
+fn read(text: &str) -> Facts {
+    let k = Knowledge::builtin().unwrap();
+    read_bytes("in.txt", text.as_bytes(), None, &k, date(2026, 4, 27)).unwrap()
+}
+
+fn side(f: &Facts, source: bool) -> (String, Option<String>) {
+    let s = if source { &f.source } else { &f.target };
+    (
+        s.technology
+            .as_ref()
+            .map(|t| t.value.id.clone())
+            .unwrap_or_default(),
+        s.version.as_ref().map(|v| v.value.clone()),
+    )
+}
+
+#[test]
+fn the_migration_type_names_the_subject_over_the_first_mention_in_from_state() {
+    let f = read(
+        "<migration-type>Upgrade Celery 4 to Celery 5</migration-type>\
+         <from-state>Django 3.2 app with Celery 4 workers on RabbitMQ</from-state>\
+         <to-state>Celery 5 workers, same broker</to-state>",
+    );
+    assert_eq!(side(&f, true), ("celery".into(), Some("4".into())));
+    assert_eq!(side(&f, false), ("celery".into(), Some("5".into())));
+    let w = f
+        .warnings
+        .iter()
+        .find(|w| w.code == "subject-disagrees")
+        .expect("the disagreement is reported");
+    assert!(w.message.contains("names Django first"), "{}", w.message);
+}
+
+#[test]
+fn replace_x_with_y_reads_old_then_new() {
+    let f = read(
+        "<migration-type>Replace Auth0 with Clerk for customer login</migration-type>\
+         <criticality>high</criticality>",
+    );
+    assert_eq!(side(&f, true).0, "auth0");
+    assert_eq!(side(&f, false).0, "clerk");
+}
+
+#[test]
+fn agreeing_tags_raise_no_warning() {
+    let f = read(
+        "<migration-type>PostgreSQL 14 → PostgreSQL 16</migration-type>\
+         <from-state>PostgreSQL 14 on EC2</from-state><to-state>PostgreSQL 16 on RDS</to-state>",
+    );
+    assert_eq!(side(&f, true), ("postgresql".into(), Some("14".into())));
+    assert!(f.warnings.iter().all(|w| w.code != "subject-disagrees"));
+}
+
+#[test]
+fn a_side_without_a_technology_leaves_the_state_tags_in_charge() {
+    // Extraction: "into a separate service" names no technology.
+    let f = read(
+        "<migration-type>Split billing out of our Django monolith into a separate service</migration-type>\
+         <from-state>Django 4.2 monolith on PostgreSQL 15</from-state>",
+    );
+    assert_eq!(side(&f, true).0, "django");
+    assert!(f.warnings.iter().all(|w| w.code != "subject-disagrees"));
+}
