@@ -4,7 +4,7 @@
 //! must hash its text form instead.
 
 use crate::error::VerifyError;
-use crate::session::Side;
+use crate::session::{Params, Side, Statement};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub(crate) struct Table {
 
 impl Table {
     pub(crate) fn qualified(&self) -> String {
-        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+        qualified(&self.schema, &self.name)
     }
 
     pub(crate) fn display(&self) -> String {
@@ -66,37 +66,42 @@ impl Table {
     }
 }
 
+/// The one way an identifier (schema, table, column, sequence) is put
+/// into SQL: in double quotes, quotes doubled. Identifiers are the only
+/// text from the servers that goes into SQL; values go as parameters.
 pub(crate) fn quote_ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub(crate) fn quote_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// `schema.table`, each part quoted by [`quote_ident`].
+pub(crate) fn qualified(schema: &str, name: &str) -> String {
+    format!("{}.{}", quote_ident(schema), quote_ident(name))
 }
 
 /// The server's version: `server_version_num` (150004) and its text.
 pub(crate) fn server_version(side: &mut Side) -> Result<(i32, String), VerifyError> {
     let rows = side.query(
-        "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
+        &Statement::plain(
+            "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
+        ),
         "reading the server version",
     )?;
     Ok((rows[0].get(0), rows[0].get(1)))
 }
 
-fn table_filter(pattern: &Option<String>) -> String {
+/// ` AND <column> LIKE $n::text` for a `--tables` pattern (the pattern is
+/// a parameter), or nothing.
+pub(crate) fn like(p: &mut Params, pattern: &Option<String>, column: &str) -> String {
     pattern
         .as_ref()
-        .map(|p| {
-            format!(
-                " AND (n.nspname || '.' || c.relname) LIKE {}",
-                quote_literal(p)
-            )
-        })
+        .map(|pat| format!(" AND {column} LIKE {}", p.text(pat)))
         .unwrap_or_default()
 }
 
+/// No backslash in it: its meaning must not depend on the server's
+/// `standard_conforming_strings`.
 const USER_TABLES: &str = "c.relkind IN ('r', 'p') AND NOT c.relispartition \
-     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND left(n.nspname, 8) <> 'pg_toast'";
 
 struct TypeInfo {
     kind: String,
@@ -135,9 +140,13 @@ pub(crate) fn tables(
     pattern: &Option<String>,
     version: i32,
 ) -> Result<Vec<Table>, VerifyError> {
-    let filter = table_filter(pattern);
+    let filtered = |sql: &dyn Fn(&str) -> String| {
+        let mut p = Params::default();
+        let filter = like(&mut p, pattern, "(n.nspname || '.' || c.relname)");
+        p.sql(sql(&filter))
+    };
     let rows = side.query(
-        &format!(
+        &filtered(&|filter| format!(
             "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::bigint,
                     coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord)
                               FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, ord), pg_attribute a
@@ -148,7 +157,7 @@ pub(crate) fn tables(
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE {USER_TABLES}{filter}
              ORDER BY 1, 2"
-        ),
+        )),
         "listing tables",
     )?;
     // Nondeterministic collations (PostgreSQL 12+) hash by sort key, which
@@ -159,18 +168,18 @@ pub(crate) fn tables(
         "false"
     };
     let cols = side.query(
-        &format!(
+        &filtered(&|filter| format!(
             "SELECT n.nspname::text, c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
                     a.attnotnull, a.atttypid::int8, {nondeterministic},
                     a.atttypid = 'numeric'::regtype AND a.atttypmod < 0
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE a.attnum > 0 AND NOT a.attisdropped AND {USER_TABLES}{filter}
              ORDER BY 1, 2, a.attnum"
-        ),
+        )),
         "listing columns",
     )?;
     let types = side.query(
-        &format!(
+        &filtered(&|filter| format!(
             "WITH RECURSIVE used(oid) AS (
                  SELECT DISTINCT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                    JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -184,7 +193,7 @@ pub(crate) fn tables(
                                 AND p.amproclefttype = oc.opcintype
                             WHERE am.amname = 'hash' AND oc.opcdefault AND oc.opcintype = t.oid)
              FROM pg_type t JOIN used u ON u.oid = t.oid"
-        ),
+        )),
         "reading column types",
     )?;
     let types: HashMap<i64, TypeInfo> = types

@@ -2,9 +2,9 @@
 //! the largest value its column holds on the source (what a write cutover
 //! needs), and every foreign key holds in the target.
 
-use crate::catalog::quote_literal;
+use crate::catalog::{like, qualified, quote_ident};
 use crate::error::VerifyError;
-use crate::session::Pair;
+use crate::session::{Pair, Params, Statement};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,51 +18,51 @@ pub struct SequenceReport {
     pub ahead: bool,
 }
 
-fn like(pattern: &Option<String>, col: &str) -> String {
-    pattern
-        .as_ref()
-        .map(|p| format!(" AND {col} LIKE {}", quote_literal(p)))
-        .unwrap_or_default()
-}
-
 /// Sequences owned by a column (serial, identity) of the tables in scope.
 pub(crate) fn sequences(
     pair: &mut Pair,
     pattern: &Option<String>,
 ) -> Result<Vec<SequenceReport>, VerifyError> {
-    let owned = format!(
-        "SELECT sn.nspname::text, s.relname::text, quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(a.attname)
+    let mut p = Params::default();
+    let filter = like(&mut p, pattern, "(n.nspname || '.' || c.relname)");
+    let owned = p.sql(format!(
+        "SELECT sn.nspname::text, s.relname::text, n.nspname::text, c.relname::text, a.attname::text
          FROM pg_class s JOIN pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
          JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
-         WHERE s.relkind = 'S'{} ORDER BY 1",
-        like(pattern, "(n.nspname || '.' || c.relname)")
-    );
+         WHERE s.relkind = 'S'{filter} ORDER BY 1, 2"
+    ));
     let seqs = pair.src.query(&owned, "listing sequences")?;
     let mut out = Vec::new();
     for row in seqs {
-        let (seq_schema, seq_name, table, column): (String, String, String, String) =
-            (row.get(0), row.get(1), row.get(2), row.get(3));
-        let seq = format!(
-            "{}.{}",
-            crate::catalog::quote_ident(&seq_schema),
-            crate::catalog::quote_ident(&seq_name)
-        );
+        let (seq_schema, seq_name, schema, table, column): (
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let shown_column = format!("{schema}.{table}.{column}");
         let max: Option<i64> = pair.src.query(
-            &format!("SELECT max({column})::bigint FROM {table}"),
-            &format!("largest value of {table}.{column}"),
+            &Statement::plain(format!(
+                "SELECT max({})::bigint FROM {}",
+                quote_ident(&column),
+                qualified(&schema, &table)
+            )),
+            &format!("largest value of {shown_column}"),
         )?[0]
             .get(0);
         // A sequence whose last value was set with is_called = false hands
         // out last_value itself next; otherwise the value after it.
+        let mut p = Params::default();
+        let (s_schema, s_name) = (p.text(&seq_schema), p.text(&seq_name));
         let next: Option<i64> = pair
             .dst
-            .try_query(&format!(
+            .try_query(&p.sql(format!(
                 "SELECT CASE WHEN is_called THEN last_value + (SELECT increment_by FROM pg_sequences
-                   WHERE schemaname = {} AND sequencename = {}) ELSE last_value END FROM {seq}",
-                quote_literal(&seq_schema),
-                quote_literal(&seq_name)
-            ))
+                   WHERE schemaname = {s_schema} AND sequencename = {s_name}) ELSE last_value END FROM {seq}",
+                seq = qualified(&seq_schema, &seq_name)
+            )))
             .and_then(|rows| rows.first().map(|r| r.get(0)));
         let ahead = match (max, next) {
             (None, Some(_)) => true,
@@ -71,7 +71,7 @@ pub(crate) fn sequences(
         };
         out.push(SequenceReport {
             sequence: format!("{seq_schema}.{seq_name}"),
-            column: format!("{table}.{column}"),
+            column: shown_column,
             source_max: max,
             target_next: next,
             ahead,
@@ -85,34 +85,43 @@ pub(crate) fn foreign_keys(
     pair: &mut Pair,
     pattern: &Option<String>,
 ) -> Result<Vec<String>, VerifyError> {
+    let mut p = Params::default();
+    let filter = like(&mut p, pattern, "(n.nspname || '.' || c.relname)");
     let fks = pair.dst.query(
-        &format!(
-            "SELECT co.conname::text, co.conrelid::regclass::text, co.confrelid::regclass::text,
-                (SELECT array_agg(quote_ident(attname) ORDER BY k.o) FROM unnest(co.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = co.conrelid AND attnum = k.n),
-                (SELECT array_agg(quote_ident(attname) ORDER BY k.o) FROM unnest(co.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = co.confrelid AND attnum = k.n)
+        &p.sql(format!(
+            "SELECT co.conname::text, n.nspname::text, c.relname::text, pn.nspname::text, pc.relname::text,
+                (SELECT array_agg(attname::text ORDER BY k.o) FROM unnest(co.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = co.conrelid AND attnum = k.n),
+                (SELECT array_agg(attname::text ORDER BY k.o) FROM unnest(co.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute ON attrelid = co.confrelid AND attnum = k.n)
              FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE co.contype = 'f'{} ORDER BY 1",
-            like(pattern, "(n.nspname || '.' || c.relname)")
-        ),
+               JOIN pg_class pc ON pc.oid = co.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+             WHERE co.contype = 'f'{filter} ORDER BY 1, 2, 3"
+        )),
         "listing foreign keys",
     )?;
     let mut out = Vec::new();
     for f in fks {
-        let (name, child, parent, ck, pk): (String, String, String, Vec<String>, Vec<String>) =
-            (f.get(0), f.get(1), f.get(2), f.get(3), f.get(4));
+        let name: String = f.get(0);
+        let (cs, ct, ps, pt): (String, String, String, String) =
+            (f.get(1), f.get(2), f.get(3), f.get(4));
+        let (ck, pk): (Vec<String>, Vec<String>) = (f.get(5), f.get(6));
         let not_null = ck
             .iter()
-            .map(|c| format!("c.{c} IS NOT NULL"))
+            .map(|c| format!("c.{} IS NOT NULL", quote_ident(c)))
             .collect::<Vec<_>>()
             .join(" AND ");
         let join = ck
             .iter()
             .zip(&pk)
-            .map(|(c, p)| format!("p.{p} = c.{c}"))
+            .map(|(c, p)| format!("p.{} = c.{}", quote_ident(p), quote_ident(c)))
             .collect::<Vec<_>>()
             .join(" AND ");
+        let (child, parent) = (format!("{cs}.{ct}"), format!("{ps}.{pt}"));
         let n: i64 = pair.dst.query(
-            &format!("SELECT count(*) FROM {child} c WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {join})"),
+            &Statement::plain(format!(
+                "SELECT count(*) FROM {} c WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {join})",
+                qualified(&cs, &ct),
+                qualified(&ps, &pt)
+            )),
             &format!("checking foreign key {name}"),
         )?[0]
             .get(0);

@@ -8,10 +8,14 @@
 //! keys cut at the source's statistics; then, for the buckets that differ
 //! only, bisection on key ranges down to `leaf_rows`, where keys and row
 //! hashes are compared in memory. Memory is bounded by one leaf per side.
+//!
+//! Keys and bounds travel as text bind parameters and are cast to the key
+//! type by the server (`$1::text::bigint`); no value is ever written into
+//! the SQL text.
 
-use crate::catalog::{quote_literal, Table};
+use crate::catalog::{quote_ident, Table};
 use crate::error::VerifyError;
-use crate::session::{Pair, Side};
+use crate::session::{Pair, Params, Side, Statement};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -142,11 +146,16 @@ pub(crate) struct Sizes {
 /// Picks the row hash both servers compute identically: a fixed row of
 /// typed values must hash the same on both, or the md5 of text is used.
 pub(crate) fn probe_row_hash(pair: &mut Pair) -> (RowHash, Option<String>) {
-    let probe = "SELECT hash_record_extended(ROW(42::int8, 'ß😀 x'::text, 1.5::numeric, \
-                 '2026-01-01 00:00+00'::timestamptz, '{\"a\": [1, 2]}'::jsonb, 1.25::float8, \
-                 '\\x00ff'::bytea, ARRAY[1, 2], NULL::text, true), 0)::text";
-    let a = pair.src.try_query(probe);
-    let b = pair.dst.try_query(probe);
+    // No backslash in the literals: `'\x00ff'` read as an escape string
+    // (standard_conforming_strings = off) is a NUL byte and an error, which
+    // looked like a server without hash_record_extended.
+    let probe = Statement::plain(
+        "SELECT hash_record_extended(ROW(42::int8, 'ß😀 x'::text, 1.5::numeric, \
+         '2026-01-01 00:00+00'::timestamptz, '{\"a\": [1, 2]}'::jsonb, 1.25::float8, \
+         decode('00ff', 'hex'), ARRAY[1, 2], NULL::text, true), 0)::text",
+    );
+    let a = pair.src.try_query(&probe);
+    let b = pair.dst.try_query(&probe);
     match (a, b) {
         (Some(a), Some(b)) if a[0].get::<_, String>(0) == b[0].get::<_, String>(0) => {
             (RowHash::HashRecordExtended, None)
@@ -187,7 +196,7 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
             let fields: Vec<String> = cols
                 .iter()
                 .map(|c| {
-                    let id = format!("t.{}", crate::catalog::quote_ident(&c.name));
+                    let id = format!("t.{}", quote_ident(&c.name));
                     if c.hashable {
                         id
                     } else {
@@ -200,7 +209,7 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
         RowHash::Md5Text => {
             let fields: Vec<String> = cols
                 .iter()
-                .map(|c| format!("t.{}", crate::catalog::quote_ident(&c.name)))
+                .map(|c| format!("t.{}", quote_ident(&c.name)))
                 .collect();
             format!(
                 "('x' || substr(md5(ROW({})::text), 1, 16))::bit(64)::bigint",
@@ -210,16 +219,19 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
     }
 }
 
-fn literal_row(t: &Table, values: &[String]) -> String {
-    let lits: Vec<String> = values
+/// A key (or a prefix of it) as a row of parameters cast to the key
+/// columns' types: `($1::text::bigint, $2::text::text)`.
+fn key_row(t: &Table, values: &[String], p: &mut Params) -> String {
+    let parts: Vec<String> = values
         .iter()
         .zip(&t.pk)
-        .map(|(v, (_, ty))| format!("{}::{ty}", quote_literal(v)))
+        .map(|(v, (_, ty))| format!("{}::{ty}", p.text(v)))
         .collect();
-    format!("({})", lits.join(", "))
+    format!("({})", parts.join(", "))
 }
 
-pub(crate) fn where_clause(t: &Table, r: &Range) -> String {
+/// The condition selecting range `r`; its values are added to `p`.
+pub(crate) fn where_clause(t: &Table, r: &Range, p: &mut Params) -> String {
     let mut parts = Vec::new();
     for (bound, closed, open) in [(&r.lo, ">=", ">"), (&r.hi, "<=", "<")] {
         if let Some(b) = bound {
@@ -227,17 +239,16 @@ pub(crate) fn where_clause(t: &Table, r: &Range) -> String {
             parts.push(format!(
                 "{} {op} {}",
                 t.key_prefix(b.key.len()),
-                literal_row(t, &b.key)
+                key_row(t, &b.key, p)
             ));
         }
     }
     if let Some(w) = &r.within {
-        let ids: Vec<String> = w.ids.iter().map(i64::to_string).collect();
         parts.push(format!(
-            "({} & {}) IN ({})",
+            "({} & {}) = ANY({})",
             w.key_hash,
-            w.groups - 1,
-            ids.join(", ")
+            p.int(w.groups - 1),
+            p.ints(w.ids.clone())
         ));
     }
     if parts.is_empty() {
@@ -262,11 +273,12 @@ pub(crate) fn range_hash(
     r: &Range,
     hash: &str,
 ) -> Result<Checked, VerifyError> {
-    let sql = format!(
+    let mut p = Params::default();
+    let w = where_clause(t, r, &mut p);
+    let sql = p.sql(format!(
         "SELECT count(*), coalesce(sum({hash}), 0)::text FROM {tab} t WHERE {w}",
         tab = t.qualified(),
-        w = where_clause(t, r)
-    );
+    ));
     let (a, b) = pair.same(&sql, &format!("checksum of {}", t.display()))?;
     let (ca, ha): (i64, String) = (a[0].get(0), a[0].get(1));
     let (cb, hb): (i64, String) = (b[0].get(0), b[0].get(1));
@@ -283,15 +295,15 @@ pub(crate) fn histogram_bounds(
     src: &mut Side,
     t: &Table,
 ) -> Result<Option<Vec<Vec<String>>>, VerifyError> {
+    let mut p = Params::default();
+    let (schema, name, column) = (p.text(&t.schema), p.text(&t.name), p.text(&t.pk[0].0));
     let hist = src.query(
-        &format!(
+        &p.sql(format!(
             "SELECT histogram_bounds::text::text[] FROM pg_stats
-             WHERE schemaname = {} AND tablename = {} AND attname = {} AND histogram_bounds IS NOT NULL
-             ORDER BY inherited DESC LIMIT 1",
-            quote_literal(&t.schema),
-            quote_literal(&t.name),
-            quote_literal(&t.pk[0].0)
-        ),
+             WHERE schemaname = {schema} AND tablename = {name} AND attname = {column}
+               AND histogram_bounds IS NOT NULL
+             ORDER BY inherited DESC LIMIT 1"
+        )),
         "reading key statistics",
     )?;
     let Some(row) = hist.first() else {
@@ -357,30 +369,7 @@ pub(crate) fn bucket_pass(
     bounds: &[Vec<String>],
     hash: &str,
 ) -> Result<Vec<Checked>, VerifyError> {
-    let width = bounds[0].len();
-    let (key, lits) = if width == 1 {
-        let ty = &t.pk[0].1;
-        (
-            format!("t.{}", crate::catalog::quote_ident(&t.pk[0].0)),
-            bounds
-                .iter()
-                .map(|b| format!("{}::{ty}", quote_literal(&b[0])))
-                .collect::<Vec<_>>(),
-        )
-    } else {
-        (
-            format!("ROW{}", t.key_prefix(width)),
-            bounds
-                .iter()
-                .map(|b| format!("ROW{}", literal_row(t, b)))
-                .collect(),
-        )
-    };
-    let sql = format!(
-        "SELECT width_bucket({key}, ARRAY[{lits}])::int8, count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
-        lits = lits.join(", "),
-        tab = t.qualified()
-    );
+    let sql = bucket_sql(t, bounds, hash);
     let (ma, mb) = grouped(pair, &sql, &format!("bucket checksums of {}", t.display()))?;
     let empty = (0i64, "0".to_string());
     Ok((0..=bounds.len() as i64)
@@ -395,11 +384,47 @@ pub(crate) fn bucket_pass(
         .collect())
 }
 
+/// The grouped scan of [`bucket_pass`]. The bounds go as one `text[]`
+/// parameter per key column, unnested in order and cast to the key types
+/// server-side into the array `width_bucket` wants (computed once).
+fn bucket_sql(t: &Table, bounds: &[Vec<String>], hash: &str) -> Statement {
+    let width = bounds[0].len();
+    let mut p = Params::default();
+    let columns: Vec<String> = (0..width)
+        .map(|i| p.texts(bounds.iter().map(|b| b[i].clone()).collect()))
+        .collect();
+    let names: Vec<String> = (1..=width).map(|i| format!("c{i}")).collect();
+    let cast: Vec<String> = names
+        .iter()
+        .zip(&t.pk)
+        .map(|(c, (_, ty))| format!("b.{c}::{ty}"))
+        .collect();
+    let (key, element) = if width == 1 {
+        (format!("t.{}", quote_ident(&t.pk[0].0)), cast[0].clone())
+    } else {
+        (
+            format!("ROW{}", t.key_prefix(width)),
+            format!("ROW({})", cast.join(", ")),
+        )
+    };
+    p.sql(format!(
+        "SELECT width_bucket({key}, ARRAY(SELECT {element} FROM unnest({columns}) WITH ORDINALITY b({names}, o) ORDER BY b.o))::int8, \
+         count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
+        columns = columns.join(", "),
+        names = names.join(", "),
+        tab = t.qualified()
+    ))
+}
+
 /// Per group: (row count, hash sum), as a query of `SELECT group::int8,
 /// count(*), sum::text … GROUP BY 1` returns them on (source, target).
 type Groups = BTreeMap<i64, (i64, String)>;
 
-fn grouped(pair: &mut Pair, sql: &str, context: &str) -> Result<(Groups, Groups), VerifyError> {
+fn grouped(
+    pair: &mut Pair,
+    sql: &Statement,
+    context: &str,
+) -> Result<(Groups, Groups), VerifyError> {
     let (a, b) = pair.same(sql, context)?;
     let per = |rows: Vec<postgres::Row>| -> Groups {
         rows.into_iter()
@@ -416,14 +441,16 @@ fn split_key(
     r: &Range,
     offset: i64,
 ) -> Result<Option<Vec<String>>, VerifyError> {
+    let mut p = Params::default();
+    let w = where_clause(t, r, &mut p);
+    let offset = p.int(offset);
     let rows = side.query(
-        &format!(
+        &p.sql(format!(
             "SELECT {k} FROM {tab} t WHERE {w} ORDER BY {keys} OFFSET {offset} LIMIT 1",
             k = t.key_text(),
             tab = t.qualified(),
-            w = where_clause(t, r),
             keys = t.key_cols()
-        ),
+        )),
         "splitting a range",
     )?;
     Ok(rows.first().map(|row| row.get::<_, Vec<String>>(0)))
@@ -485,12 +512,13 @@ pub(crate) fn locate(
     let groups = ((n / ROWS_PER_GROUP).max(2) as u64)
         .next_power_of_two()
         .min(1 << 16) as i64;
-    let sql = format!(
+    let mut p = Params::default();
+    let w = where_clause(t, &r, &mut p);
+    let mask = p.int(groups - 1);
+    let sql = p.sql(format!(
         "SELECT {key_hash} & {mask}, count(*), coalesce(sum({hash}), 0)::text FROM {tab} t WHERE {w} GROUP BY 1",
-        mask = groups - 1,
         tab = t.qualified(),
-        w = where_clause(t, &r)
-    );
+    ));
     let (ma, mb) = grouped(pair, &sql, &format!("key-hash groups of {}", t.display()))?;
     let mut differing: Vec<i64> = ma
         .iter()
@@ -526,12 +554,13 @@ fn compare_rows(
     sizes: Sizes,
     diff: &mut Diff,
 ) -> Result<(), VerifyError> {
-    let sql = format!(
+    let mut p = Params::default();
+    let w = where_clause(t, &r, &mut p);
+    let sql = p.sql(format!(
         "SELECT {k}, {hash} FROM {tab} t WHERE {w}",
         k = t.key_text(),
         tab = t.qualified(),
-        w = where_clause(t, &r),
-    );
+    ));
     let (a, b) = pair.same(&sql, &format!("rows of {}", t.display()))?;
     // Keys are matched in memory rather than by the servers' sort order:
     // two servers may collate text keys differently.
@@ -597,12 +626,13 @@ pub(crate) fn key_display(parts: &[String]) -> String {
 
 /// Names of the columns whose values differ for the row with key `key`.
 fn changed_columns(pair: &mut Pair, t: &Table, key: &[String]) -> Result<Vec<String>, VerifyError> {
-    let sql = format!(
+    let mut p = Params::default();
+    let b = key_row(t, key, &mut p);
+    let sql = p.sql(format!(
         "SELECT to_jsonb(t)::text FROM {tab} t WHERE ({cols}) = {b}",
         tab = t.qualified(),
         cols = t.key_cols(),
-        b = literal_row(t, key)
-    );
+    ));
     let (a, b) = pair.same(&sql, &format!("a changed row of {}", t.display()))?;
     let parse = |rows: &Vec<postgres::Row>| -> serde_json::Value {
         rows.first()
@@ -654,15 +684,54 @@ mod tests {
     fn buckets_cover_the_key_space_without_gaps_or_overlaps() {
         let t = table(&[("id", "bigint")], &[]);
         let ranges = bucket_ranges(&[vec!["10".into()], vec!["20".into()]]);
-        let w: Vec<String> = ranges.iter().map(|r| where_clause(&t, r)).collect();
+        let w: Vec<String> = ranges
+            .iter()
+            .map(|r| where_clause(&t, r, &mut Params::default()))
+            .collect();
         assert_eq!(
             w,
             [
-                "(t.\"id\") < ('10'::bigint)",
-                "(t.\"id\") >= ('10'::bigint) AND (t.\"id\") < ('20'::bigint)",
-                "(t.\"id\") >= ('20'::bigint)",
+                "(t.\"id\") < ($1::text::bigint)",
+                "(t.\"id\") >= ($1::text::bigint) AND (t.\"id\") < ($2::text::bigint)",
+                "(t.\"id\") >= ($1::text::bigint)",
             ]
         );
+    }
+
+    /// Regression: keys and bounds were pasted into SQL as quoted literals,
+    /// which `\'` escaped out of under standard_conforming_strings = off.
+    #[test]
+    fn keys_and_bounds_never_reach_the_sql_text() {
+        let t = table(&[("k", "text"), ("n", "bigint")], &[]);
+        let evil = "\\' ) OR (SELECT true FROM pg_sleep(2)) --".to_string();
+        let bound = |inclusive| Bound {
+            key: vec![evil.clone(), "1".into()],
+            inclusive,
+        };
+        let r = Range {
+            lo: Some(bound(true)),
+            hi: Some(bound(false)),
+            within: Some(Within {
+                key_hash: "h".into(),
+                groups: 8,
+                ids: vec![1, 5],
+            }),
+        };
+        let w = where_clause(&t, &r, &mut Params::default());
+        assert_eq!(
+            w,
+            "(t.\"k\", t.\"n\") >= ($1::text::text, $2::text::bigint) AND \
+             (t.\"k\", t.\"n\") < ($3::text::text, $4::text::bigint) AND (h & $5::int8) = ANY($6::int8[])"
+        );
+        let b = bucket_sql(&t, &[vec![evil.clone(), "1".into()]], "x");
+        assert!(
+            !b.text.contains("pg_sleep") && !b.text.contains('\\'),
+            "{}",
+            b.text
+        );
+        assert!(b.text.contains(
+            "ARRAY(SELECT ROW(b.c1::text, b.c2::bigint) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY b(c1, c2, o) ORDER BY b.o)"
+        ), "{}", b.text);
     }
 
     #[test]

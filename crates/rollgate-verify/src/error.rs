@@ -1,14 +1,19 @@
-//! The verifier's error type. Connection strings inside errors are always
-//! redacted before they are stored here.
+//! The verifier's error type. No variant holds a connection string: a
+//! connection is named by what [`crate::session::Endpoint`] shows of it
+//! (hosts, ports, database, user), and a string that cannot be parsed by
+//! what is wrong with it, never by its text.
 
 use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum VerifyError {
-    #[error("cannot connect to the {side} database ({url}): {source}")]
+    #[error("the {side} connection string cannot be parsed: {problem}")]
+    ConnectionString { side: &'static str, problem: String },
+    #[error("cannot connect to the {side} database ({server}): {source}")]
     Connect {
         side: &'static str,
-        url: String,
+        /// Host(s), port(s), database and user; never the password.
+        server: String,
         #[source]
         source: postgres::Error,
     },

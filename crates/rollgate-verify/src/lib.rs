@@ -3,7 +3,9 @@
 //! at most `jobs` queries at a time on each server and an optional rate
 //! limit; rows are hashed inside each server, both servers in parallel, and
 //! only ranges that differ are narrowed down to rows. Connection strings
-//! never appear in output: see [`redact`].
+//! never appear in output: they are parsed by the driver, and only their
+//! hosts, ports, database and user are shown. Values (the table pattern,
+//! keys, bounds) reach the servers only as bind parameters.
 //!
 //! Modules: `session` (connections, limits), `catalog` (tables, keys,
 //! column hashability), `schema` (schema differences), `content` (the
@@ -25,12 +27,11 @@ pub use content::{ChangedRow, RowHash};
 pub use error::VerifyError;
 pub use report::{text, Proof, Report, TableReport};
 pub use schema::SchemaDifference;
-pub use session::redact;
 
 use catalog::Table;
 use content::Sizes;
 use run::{compare_contents, connect_pair, Hashes, TableState};
-use session::{Pair, RateLimit};
+use session::{Endpoint, Pair, RateLimit};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,8 +59,10 @@ impl std::fmt::Debug for ProgressSink {
 }
 
 /// How to verify.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
+    /// Connection strings (URL or key=value), as libpq reads them. They
+    /// may hold passwords: nothing prints them, not even `Debug`.
     pub source: String,
     pub target: String,
     /// A LIKE pattern on `schema.table`; None means every user table.
@@ -88,6 +91,32 @@ pub struct Options {
     /// hits the timeout falls back to ranges).
     pub single_scan_rows: Option<i64>,
     pub progress: Option<ProgressSink>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |side, s: &str| {
+            Endpoint::parse(side, s)
+                .map(|e| e.shown)
+                .unwrap_or_else(|_| "(unparseable)".into())
+        };
+        f.debug_struct("Options")
+            .field("source", &shown("source", &self.source))
+            .field("target", &shown("target", &self.target))
+            .field("tables", &self.tables)
+            .field("estimate", &self.estimate)
+            .field("recheck_after", &self.recheck_after)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("chunk_rows", &self.chunk_rows)
+            .field("leaf_rows", &self.leaf_rows)
+            .field("sample", &self.sample)
+            .field("grouped_max_rows", &self.grouped_max_rows)
+            .field("rate_limit", &self.rate_limit)
+            .field("jobs", &self.jobs)
+            .field("single_scan_rows", &self.single_scan_rows)
+            .field("progress", &self.progress)
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -229,11 +258,15 @@ fn recheck(
 /// Verifies that the target holds the source's data.
 pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
     opts.validate()?;
+    let ends = (
+        Endpoint::parse("source", &opts.source)?,
+        Endpoint::parse("target", &opts.target)?,
+    );
     let limits = (
         RateLimit::new(opts.rate_limit),
         RateLimit::new(opts.rate_limit),
     );
-    let mut pair = connect_pair(opts, &limits)?;
+    let mut pair = connect_pair(&ends, opts.statement_timeout_ms, &limits)?;
     let src_version = catalog::server_version(&mut pair.src)?;
     let dst_version = catalog::server_version(&mut pair.dst)?;
     let (row_hash, hash_warning) = content::probe_row_hash(&mut pair);
@@ -312,7 +345,7 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         .collect();
     if !tables.is_empty() {
         let more = (1..opts.jobs)
-            .map(|_| connect_pair(opts, &limits))
+            .map(|_| connect_pair(&ends, opts.statement_timeout_ms, &limits))
             .collect::<Result<Vec<_>, _>>()?;
         let mut states = compare_contents(opts, &mut pair, more, &tables, hashes.clone())?;
         if let Some(secs) = opts.recheck_after {
@@ -365,8 +398,8 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         && sequences.iter().all(|s| s.ahead)
         && foreign_key_violations.is_empty();
     Ok(Report {
-        source: redact(&opts.source),
-        target: redact(&opts.target),
+        source: ends.0.shown,
+        target: ends.1.shown,
         source_version: src_version.1,
         target_version: dst_version.1,
         proof: if opts.estimate {
@@ -382,4 +415,26 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         warnings,
         equal,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_holds_no_password() {
+        let o = Options {
+            source: "postgresql://app:S3cret@db/x".into(),
+            target: "host=db password = 'S3 cret'".into(),
+            ..Options::default()
+        };
+        let d = format!("{o:?}");
+        assert!(!d.contains("S3"), "{d}");
+        assert!(d.contains("host=db port=5432 dbname=x user=app"), "{d}");
+        let bad = Options {
+            source: "host=db PASSWORD=S3cret".into(),
+            ..Options::default()
+        };
+        assert!(!format!("{bad:?}").contains("S3"));
+    }
 }

@@ -8,7 +8,7 @@
 use crate::catalog::Table;
 use crate::content::{self, Diff, Range};
 use crate::error::VerifyError;
-use crate::session::{Pair, RateLimit, Side};
+use crate::session::{Endpoint, Pair, RateLimit, Side};
 use crate::{Options, Progress};
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
@@ -281,22 +281,13 @@ impl Run<'_> {
 }
 
 pub(crate) fn connect_pair(
-    opts: &Options,
+    ends: &(Endpoint, Endpoint),
+    timeout_ms: u64,
     limits: &(Arc<RateLimit>, Arc<RateLimit>),
 ) -> Result<Pair, VerifyError> {
     Ok(Pair {
-        src: Side::connect(
-            "source",
-            &opts.source,
-            opts.statement_timeout_ms,
-            limits.0.clone(),
-        )?,
-        dst: Side::connect(
-            "target",
-            &opts.target,
-            opts.statement_timeout_ms,
-            limits.1.clone(),
-        )?,
+        src: Side::connect(&ends.0, timeout_ms, limits.0.clone())?,
+        dst: Side::connect(&ends.1, timeout_ms, limits.1.clone())?,
     })
 }
 

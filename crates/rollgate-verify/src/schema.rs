@@ -3,9 +3,9 @@
 //! extensions. Each difference says whether it is expected when the two
 //! servers run different major versions, or is a real difference.
 
-use crate::catalog::Table;
+use crate::catalog::{like, Table};
 use crate::error::VerifyError;
-use crate::session::Pair;
+use crate::session::{Pair, Params, Statement};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -140,35 +140,35 @@ pub(crate) fn objects_diff(
     pattern: &Option<String>,
     majors: (i32, i32),
 ) -> Result<Vec<SchemaDifference>, VerifyError> {
-    let like = |col: &str| {
-        pattern
-            .as_ref()
-            .map(|p| format!(" AND {col} LIKE {}", crate::catalog::quote_literal(p)))
-            .unwrap_or_default()
-    };
     // Index names are dropped from the definition so that an index renamed
     // by a tool is compared by what it indexes; the name stays the key.
-    let idx = format!(
-        "SELECT 'index ' || schemaname || '.' || indexname,
-                regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ')
-         FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema'){}",
-        like("(schemaname || '.' || tablename)")
+    // The regular expression is a parameter: as a literal, its backslashes
+    // meant something else under standard_conforming_strings = off.
+    let mut p = Params::default();
+    let (pattern_re, replacement) = (
+        p.text(r"^CREATE (UNIQUE )?INDEX \S+ "),
+        p.text(r"CREATE \1INDEX "),
     );
-    let cons = format!(
+    let filter = like(&mut p, pattern, "(schemaname || '.' || tablename)");
+    let idx = p.sql(format!(
+        "SELECT 'index ' || schemaname || '.' || indexname,
+                regexp_replace(indexdef, {pattern_re}, {replacement})
+         FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema'){filter}"
+    ));
+    let mut p = Params::default();
+    let filter = like(&mut p, pattern, "(n.nspname || '.' || c.relname)");
+    let cons = p.sql(format!(
         "SELECT 'constraint ' || co.conname || ' on ' || n.nspname || '.' || c.relname, pg_get_constraintdef(co.oid)
          FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND co.contype IN ('p', 'u', 'f', 'c', 'x'){}",
-        like("(n.nspname || '.' || c.relname)")
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND co.contype IN ('p', 'u', 'f', 'c', 'x'){filter}"
+    ));
+    let seqs = Statement::plain(
+        "SELECT 'sequence ' || schemaname || '.' || sequencename, data_type::text || ' increment ' || increment_by
+         FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
     );
-    let seqs = "SELECT 'sequence ' || schemaname || '.' || sequencename, data_type::text || ' increment ' || increment_by
-                FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
     let mut out = Vec::new();
-    for (sql, what) in [
-        (idx.as_str(), "indexes"),
-        (cons.as_str(), "constraints"),
-        (seqs, "sequences"),
-    ] {
-        let (a, b) = pair.same(sql, &format!("listing {what}"))?;
+    for (sql, what) in [(idx, "indexes"), (cons, "constraints"), (seqs, "sequences")] {
+        let (a, b) = pair.same(&sql, &format!("listing {what}"))?;
         let la: BTreeMap<String, String> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
         let lb: BTreeMap<String, String> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
         for (k, v) in &la {
@@ -186,8 +186,8 @@ pub(crate) fn objects_diff(
             out.push(SchemaDifference::real(k.clone(), None, Some(w.clone())));
         }
     }
-    let ext = "SELECT extname::text, extversion FROM pg_extension";
-    let (a, b) = pair.same(ext, "listing extensions")?;
+    let ext = Statement::plain("SELECT extname::text, extversion FROM pg_extension");
+    let (a, b) = pair.same(&ext, "listing extensions")?;
     let ea: BTreeMap<String, String> = a.iter().map(|r| (r.get(0), r.get(1))).collect();
     let eb: BTreeMap<String, String> = b.iter().map(|r| (r.get(0), r.get(1))).collect();
     for (name, ver) in &ea {

@@ -131,3 +131,125 @@ fn verify_options_estimate_and_a_progress_bar_on_a_terminal() {
     assert!(screen.contains("changed 300"), "{screen}");
     assert!(!piped_err.contains("verifying"), "{piped_err}");
 }
+
+/// The password of the `u` role in the test below: every fragment of it is
+/// distinctive, so that a leak of any part shows up.
+const SECRET: &str = "Sx1 Qy2'Rz3\\Tw4@Uv5";
+const FRAGMENTS: [&str; 5] = ["Sx1", "Qy2", "Rz3", "Tw4", "Uv5"];
+
+/// Percent-encodes everything but letters and digits, for URLs.
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A key=value value in single quotes, with `'` and `\` escaped.
+fn kv_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+fn assert_no_secret(what: &str, out: &str, err: &str) {
+    for f in FRAGMENTS {
+        assert!(
+            !out.contains(f) && !err.contains(f),
+            "{what}: {f:?} printed\nstdout: {out}\nstderr: {err}"
+        );
+    }
+}
+
+/// Regression: `password = x` (spaces around `=`), quoted values with
+/// spaces, and a raw `@` in a URL password used to be printed in part or
+/// whole, in the header, in JSON and in errors.
+#[test]
+fn verify_never_prints_a_password_in_any_form_libpq_accepts() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    a.require_password("u", SECRET);
+    a.sql("CREATE TABLE t (id int PRIMARY KEY); GRANT SELECT ON t TO u;");
+    b.sql("CREATE TABLE t (id int PRIMARY KEY);");
+    let p = a.port;
+    let verify = |source: &str, extra: &[&str]| {
+        let mut args = vec!["verify", "postgres", "--source", source, "--target"];
+        let target = b.url();
+        args.push(&target);
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let q = kv_quoted(SECRET);
+    let e = pct(SECRET);
+    let good = [
+        format!("postgresql://u:{e}@127.0.0.1:{p}/postgres"),
+        format!("postgres://u@127.0.0.1:{p}/postgres?password={e}&sslmode=disable"),
+        format!("postgresql://127.0.0.1:{p}/postgres?user=u&password={e}"),
+        format!("host=127.0.0.1 port={p} dbname=postgres user=u password = {q}"),
+        format!("host=127.0.0.1 port={p} dbname=postgres user=u password={q}"),
+        format!("password ={q} host = 127.0.0.1 port= {p} dbname =postgres user=u"),
+        // Several hosts: the first refuses, the second answers.
+        format!("host=127.0.0.1,127.0.0.1 port=1,{p} dbname=postgres user=u password={q}"),
+        format!("postgresql://u:{e}@127.0.0.1:1,127.0.0.1:{p}/postgres"),
+    ];
+    for s in &good {
+        for format in ["text", "json"] {
+            let (code, out, err) = verify(s, &["--format", format]);
+            assert_eq!(code, 0, "{s}: {out}{err}");
+            assert_no_secret(s, &out, &err);
+            if format == "json" {
+                let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let shown = v["source"].as_str().unwrap();
+                assert!(
+                    shown.contains("127.0.0.1") && shown.contains("user=u"),
+                    "{shown}"
+                );
+                assert!(shown.contains(&p.to_string()), "{shown}");
+            }
+        }
+    }
+    let wrong = [
+        format!(
+            "postgresql://u:{}@127.0.0.1:{p}/postgres",
+            pct("Sx1 Qy2 wrong")
+        ),
+        format!("host=127.0.0.1 port={p} dbname=postgres user=u password = 'Sx1 Qy2\\'Rz3 wrong'"),
+    ];
+    for s in &wrong {
+        let (code, out, err) = verify(s, &[]);
+        assert_eq!(code, 2, "{s}: {out}{err}");
+        assert!(err.contains("password authentication failed"), "{err}");
+        assert!(err.contains("user=u"), "{err}");
+        assert_no_secret(s, &out, &err);
+    }
+    let refused = format!("host=127.0.0.1 port=1 user=u password={q}");
+    let (code, out, err) = verify(&refused, &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_no_secret(&refused, &out, &err);
+    let unparseable = [
+        // libpq keywords are lowercase; PASSWORD is an unknown option.
+        format!("host=127.0.0.1 port={p} user=u PASSWORD={q}"),
+        format!("host=127.0.0.1 port={p} user=u Password = {q}"),
+        // An unquoted value with spaces, and an unterminated quote.
+        format!("host=127.0.0.1 port={p} user=u password=Sx1 Qy2 Rz3=Tw4 Uv5"),
+        format!("host=127.0.0.1 port={p} user=u password=Sx1 Qy2Rz3Tw4Uv5"),
+        format!("host=127.0.0.1 port={p} user=u password='Sx1 Qy2 Rz3\\'Tw4Uv5"),
+        // A raw @ inside a URL password.
+        format!("postgresql://u:Sx1Qy2Rz3@Tw4Uv5@127.0.0.1:{p}/postgres"),
+        format!("postgresql://u:Sx1@Qy2Rz3Tw4Uv5@127.0.0.1:{p}/postgres"),
+        // A raw & inside a query-parameter password.
+        format!("postgresql://127.0.0.1:{p}/postgres?user=u&password=Sx1&Qy2Rz3Tw4Uv5"),
+        // Invalid percent-encoding.
+        format!("postgresql://u:Sx1Qy2Rz3Tw4Uv5@127.0.0.1:{p}/%ff%fe?password=Sx1Qy2"),
+    ];
+    for s in &unparseable {
+        for format in ["text", "json"] {
+            let (code, out, err) = verify(s, &["--format", format]);
+            assert_eq!(code, 2, "{s}: {out}{err}");
+            assert!(err.contains("source"), "{err}");
+            assert_no_secret(s, &out, &err);
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Temporary PostgreSQL clusters for tests: initdb + pg_ctl from the server
 //! binaries on the machine (PG_BIN, default /usr/lib/postgresql/15/bin), on
 //! a free loopback port, removed when dropped. Shared by the verifier's
-//! tests and the CLI's.
+//! tests and the CLI's; not every test binary uses every helper.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -105,6 +106,37 @@ impl Cluster {
             "host=127.0.0.1 port={} user=postgres dbname=postgres",
             self.port
         )
+    }
+
+    /// The same server as another role.
+    pub fn url_as(&self, user: &str) -> String {
+        self.url().replace("user=postgres", &format!("user={user}"))
+    }
+
+    /// Adds a role that must log in over TCP with `password` (SCRAM);
+    /// everyone else still gets in without one.
+    pub fn require_password(&self, user: &str, password: &str) {
+        self.sql(&format!(
+            "CREATE ROLE {user} LOGIN PASSWORD $pw${password}$pw$"
+        ));
+        let hba = self.dir.path().join("data").join("pg_hba.conf");
+        let old = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(
+            &hba,
+            format!("host all {user} 127.0.0.1/32 scram-sha-256\n{old}"),
+        )
+        .unwrap();
+        self.sql("SELECT pg_reload_conf()");
+        // The reload is asynchronous: wait until a login without the
+        // password is refused.
+        for _ in 0..100 {
+            let url = self.url_as(user);
+            if postgres::Client::connect(&url, postgres::NoTls).is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("pg_hba.conf reload did not take effect");
     }
 
     /// The server log so far.
