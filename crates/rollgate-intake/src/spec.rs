@@ -340,14 +340,20 @@ pub fn locate(src: &SourceText, path: &str, value: &str) -> Option<usize> {
     Locator::new(src).locate(path, value)
 }
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A section name searched for after a byte offset.
+type SectionSearch = (usize, String);
+
 /// Finds where structured values were written, remembering where each
 /// section name occurs, so locating every item of a long list costs time
 /// linear in the input rather than a scan per item.
 pub struct Locator<'a> {
     src: &'a SourceText,
     /// Whole-word occurrences of a section name after an offset.
-    occurrences:
-        std::cell::RefCell<std::collections::HashMap<(usize, String), std::rc::Rc<Vec<usize>>>>,
+    occurrences: RefCell<HashMap<SectionSearch, Rc<Vec<usize>>>>,
 }
 
 /// How far past its key a value is looked for; a value further away was
@@ -362,13 +368,13 @@ impl<'a> Locator<'a> {
         }
     }
 
-    fn occurrences(&self, from: usize, name: &str) -> std::rc::Rc<Vec<usize>> {
+    fn occurrences(&self, from: usize, name: &str) -> Rc<Vec<usize>> {
         let key = (from, name.to_string());
         if let Some(found) = self.occurrences.borrow().get(&key) {
             return found.clone();
         }
         let text = &self.src.text[from..];
-        let found: std::rc::Rc<Vec<usize>> = std::rc::Rc::new(
+        let found: Rc<Vec<usize>> = Rc::new(
             text.match_indices(name)
                 .map(|(i, _)| i)
                 .filter(|&i| is_whole_word(text, i, name.len()))

@@ -83,13 +83,10 @@ pub fn neutralise_html(md: String) -> String {
     use pulldown_cmark::{Event, Options as MdOptions, Parser};
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(&md, MdOptions::ENABLE_TABLES).into_offset_iter() {
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if !OWN_TAGS.contains(&html.trim()) {
-                    ranges.push(range);
-                }
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            if !OWN_TAGS.contains(&html.trim()) {
+                ranges.push(range);
             }
-            _ => {}
         }
     }
     if ranges.is_empty() {
