@@ -3,7 +3,7 @@
 //! report, and a plan history in SQLite with revisions and side-by-side
 //! comparison. Loopback by default; every piece of user text is escaped.
 //!
-//! What it promises (docs/security-serve.md): it answers only for its own
+//! What it promises (docs/security.md): it answers only for its own
 //! Host names, accepts changes only from its own pages, sends a strict
 //! Content-Security-Policy (no inline script) and the usual security
 //! headers, cuts off clients that trickle headers, runs intake, planning

@@ -1,7 +1,7 @@
 //! The web app's security promises, through real HTTP: each test starts the
 //! real server (`serve_on`) on 127.0.0.1:0 with an in-memory store and talks
 //! to it over a raw `TcpStream`, so what is checked is what a browser or a
-//! foreign page would get on the wire. See docs/security-serve.md.
+//! foreign page would get on the wire. See docs/security.md.
 
 use rollgate_knowledge::Knowledge;
 use rollgate_serve::store::Store;
