@@ -499,9 +499,21 @@ fn start_of(fields: &HashMap<String, String>) -> Result<jiff::civil::Date, Strin
         .filter(|s| !s.is_empty())
     {
         None => Ok(today()),
-        Some(s) => s
-            .parse()
-            .map_err(|_| format!("start {s:?} is not a date (YYYY-MM-DD)")),
+        Some(s) => {
+            let shown = rollgate_intake::source::quoted(s, 40);
+            let date: jiff::civil::Date = s
+                .parse()
+                .map_err(|_| format!("start \"{shown}\" is not a date (YYYY-MM-DD)"))?;
+            // One rule with the command line: plans are made for 1970–2200.
+            if !rollgate_intake::date_in_range(date) {
+                return Err(format!(
+                    "start {date} is outside the years rollgate plans in ({}–{})",
+                    rollgate_intake::EARLIEST_YEAR,
+                    rollgate_intake::LATEST_YEAR
+                ));
+            }
+            Ok(date)
+        }
     }
 }
 
@@ -960,6 +972,18 @@ pub fn default_db_path() -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_dates_follow_the_command_lines_range() {
+        let form = |start: &str| HashMap::from([("start".to_string(), start.to_string())]);
+        assert!(start_of(&form("2026-04-27")).is_ok());
+        for start in ["9999-12-31", "1969-12-31", "2201-01-01"] {
+            let err = start_of(&form(start)).unwrap_err();
+            assert!(err.contains("outside the years rollgate plans in"), "{err}");
+        }
+        let err = start_of(&form("\u{1b}[31mnope")).unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+    }
 
     #[test]
     fn error_messages_are_bounded_in_lines_and_line_length() {
