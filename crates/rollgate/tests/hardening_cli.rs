@@ -25,7 +25,11 @@ fn eight_thousand_duplicate_tags_print_a_short_error() {
     std::fs::write(dir.path().join("dup.txt"), "<scale>1</scale>".repeat(8000)).unwrap();
     let out = rollgate(dir.path(), &["check", "dup.txt"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stderr.len() < 4_000, "stderr is {} bytes", out.stderr.len());
+    assert!(
+        out.stderr.len() < 4_000,
+        "stderr is {} bytes",
+        out.stderr.len()
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("more duplicate <scale> tags"), "{err}");
 }
@@ -40,9 +44,16 @@ fn control_bytes_never_reach_the_terminal_in_errors() {
     .unwrap();
     let out = rollgate(dir.path(), &["plan", "esc.txt"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(!out.stderr.contains(&0x1b), "{:?}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.stderr.contains(&0x07));
-    let out = rollgate(dir.path(), &["plan", "esc.txt", "--start", "\u{1b}[31m2026"]);
+    let out = rollgate(
+        dir.path(),
+        &["plan", "esc.txt", "--start", "\u{1b}[31m2026"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.contains(&0x1b));
 }
@@ -52,11 +63,17 @@ fn start_dates_outside_1970_to_2200_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("seed.txt"), seed()).unwrap();
     for start in ["9999-12-31", "1969-12-31", "2201-01-01"] {
-        let out = rollgate(dir.path(), &["plan", "seed.txt", "--start", start, "--format", "ics"]);
+        let out = rollgate(
+            dir.path(),
+            &["plan", "seed.txt", "--start", start, "--format", "ics"],
+        );
         assert_eq!(out.status.code(), Some(2), "{start}");
         assert!(out.stdout.is_empty(), "{start}: wrote a plan");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("outside the years rollgate plans in (1970–2200)"), "{err}");
+        assert!(
+            err.contains("outside the years rollgate plans in (1970–2200)"),
+            "{err}"
+        );
     }
 }
 
@@ -74,7 +91,10 @@ fn a_plan_can_never_overwrite_its_input() {
         assert_eq!(out.status.code(), Some(2), "-o {output}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("that is the input file"), "{err}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("seed.txt")).unwrap(), seed());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("seed.txt")).unwrap(),
+            seed()
+        );
     }
     let out = rollgate(
         dir.path(),
