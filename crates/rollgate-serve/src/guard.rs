@@ -111,12 +111,17 @@ fn authority(req: &Request) -> Option<String> {
 
 /// Whether a request that changes state comes from the app's own pages.
 /// `Sec-Fetch-Site` must be `same-origin` or `none` when present; `Origin`,
-/// when present, must be `http(s)://` followed by the request's own Host.
-/// Clients that send neither (curl, scripts) are not browsers a foreign
-/// page can drive, and pass.
+/// when present, must be `http(s)://` followed by the request's own Host,
+/// or `null` with `Sec-Fetch-Site: same-origin` (a browser sends `null` for
+/// a form posted from a page under `Referrer-Policy: no-referrer`, which is
+/// ours; both headers are set by the browser, not by the page). Clients
+/// that send neither header (curl, scripts) are not browsers a foreign page
+/// can drive, and pass.
 fn same_origin(headers: &HeaderMap, host: &str) -> Result<(), String> {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        let site = site.to_str().unwrap_or("?");
+    let site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or("?"));
+    if let Some(site) = site {
         if !matches!(site, "same-origin" | "none") {
             return Err(format!(
                 "This request was sent from another site (Sec-Fetch-Site: {site})."
@@ -128,7 +133,8 @@ fn same_origin(headers: &HeaderMap, host: &str) -> Result<(), String> {
         let lower = origin.to_ascii_lowercase();
         let own = ["http://", "https://"]
             .iter()
-            .any(|s| lower.strip_prefix(s) == Some(&host.to_ascii_lowercase()));
+            .any(|s| lower.strip_prefix(s) == Some(&host.to_ascii_lowercase()))
+            || (lower == "null" && site == Some("same-origin"));
         if !own {
             return Err(format!(
                 "This request was sent from another origin ({origin}), not from rollgate's own pages."
@@ -235,6 +241,13 @@ mod tests {
         assert!(same_origin(&h, "localhost:7878").is_err());
         h.insert(header::ORIGIN, "null".parse().unwrap());
         assert!(same_origin(&h, "127.0.0.1:7878").is_err());
+        // Our own form under Referrer-Policy: no-referrer.
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(same_origin(&h, "127.0.0.1:7878").is_ok());
+        for site in ["none", "same-site", "cross-site"] {
+            h.insert("sec-fetch-site", site.parse().unwrap());
+            assert!(same_origin(&h, "127.0.0.1:7878").is_err(), "null, {site}");
+        }
         h.remove(header::ORIGIN);
         for (site, ok) in [
             ("same-origin", true),

@@ -239,6 +239,8 @@ fn csrf_a_cross_site_post_is_refused_and_nothing_is_stored() {
     for extra in [
         "\r\nOrigin: https://evil.example",
         "\r\nOrigin: null",
+        "\r\nOrigin: null\r\nSec-Fetch-Site: cross-site",
+        "\r\nOrigin: null\r\nSec-Fetch-Site: none",
         "\r\nSec-Fetch-Site: cross-site",
         "\r\nSec-Fetch-Site: same-site",
         "\r\nOrigin: https://evil.example\r\nSec-Fetch-Site: cross-site",
@@ -263,6 +265,10 @@ fn csrf_a_cross_site_post_is_refused_and_nothing_is_stored() {
         303
     );
     assert_eq!(s.post("/plans", &PLAN, "").status, 303);
+    // What Chromium sends for our own form: the page's Referrer-Policy
+    // (no-referrer) turns its Origin into `null`.
+    let own_form = "\r\nOrigin: null\r\nSec-Fetch-Site: same-origin";
+    assert_eq!(s.post("/plans", &PLAN, own_form).status, 303);
 }
 
 #[test]
