@@ -14,6 +14,10 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ acceptDownloads: true });
 const page = await context.newPage();
+// The pages run under a strict Content-Security-Policy: any script or
+// style it blocks shows up here, and fails the last step.
+const cspViolations = [];
+page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
 let step = 'start';
 const passed = [];
 function ok(name) { passed.push(name); }
@@ -106,6 +110,15 @@ try {
   assert.match(await huge.text(), /may be at most/);
   const missing = await context.request.get(base + '/plans/999999');
   assert.equal(missing.status(), 404);
+  ok(step);
+
+  step = 'the pages run their scripts as files, and the CSP blocks nothing of ours';
+  await page.goto(firstUrl);
+  await page.waitForSelector('pre button');
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline script on the plan page');
+  const headers = (await context.request.get(firstUrl)).headers();
+  assert.match(headers['content-security-policy'], /script-src 'self'/);
+  assert.deepEqual(cspViolations, []);
   ok(step);
 
   console.log(`${passed.length} passed, 0 failed`);

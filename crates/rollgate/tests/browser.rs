@@ -2,7 +2,8 @@
 //! binary serves on loopback with a temporary SQLite file, and
 //! `e2e/web.mjs` drives Debian's Chromium through playwright-core (fill the
 //! form, watch the facts panel, generate, download every format, reopen
-//! from history, edit and compare revisions, XSS in every field, limits).
+//! from history, edit and compare revisions, XSS in every field, limits,
+//! no script or style blocked by the Content-Security-Policy).
 //! `scripts/setup-browser-tests.sh` installs Chromium and playwright-core.
 
 use std::net::TcpStream;
@@ -66,7 +67,7 @@ fn web_app_end_to_end_in_chromium() {
         out.status.success(),
         "browser test failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("9 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("10 passed, 0 failed"), "{stdout}");
     assert!(
         artifacts.join("plan.png").exists(),
         "a screenshot of the plan page is saved as an artifact"
