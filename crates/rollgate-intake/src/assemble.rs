@@ -178,6 +178,7 @@ pub fn assemble(
         budgeted_tools: Vec::new(),
         integrations: Vec::new(),
         technologies: Vec::new(),
+        absences: Vec::new(),
         uninterpreted: loose,
         warnings: Vec::new(),
     };
@@ -203,6 +204,14 @@ pub fn assemble(
         }
     }
 
+    // Versions the input states for a technology anywhere ("Celery 4 to
+    // Celery 5"): a number right after that technology's name elsewhere is
+    // its version, not a count ("Celery 5 workers" is not five workers).
+    let stated_versions: std::collections::HashSet<(String, String)> = tech_hits
+        .iter()
+        .flatten()
+        .filter_map(|h| Some((h.value.id.clone(), h.value.version.clone()?)))
+        .collect();
     let mut criticality_found = false;
     let mut tolerance_found = false;
     let mut arrow_sides: Option<(SystemFacts, SystemFacts)> = None;
@@ -236,6 +245,9 @@ pub fn assemble(
         }
         if p.tag != Tag::TeamAvailability && p.tag != Tag::PriorMigrationExperience {
             for h in extract::quantity::counts(text) {
+                if is_stated_version(text, hits, &stated_versions, h.start) {
+                    continue;
+                }
                 let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
                 if !facts
                     .counts
@@ -483,23 +495,13 @@ pub fn assemble(
     }
 
     check_ranges(&mut cx, &facts);
+    read_absences(&mut cx, &prose, &mut facts);
 
     // Clauses no extractor used.
     for (i, p) in prose.iter().enumerate() {
-        // Covered ranges in order of start, with the furthest end so far:
-        // "does any covered range touch this clause" is a binary search.
-        let mut covered = cx.covered[i].clone();
-        covered.sort_unstable();
-        let furthest_end: Vec<usize> = covered
-            .iter()
-            .scan(0, |reach, &(_, e)| {
-                *reach = e.max(*reach);
-                Some(*reach)
-            })
-            .collect();
+        let covered = Coverage::of(&cx.covered[i]);
         for c in extract::clauses(&p.text) {
-            let before_end = covered.partition_point(|&(s, _)| s < c.end);
-            if before_end == 0 || furthest_end[before_end - 1] <= c.start {
+            if !covered.touches(c.start, c.end) {
                 facts.uninterpreted.push(Uninterpreted {
                     field: p.field.clone(),
                     text: p.text[c.start..c.end].to_string(),
@@ -519,6 +521,78 @@ pub fn assemble(
         return Err(cx.problems.into_error());
     }
     Ok(facts)
+}
+
+/// The ranges of a field that facts were read from, in order of start with
+/// the furthest end reached so far: whether a clause was touched is one
+/// binary search, so listing what was not read stays n log n.
+struct Coverage {
+    ranges: Vec<(usize, usize)>,
+    furthest_end: Vec<usize>,
+}
+
+impl Coverage {
+    fn of(ranges: &[(usize, usize)]) -> Self {
+        let mut ranges = ranges.to_vec();
+        ranges.sort_unstable();
+        let furthest_end = ranges
+            .iter()
+            .scan(0, |reach, &(_, e)| {
+                *reach = e.max(*reach);
+                Some(*reach)
+            })
+            .collect();
+        Self {
+            ranges,
+            furthest_end,
+        }
+    }
+
+    fn touches(&self, start: usize, end: usize) -> bool {
+        let before_end = self.ranges.partition_point(|&(s, _)| s < end);
+        before_end > 0 && self.furthest_end[before_end - 1] > start
+    }
+}
+
+/// A clause no reader used that says there is none of something ("no
+/// freezes", "no dedicated DBA", "none today") is an absence: a fact the
+/// plan can rely on, not text it failed to read.
+fn read_absences(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
+    let none = crate::re!(
+        r"(?i)^(?:(?:there\s+(?:is|are)|we\s+(?:have|got)|we've\s+got|we\s+do\s+not\s+have|we\s+don't\s+have)\s+)?(?:no|none|zero|nothing)\b[\s:,-]*(.*?)[\s.;!]*$"
+    );
+    for (i, p) in prose.iter().enumerate() {
+        let covered = Coverage::of(&cx.covered[i]);
+        for c in extract::clauses(&p.text) {
+            let clause = &p.text[c.start..c.end];
+            if covered.touches(c.start, c.end) {
+                continue;
+            }
+            let Some(caps) = none.captures(clause) else {
+                continue;
+            };
+            let rest = caps[1].trim();
+            let bare = rest.is_empty()
+                || [
+                    "today",
+                    "yet",
+                    "at the moment",
+                    "currently",
+                    "right now",
+                    "so far",
+                    "at all",
+                ]
+                .contains(&rest.to_ascii_lowercase().as_str());
+            // "none today" under a field is none of what the field asks for.
+            let what = if bare {
+                p.field.replace('-', " ")
+            } else {
+                rest.to_string()
+            };
+            let f = cx.fact(i, p, what, c.start, c.end);
+            facts.absences.push(f);
+        }
+    }
 }
 
 /// Dates outside [`EARLIEST_YEAR`]..=[`LATEST_YEAR`] and durations or
@@ -595,6 +669,29 @@ fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<Strin
 }
 
 /// The position of the arrow between "from" and "to" in a summary.
+/// Whether the number at `at` follows a technology's name and is a version
+/// the input states for that technology elsewhere.
+fn is_stated_version(
+    text: &str,
+    hits: &[Hit<TechHit>],
+    stated: &std::collections::HashSet<(String, String)>,
+    at: usize,
+) -> bool {
+    let before = hits.partition_point(|h| h.end <= at);
+    let Some(h) = before.checked_sub(1).map(|k| &hits[k]) else {
+        return false;
+    };
+    if !text[h.end..at].trim().is_empty() {
+        return false;
+    }
+    let number: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let number = number.trim_end_matches('.');
+    !number.is_empty() && stated.contains(&(h.value.id.clone(), number.to_string()))
+}
+
 /// Makes the migration type's side the subject of `side` when the state tag
 /// named another technology first; says so, since the two tags disagree.
 fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Option<Warning> {

@@ -440,6 +440,10 @@ pub struct Facts {
     pub integrations: Vec<Fact<Integration>>,
     /// Every technology named anywhere, in input order.
     pub technologies: Vec<Fact<TechMention>>,
+    /// What the input says there is none of ("no freezes", "no dedicated
+    /// DBA", "none today" under dual-run capability): facts, not noise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub absences: Vec<Fact<String>>,
     pub uninterpreted: Vec<Uninterpreted>,
     pub warnings: Vec<Warning>,
 }

@@ -70,3 +70,46 @@ fn a_side_without_a_technology_leaves_the_state_tags_in_charge() {
     assert_eq!(side(&f, true).0, "django");
     assert!(f.warnings.iter().all(|w| w.code != "subject-disagrees"));
 }
+
+#[test]
+fn a_version_stated_elsewhere_is_not_a_count() {
+    let f = read(
+        "<migration-type>Upgrade Celery 4 to Celery 5</migration-type>\
+         <scale>Celery 5 workers process 2M jobs a day on 12 servers</scale>",
+    );
+    let counts: Vec<(u64, String)> = f
+        .counts
+        .iter()
+        .map(|c| (c.value.count, c.value.what.clone()))
+        .collect();
+    assert!(!counts.contains(&(5, "workers".into())), "{counts:?}");
+    assert!(counts.iter().any(|(n, _)| *n == 12), "{counts:?}");
+    // With no version stated for it, a number after a name stays a count.
+    let f = read("<from-state>PostgreSQL 14</from-state><scale>Redis 6 nodes</scale>");
+    assert!(
+        f.counts.iter().any(|c| c.value.count == 6),
+        "{:?}",
+        f.counts
+    );
+}
+
+#[test]
+fn saying_there_is_none_is_a_fact_not_noise() {
+    let f = read(
+        "<from-state>PostgreSQL 14</from-state><to-state>PostgreSQL 16</to-state>\
+         <existing-dual-run-capability>none today.</existing-dual-run-capability>\
+         <team-availability>no dedicated DBA; two backend engineers</team-availability>\
+         <constraints>no freezes.</constraints>",
+    );
+    let absent: Vec<&str> = f.absences.iter().map(|a| a.value.as_str()).collect();
+    assert_eq!(
+        absent,
+        vec!["existing dual run capability", "dedicated DBA", "freezes"],
+        "{absent:?}"
+    );
+    assert!(
+        f.uninterpreted.is_empty(),
+        "nothing left unread: {:?}",
+        f.uninterpreted
+    );
+}

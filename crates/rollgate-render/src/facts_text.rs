@@ -339,6 +339,12 @@ pub fn render(f: &Facts) -> String {
             named.join(", ")
         }
     );
+    if !f.absences.is_empty() {
+        let _ = writeln!(out, "\nStated as absent");
+        for a in &f.absences {
+            line(&mut out, "none of", &a.value, a);
+        }
+    }
     if !f.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings");
         for w in &f.warnings {

@@ -11,10 +11,10 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|moved|switched|replaced|extracted|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
     );
     let not_re = crate::re!(
-        r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
+        r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed|changed|switched|swapped|upgraded|moved|replaced|split|extracted|touched|run|ran)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
     );
     let subject_re = crate::re!(
-        r"(?i)\b(vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
+        r"(?i)\b((?:changed|switched|swapped)\s+(?:(?:database|db|storage)\s+)?engines?|engine\s+(?:changes?|switch(?:es)?|swaps?|migrations?)|vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
     );
     let count_re = crate::re!(
         r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b"
@@ -105,6 +105,16 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
 /// version arrow or kind words that qualify it.
 fn describe_subject(clause: &str, subject: &str) -> String {
     let s = subject.trim().to_ascii_lowercase();
+    // "changed engines" is an engine change, said as a noun like the rest.
+    let s = if s.ends_with("engine") || s.ends_with("engines") {
+        if s.starts_with("engine") {
+            s
+        } else {
+            "engine change".to_string()
+        }
+    } else {
+        s
+    };
     let arrow = crate::re!(r"(\d+(?:\.\d+)?)\s*(?:→|->|to)\s*(\d+(?:\.\d+)?)");
     let mut out = String::new();
     if let Some(c) = arrow.captures(clause) {
@@ -154,6 +164,21 @@ mod tests {
         let e = exp("The SRE did a 10→12 upgrade with pg_upgrade in 2021, went smoothly.");
         assert_eq!(e[0].count, None);
         assert_eq!(e[0].subject, "10→12 upgrade");
+    }
+
+    #[test]
+    fn never_with_any_verb_is_something_not_done() {
+        let e = exp("We have never changed engines.");
+        assert!(!e[0].done, "{e:?}");
+        assert_eq!(e[0].subject, "engine change");
+        let e = exp("The team never switched database engines before.");
+        assert!(!e[0].done);
+        assert_eq!(e[0].subject, "engine change");
+        let e = exp("Never upgraded Django across an LTS.");
+        assert!(!e.is_empty() && !e[0].done, "{e:?}");
+        let e = exp("One engine migration in 2019, went well.");
+        assert!(e[0].done);
+        assert_eq!(e[0].subject, "engine migration");
     }
 
     #[test]
