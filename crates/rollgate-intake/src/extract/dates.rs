@@ -572,12 +572,65 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
     let cue = crate::re!(
-        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+ships?)\b"
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
     );
+    // "Nothing changes in the first full week of January": a week named by
+    // its place in a month, in a clause that freezes something.
+    let named_week = crate::re!(
+        r"(?i)\b(first|second|third|fourth|last|final)\s+(full\s+)?week\s+of\s+(january|february|march|april|may|june|july|august|september|october|november|december)(?:\s+(\d{4}))?\b"
+    );
+    for c in named_week.captures_iter(text) {
+        let w = c.get(0).expect("whole match");
+        let (cs, ce) = super::clause_around(text, w.start());
+        if !cue.is_match(&text[cs..ce]) || out.overlaps(w.start(), w.end()) {
+            continue;
+        }
+        let month = month_number(&c[3]).unwrap_or(1);
+        let ordinal = c[1].to_ascii_lowercase();
+        let full = c.get(2).is_some();
+        let explicit_year = c.get(4).and_then(|y| y.as_str().parse::<i16>().ok());
+        let Some((from, to)) = week_of_month(start, month, &ordinal, full, explicit_year) else {
+            continue;
+        };
+        out.remove_overlapping(cs, ce);
+        out.push(Hit::new(
+            Freeze::Range {
+                name: text[cs..ce].trim().to_string(),
+                from,
+                to,
+            },
+            cs,
+            ce,
+        ));
+    }
     for m in cue.find_iter(text) {
         let (_, ce) = super::clause_around(text, m.start());
         let window_end = ce.max(m.end()).min(text.len());
         let found = dates(&text[m.end()..window_end], start);
+        // "Code freeze the week of 2026-12-21": Monday to Sunday around it.
+        if let Some(first) = found.first() {
+            let lead = text[m.end()..m.end() + first.start].to_ascii_lowercase();
+            let named = named_week.is_match(&text[m.start()..m.end() + first.end]);
+            if lead.trim_end().ends_with("week of") && found.len() == 1 && !named {
+                let day = first.value.date;
+                let back = i64::from(day.weekday().to_monday_zero_offset());
+                if let (Ok(from), end) = (day.checked_sub(back.days()), m.end() + first.end) {
+                    if let Ok(to) = from.checked_add(6.days()) {
+                        out.remove_overlapping(m.start(), end);
+                        out.push(Hit::new(
+                            Freeze::Range {
+                                name: text[m.start()..end].to_string(),
+                                from,
+                                to,
+                            },
+                            m.start(),
+                            end,
+                        ));
+                        continue;
+                    }
+                }
+            }
+        }
         if found.len() >= 2 {
             let joiner = text[m.end() + found[0].end..m.end() + found[1].start]
                 .trim()
@@ -628,6 +681,64 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
     }
     out.into_vec()
+}
+
+/// The week a phrase such as "the first full week of January" names, in
+/// the first year (from `start`'s) in which that week has not ended. A full
+/// week runs Monday to Sunday inside the month; otherwise the first week is
+/// days 1–7 and the last week the month's last seven days.
+fn week_of_month(
+    start: Date,
+    month: i8,
+    ordinal: &str,
+    full: bool,
+    explicit_year: Option<i16>,
+) -> Option<(Date, Date)> {
+    let index = match ordinal {
+        "first" => 0,
+        "second" => 1,
+        "third" => 2,
+        "fourth" => 3,
+        _ => -1,
+    };
+    let in_year = |year: i16| -> Option<(Date, Date)> {
+        let first = Date::new(year, month, 1).ok()?;
+        let last = first.last_of_month();
+        let from = match (full, index) {
+            (true, -1) => {
+                let mut d = last.checked_sub(6.days()).ok()?;
+                while d.weekday() != Weekday::Monday {
+                    d = d.checked_sub(1.days()).ok()?;
+                }
+                d
+            }
+            (true, n) => {
+                let mut d = first;
+                while d.weekday() != Weekday::Monday {
+                    d = d.checked_add(1.days()).ok()?;
+                }
+                d.checked_add((7 * n).days()).ok()?
+            }
+            (false, -1) => last.checked_sub(6.days()).ok()?,
+            (false, n) => first.checked_add((7 * n).days()).ok()?,
+        };
+        let to = from.checked_add(6.days()).ok()?;
+        Some((from, to))
+    };
+    if let Some(year) = explicit_year {
+        return in_year(year);
+    }
+    let mut year = start.year();
+    loop {
+        let (from, to) = in_year(year)?;
+        if to >= start {
+            return Some((from, to));
+        }
+        year = year.checked_add(1)?;
+        if year > start.year() + 1 {
+            return None;
+        }
+    }
 }
 
 /// Black Friday through Cyber Monday, the next one on or after `start`.
@@ -766,6 +877,36 @@ mod tests {
         );
         assert_eq!(reference_month("it's late March").map(|h| h.value), Some(3));
         assert_eq!(reference_month("April showers"), None);
+    }
+
+    #[test]
+    fn weeks_named_in_ordinary_words_are_freezes() {
+        let start = date(2026, 4, 27);
+        let range = |t: &str| -> (String, String) {
+            let f = freezes(t, start);
+            match &f.first().expect(t).value {
+                Freeze::Range { from, to, .. } => (from.to_string(), to.to_string()),
+                other => panic!("{t}: {other:?}"),
+            }
+        };
+        assert_eq!(
+            range("Nothing changes in the first full week of January."),
+            ("2027-01-04".into(), "2027-01-10".into())
+        );
+        assert_eq!(
+            range("Code freeze the week of 2026-12-21."),
+            ("2026-12-21".into(), "2026-12-27".into())
+        );
+        assert_eq!(
+            range("No deploys in the second week of March 2027."),
+            ("2027-03-08".into(), "2027-03-14".into())
+        );
+        assert_eq!(
+            range("No releases in the last full week of November."),
+            ("2026-11-23".into(), "2026-11-29".into())
+        );
+        // A week with no freeze words is no freeze.
+        assert!(freezes("We hire in the first week of January.", start).is_empty());
     }
 
     #[test]
