@@ -258,6 +258,10 @@ pub fn assemble(
                 }
             }
         }
+        for h in extract::approval::approvals(text) {
+            let f = cx.fact(i, p, h.value, h.start, h.end);
+            facts.team.approvals.push(f);
+        }
         for h in extract::criticality::stakes(text) {
             let f = cx.fact(
                 i,
@@ -1961,6 +1965,8 @@ fn overlay(
                     subject: "comparable migrations".into(),
                     done: n > 0,
                     outcome: None,
+                    took_days: None,
+                    lesson: None,
                 },
                 origin: structured(
                     "experience.prior_migrations",

@@ -250,10 +250,21 @@ pub struct TeamMember {
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct TeamFacts {
     pub members: Vec<Fact<TeamMember>>,
+    /// Parties whose sign-off the input requires (a gate, not a rota).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<Fact<Approval>>,
     /// IANA names.
     pub time_zones: Vec<Fact<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Fact<u32>>,
+}
+
+/// A required sign-off: who gives it, and on what when the input says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    pub who: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl TeamFacts {
@@ -280,6 +291,13 @@ pub struct Experience {
     pub done: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// How long it took, in days, when said ("took a quarter").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_days: Option<u32>,
+    /// What went wrong or was learned, in the input's words ("because of a
+    /// middleware change that broke auth cookies").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
 }
 
 /// A deadline and how it was expressed.

@@ -245,6 +245,13 @@ pub fn render(f: &Facts) -> String {
     for z in &f.team.time_zones {
         line(&mut out, "time zone", &z.value, z);
     }
+    for a in &f.team.approvals {
+        let v = match &a.value.scope {
+            Some(scope) => format!("{} signs off on {scope}", a.value.who),
+            None => format!("{} signs off", a.value.who),
+        };
+        line(&mut out, "approval", v, a);
+    }
     for e in &f.experience {
         let mut v = format!(
             "{}: {}{}",
@@ -257,6 +264,12 @@ pub fn render(f: &Facts) -> String {
         }
         if let Some(o) = &e.value.outcome {
             v.push_str(&format!(", {o}"));
+        }
+        if let Some(d) = e.value.took_days {
+            v.push_str(&format!(", took ~{d} days"));
+        }
+        if let Some(l) = &e.value.lesson {
+            v.push_str(&format!(" (because of {l})"));
         }
         line(&mut out, "experience", v, e);
     }

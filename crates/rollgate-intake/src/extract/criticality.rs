@@ -109,7 +109,10 @@ pub fn criticality(text: &str) -> Option<CriticalityReading> {
 /// Stakes named anywhere: what makes a long outage expensive.
 const STAKES: &[(&str, &str)] = &[
     (r"complian(?:ce|t)|audit", "compliance"),
-    (r"\bsla\b|service[\s-]level\s+agreement", "sla"),
+    (
+        r"\bsla\b|service[\s-]level\s+agreement|\b\d{2}(?:\.\d+)?\s*%\s+(?:availability|uptime)|(?:availability|uptime)\s+of\s+\d{2}",
+        "sla",
+    ),
     (r"regulat(?:ory|or|ion)|\blegal\b", "regulatory"),
     (r"\bpci(?:[\s-]dss)?\b", "pci-dss"),
     (r"\bhipaa\b", "hipaa"),
@@ -117,7 +120,12 @@ const STAKES: &[(&str, &str)] = &[
     (r"\bgdpr\b", "gdpr"),
     (r"revenue|money|payments?|checkout|billing", "revenue"),
     (r"customer\s+trust|reputation|churn", "reputation"),
-    (r"data\s+loss|lose\s+data", "data-loss"),
+    // "losing users' passwords is not acceptable", "some downtime is fine,
+    // losing data is not": zero tolerance for loss, apart from downtime.
+    (
+        r"data\s+loss|lose\s+data|losing\s+(?:any\s+)?[\w'-]+(?:\s+[\w'-]+){0,5}?\s+(?:is|are)\s+not\b",
+        "data-loss",
+    ),
 ];
 
 pub fn stakes(text: &str) -> Vec<Hit<String>> {

@@ -106,6 +106,13 @@ const WORD_TOLERANCES: &[(&str, u64)] = &[
 /// Words that mark a clause as describing what is *not* acceptable.
 fn is_unacceptable_clause(clause: &str) -> bool {
     let c = clause.to_ascii_lowercase();
+    // "15 minutes max for login outages" states the bound itself.
+    let bound = crate::re!(
+        r"\b(?:max(?:imum)?|at\s+most|within|under|no\s+more\s+than|up\s+to|or\s+less)\b"
+    );
+    if bound.is_match(&c) && !c.contains("not acceptable") && !c.contains("unacceptable") {
+        return false;
+    }
     [
         "outage",
         "breach",

@@ -19,9 +19,19 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
     let count_re = crate::re!(
         r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b"
     );
-    let mut out = Vec::new();
+    let version_step = crate::re!(r"\d+(?:\.\d+)?\s*(?:→|->|to)\s*\d+");
+    let mut out: Vec<Hit<Experience>> = Vec::new();
     for clause in clauses(text) {
         let c = &text[clause.start..clause.end];
+        // "…; it took a quarter and was rolled back once because of …":
+        // a clause about the last one adds to it.
+        if let Some(last) = out.last_mut() {
+            if continues(c) && subject_re.find(c).is_none() {
+                add_details(&mut last.value, c);
+                last.end = clause.end;
+                continue;
+            }
+        }
         let negative = not_re.find(c);
         let positive = done_re.find(c);
         if negative.is_none() && positive.is_none() {
@@ -29,6 +39,8 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         }
         let subject = match subject_re.find(c) {
             Some(m) => m.as_str().to_string(),
+            // "We did Next 12 → 13 last year": a version step is an upgrade.
+            None if version_step.is_match(c) => "upgrade".to_string(),
             // "We've migrated 3 services": the verb names the subject.
             None => match positive.map(|m| m.as_str().to_ascii_lowercase()) {
                 Some(v) if matches!(v.as_str(), "migrated" | "moved" | "switched" | "replaced") => {
@@ -86,19 +98,67 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         .iter()
         .find(|(k, _)| lower.contains(k))
         .map(|(_, v)| v.to_string());
-        out.push(Hit::new(
-            Experience {
-                who: role_of(c).unwrap_or_else(|| "team".to_string()),
-                count,
-                subject: subject_text,
-                done: negative.is_none(),
-                outcome,
-            },
-            clause.start,
-            clause.end,
-        ));
+        let mut value = Experience {
+            who: role_of(c).unwrap_or_else(|| "team".to_string()),
+            count,
+            subject: subject_text,
+            done: negative.is_none(),
+            outcome,
+            took_days: None,
+            lesson: None,
+        };
+        add_details(&mut value, c);
+        out.push(Hit::new(value, clause.start, clause.end));
     }
     out
+}
+
+/// Whether a clause goes on about the experience before it ("it took…",
+/// "that one was rolled back…").
+fn continues(clause: &str) -> bool {
+    let lower = clause.trim_start().to_ascii_lowercase();
+    [
+        "it ", "it's ", "that ", "this ", "which ", "and it ", "but it ",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// How long it took, how it went and what was learned, when the clause says.
+fn add_details(e: &mut Experience, clause: &str) {
+    let lower = clause.to_ascii_lowercase();
+    let took = crate::re!(
+        r"(?i)\btook\s+(?:us\s+)?(?:about\s+|around\s+|almost\s+|over\s+)?(a|an|one|two|three|four|five|six|\d+)\s+(day|week|month|quarter|year)s?\b"
+    );
+    if let Some(c) = took.captures(clause) {
+        let n = parse_number(&c[1]).unwrap_or(1.0);
+        let unit = match c[2].to_ascii_lowercase().as_str() {
+            "day" => 1.0,
+            "week" => 7.0,
+            "month" => 30.0,
+            "quarter" => 91.0,
+            _ => 365.0,
+        };
+        e.took_days = Some((n * unit).round() as u32);
+    }
+    for (key, outcome) in [
+        ("rolled back", "was rolled back"),
+        ("went well", "went well"),
+        ("smooth", "went smoothly"),
+        ("outage", "caused an outage"),
+        ("painful", "was painful"),
+    ] {
+        if lower.contains(key) && e.outcome.is_none() {
+            e.outcome = Some(outcome.to_string());
+        }
+    }
+    let because = crate::re!(r"(?i)\b(?:because\s+(?:of\s+)?|due\s+to\s+|after\s+)(.+)$");
+    if let Some(c) = because.captures(clause) {
+        let reason = c[1].trim().trim_end_matches(['.', ';', '!']).trim();
+        if !reason.is_empty() && e.lesson.is_none() {
+            e.lesson = Some(reason.to_string());
+        }
+    }
 }
 
 /// A short description of what was done: the subject noun with the
@@ -179,6 +239,24 @@ mod tests {
         let e = exp("One engine migration in 2019, went well.");
         assert!(e[0].done);
         assert_eq!(e[0].subject, "engine migration");
+    }
+
+    #[test]
+    fn history_carries_its_duration_outcome_and_lesson() {
+        let e = exp("We did Next 12 → 13 last year; it took a quarter and was rolled back once because of a middleware change that broke auth cookies.");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].done);
+        assert_eq!(e[0].subject, "12→13 upgrade");
+        assert_eq!(e[0].took_days, Some(91));
+        assert_eq!(e[0].outcome.as_deref(), Some("was rolled back"));
+        assert_eq!(
+            e[0].lesson.as_deref(),
+            Some("a middleware change that broke auth cookies")
+        );
+        let e = exp("The last upgrade took 3 months. We moved Rails 5 to 6 in 2022.");
+        assert!(e
+            .iter()
+            .all(|x| x.took_days.is_none() || x.took_days == Some(90)));
     }
 
     #[test]

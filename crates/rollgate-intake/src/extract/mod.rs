@@ -2,6 +2,7 @@
 //! reports the byte range it read, so the assembler can cite it and can tell
 //! which clauses were not understood.
 
+pub mod approval;
 pub mod capability;
 pub mod criticality;
 pub mod dates;
