@@ -163,6 +163,7 @@ pub fn assemble(
                 "assumed high: nothing in the input states a level",
             ),
         },
+        criticality_by_part: Vec::new(),
         stakes: Vec::new(),
         rollback_tolerance: Fact {
             value: Tolerance { max_minutes: 60 },
@@ -343,6 +344,7 @@ pub fn assemble(
                     for h in &r.context {
                         cx.cover(i, h.start, h.end);
                     }
+                    read_parts(&mut cx, i, p, &mut facts);
                     criticality_found = true;
                 } else if !text.trim().is_empty() {
                     warnings.push(Warning {
@@ -673,6 +675,22 @@ fn problem_at(cx: &Ctx<'_>, origin: &Origin, message: String, help: Option<Strin
 }
 
 /// The position of the arrow between "from" and "to" in a summary.
+/// Levels per part; when parts differ, the overall level is the highest
+/// (the plan must be as careful as its most critical part).
+fn read_parts(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    for h in extract::criticality::parts(&p.text) {
+        let (level, part) = h.value;
+        let f = cx.fact(i, p, PartCriticality { part, level }, h.start, h.end);
+        if level > facts.criticality.value {
+            facts.criticality = Fact {
+                value: level,
+                origin: f.origin.clone(),
+            };
+        }
+        facts.criticality_by_part.push(f);
+    }
+}
+
 /// Whether the number at `at` follows a technology's name and is a version
 /// the input states for that technology elsewhere.
 fn is_stated_version(

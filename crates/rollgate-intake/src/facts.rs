@@ -259,6 +259,13 @@ pub struct TeamFacts {
     pub size: Option<Fact<u32>>,
 }
 
+/// The level stated for one part of the system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartCriticality {
+    pub part: String,
+    pub level: Criticality,
+}
+
 /// A required sign-off: who gives it, and on what when the input says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Approval {
@@ -448,6 +455,10 @@ pub struct Facts {
     pub rates: Vec<Fact<Rate>>,
     pub counts: Vec<Fact<Count>>,
     pub criticality: Fact<Criticality>,
+    /// Levels stated for parts ("critical for card payments, low for the
+    /// weekly digest"); the overall level is the highest of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub criticality_by_part: Vec<Fact<PartCriticality>>,
     pub stakes: Vec<Fact<Stake>>,
     pub rollback_tolerance: Fact<Tolerance>,
     pub capabilities: Vec<Fact<Capability>>,

@@ -201,6 +201,10 @@ pub fn render(f: &Facts) -> String {
         f.criticality.value.as_str(),
         &f.criticality,
     );
+    for part in &f.criticality_by_part {
+        let v = format!("{}: {}", part.value.part, part.value.level.as_str());
+        line(&mut out, "  for a part", v, part);
+    }
     line(
         &mut out,
         "rollback within",

@@ -128,6 +128,51 @@ const STAKES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Levels stated for parts of the system ("critical for card payments, low
+/// for the weekly digest", "the blog is low"): the plan may give each part
+/// its own track.
+pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
+    let level_for = crate::re!(
+        r"(?i)\b(critical|high|medium|moderate|low)(?:\s+(?:criticality|priority|importance|risk))?\s+for\s+(?:the\s+)?([^,;.()]+)"
+    );
+    let part_is = crate::re!(
+        r"(?i)(?:^|[,;.]\s*)(?:the\s+)?([A-Za-z][^,;.:()]{1,60}?)\s+(?:is|are)\s+(?:only\s+|just\s+)?(critical|high|medium|moderate|low)\b"
+    );
+    let level = |w: &str| match w.to_ascii_lowercase().as_str() {
+        "critical" => Criticality::Critical,
+        "high" => Criticality::High,
+        "medium" | "moderate" => Criticality::Medium,
+        _ => Criticality::Low,
+    };
+    let mut out: Vec<Hit<(Criticality, String)>> = Vec::new();
+    for c in level_for.captures_iter(text) {
+        let w = c.get(0).expect("whole");
+        out.push(Hit::new(
+            (level(&c[1]), c[2].trim().to_string()),
+            w.start(),
+            w.end(),
+        ));
+    }
+    for c in part_is.captures_iter(text) {
+        let part = c.get(1).expect("part");
+        let end = c.get(2).expect("level").end();
+        if out.iter().any(|h| h.start < end && part.start() < h.end) {
+            continue;
+        }
+        out.push(Hit::new(
+            (level(&c[2]), part.as_str().trim().to_string()),
+            part.start(),
+            end,
+        ));
+    }
+    out.sort_by_key(|h| h.start);
+    // Only a statement about parts: one level for "it" is no split.
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
 pub fn stakes(text: &str) -> Vec<Hit<String>> {
     static TABLE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| compile(STAKES));
     let mut out = Vec::new();
@@ -146,6 +191,33 @@ mod tests {
 
     fn level(text: &str) -> Option<Criticality> {
         criticality(text).map(|r| r.level)
+    }
+
+    #[test]
+    fn levels_per_part() {
+        let p = |t: &str| -> Vec<(Criticality, String)> {
+            parts(t).into_iter().map(|h| h.value).collect()
+        };
+        use Criticality::*;
+        assert_eq!(
+            p("critical for card payments, low for the weekly digest"),
+            vec![
+                (Critical, "card payments".into()),
+                (Low, "weekly digest".into())
+            ]
+        );
+        assert_eq!(
+            p("High for checkout and product pages (revenue), low for the blog and the help centre."),
+            vec![
+                (High, "checkout and product pages".into()),
+                (Low, "blog and the help centre".into())
+            ]
+        );
+        assert_eq!(
+            p("Payments are critical; the newsletter is low."),
+            vec![(Critical, "Payments".into()), (Low, "newsletter".into())]
+        );
+        assert!(p("High: every customer uses it.").is_empty());
     }
 
     #[test]
