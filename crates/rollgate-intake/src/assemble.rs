@@ -430,6 +430,17 @@ pub fn assemble(
     }
 
     if let Some(spec) = spec {
+        // A structured technology settles the subject: no disagreement to
+        // report for that side.
+        let settled = |side: &Option<crate::spec::SystemSpec>| {
+            side.as_ref().is_some_and(|s| s.technology.is_some())
+        };
+        let (source_set, target_set) = (settled(&spec.source), settled(&spec.target));
+        warnings.retain(|w| {
+            w.code != "subject-disagrees"
+                || !(source_set && w.message.contains("the from-state field")
+                    || target_set && w.message.contains("the to-state field"))
+        });
         overlay(
             &mut cx,
             spec,
@@ -728,7 +739,7 @@ fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Opt
     let warning = had.map(|t| Warning {
         code: "subject-disagrees".into(),
         message: format!(
-            "the migration type names {} as what moves, but <{tag}> names {} first: planned for {}, with {} as part of the surroundings",
+            "the migration type names {} as what moves, but the {tag} field names {} first: planned for {}, with {} as part of the surroundings",
             wanted.value.name, t.value.name, wanted.value.name, t.value.name
         ),
         span: t.origin.span,

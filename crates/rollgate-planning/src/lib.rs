@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod killswitch;
 pub mod model;
 pub mod monitoring;
+pub mod open_questions;
 pub mod people;
 pub mod phases;
 pub mod playbooks;
@@ -224,6 +225,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     Plan {
         title,
         summary,
+        open_questions: open_questions::build(facts),
         questions,
         risk,
         strategy: chosen.strategy.clone(),

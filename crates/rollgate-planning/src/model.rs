@@ -18,6 +18,9 @@ pub struct Because {
 pub struct Plan {
     pub title: String,
     pub summary: Summary,
+    /// What the plan assumed or could not read, asked back, with the
+    /// assumption it runs on meanwhile.
+    pub open_questions: Vec<OpenQuestion>,
     pub questions: Vec<Question>,
     pub risk: RiskAssessment,
     pub strategy: Strategy,
@@ -36,6 +39,15 @@ pub struct Plan {
     /// Technologies the plan names that the input did not: always options.
     pub options: Vec<String>,
     pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenQuestion {
+    pub question: String,
+    /// What the plan assumes until the team answers.
+    pub assumed: String,
+    /// The fact or place in the input the question is about.
+    pub about: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -32,7 +32,15 @@ pub fn assess(cx: &Ctx<'_>, chosen: &Chosen, total_weeks: u32) -> RiskAssessment
             });
         } else {
             aggravating.push(Factor {
-                text: format!("No experience with a {}.", e.value.subject),
+                text: format!(
+                    "No experience with {} {}.",
+                    if e.value.subject.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    e.value.subject
+                ),
                 because: because("risk.inexperience", vec![cite(e)]),
             });
         }

@@ -225,6 +225,19 @@ pub fn html(plan: &Plan) -> String {
     for w in &plan.warnings {
         let _ = writeln!(o, "<div class=\"note\">{}</div>", esc(w));
     }
+    if !plan.open_questions.is_empty() {
+        let _ = writeln!(o, "<h2 id=\"open-questions\">Open questions</h2><p>Answer these and plan again; until then the plan runs on the assumption given.</p><ul>");
+        for q in &plan.open_questions {
+            let _ = writeln!(
+                o,
+                "<li>{} <em>Assumed meanwhile:</em> {} ({})</li>",
+                esc(&q.question),
+                esc(&q.assumed),
+                esc(&q.about)
+            );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
     let _ = writeln!(o, "<h2 id=\"questions\">The four questions</h2>");
     for q in &plan.questions {
         let _ = writeln!(

@@ -113,6 +113,27 @@ pub fn neutralise_html(md: String) -> String {
     out
 }
 
+/// What the plan assumed or could not read, first, so the team answers it
+/// before trusting the rest.
+fn open_questions(o: &mut String, plan: &Plan) {
+    if plan.open_questions.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Open questions\n");
+    let _ = writeln!(
+        o,
+        "Answer these and plan again; until then the plan runs on the assumption given.\n"
+    );
+    for q in &plan.open_questions {
+        let _ = writeln!(
+            o,
+            "- [ ] {} *Assumed meanwhile:* {} ({})",
+            q.question, q.assumed, q.about
+        );
+    }
+    let _ = writeln!(o);
+}
+
 fn compose(plan: &Plan, opts: Options) -> String {
     let mut o = String::new();
     let s = &plan.summary;
@@ -194,6 +215,7 @@ fn compose(plan: &Plan, opts: Options) -> String {
         let _ = writeln!(o);
     }
 
+    open_questions(&mut o, plan);
     let _ = writeln!(o, "## The four questions\n");
     for q in &plan.questions {
         let _ = writeln!(o, "### {} — **{}**\n", q.question, q.rating);

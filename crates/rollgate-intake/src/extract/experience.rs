@@ -14,7 +14,7 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed|changed|switched|swapped|upgraded|moved|replaced|split|extracted|touched|run|ran)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
     );
     let subject_re = crate::re!(
-        r"(?i)\b((?:changed|switched|swapped)\s+(?:(?:database|db|storage)\s+)?engines?|engine\s+(?:changes?|switch(?:es)?|swaps?|migrations?)|vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
+        r"(?i)\b((?:changed|switched|swapped)\s+(?:[\w-]+\s+)?engines?|engine\s+(?:changes?|switch(?:es)?|swaps?|migrations?)|vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
     );
     let count_re = crate::re!(
         r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b"

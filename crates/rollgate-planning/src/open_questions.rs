@@ -1,0 +1,123 @@
+//! What the plan had to assume or could not read, put to the team as
+//! questions at the top of the plan, each with what the plan assumed in
+//! the meantime: rollgate asks rather than guesses.
+
+use crate::model::OpenQuestion;
+use rollgate_intake::{Facts, OriginKind};
+
+/// Words that make an unread clause an obligation the plan may be breaking.
+const OBLIGATION_WORDS: [&str; 14] = [
+    "must",
+    "never",
+    "only",
+    "sign off",
+    "sign-off",
+    "cannot",
+    "can't",
+    "required",
+    "mandatory",
+    "not allowed",
+    "no later than",
+    "have to",
+    "has to",
+    "approve",
+];
+
+/// The questions for these facts, most consequential first: defaults the
+/// plan rests on, disagreements it resolved, then unread obligations.
+pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
+    let mut out = Vec::new();
+    if facts.criticality.origin.how == OriginKind::Default {
+        out.push(OpenQuestion {
+            question: "How critical is this system: what happens to the business if it is down for an hour?".into(),
+            assumed: format!("{} (the careful side)", facts.criticality.value.as_str()),
+            about: "criticality".into(),
+        });
+    }
+    if facts.rollback_tolerance.origin.how == OriginKind::Default {
+        out.push(OpenQuestion {
+            question:
+                "How long may it take to be back on the old system once you decide to roll back?"
+                    .into(),
+            assumed: format!("{} minutes", facts.rollback_tolerance.value.max_minutes),
+            about: "rollback tolerance".into(),
+        });
+    }
+    for w in &facts.warnings {
+        let question = match w.code.as_str() {
+            "subject-disagrees" => {
+                "Which technology is migrating? The migration type and the state tags disagree."
+            }
+            "ambiguous-date" => {
+                "Which date did you mean? A numeric date reads both day-first and month-first."
+            }
+            "unknown-tag" => "A tag was not one rollgate knows: which field did you mean it for?",
+            _ => continue,
+        };
+        out.push(OpenQuestion {
+            question: question.into(),
+            assumed: w.message.clone(),
+            about: w
+                .span
+                .map(|s| format!("{}:{}:{}", facts.input, s.line, s.column))
+                .unwrap_or_else(|| w.code.clone()),
+        });
+    }
+    for u in &facts.uninterpreted {
+        let lower = u.text.to_lowercase();
+        if !OBLIGATION_WORDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        out.push(OpenQuestion {
+            question: format!(
+                "rollgate could not read \"{}\": what must the plan do to honour it?",
+                u.text.trim()
+            ),
+            assumed: "not taken into account by this plan".into(),
+            about: u
+                .span
+                .map(|s| format!("{} {}:{}", u.field, s.line, s.column))
+                .unwrap_or_else(|| u.field.clone()),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use rollgate_knowledge::Knowledge;
+
+    fn facts(text: &str) -> Facts {
+        let k = Knowledge::builtin().unwrap();
+        rollgate_intake::read_bytes("in.txt", text.as_bytes(), None, &k, date(2026, 5, 4)).unwrap()
+    }
+
+    #[test]
+    fn defaults_and_unread_obligations_become_questions() {
+        let q = build(&facts(
+            "<from-state>PostgreSQL 14</from-state><to-state>PostgreSQL 16</to-state>\
+             <constraints>Customer success must coordinate with each tenant's admins.</constraints>",
+        ));
+        let about: Vec<&str> = q.iter().map(|q| q.about.as_str()).collect();
+        assert!(about.contains(&"criticality"), "{about:?}");
+        assert!(about.contains(&"rollback tolerance"), "{about:?}");
+        assert!(
+            q.iter()
+                .any(|q| q.question.contains("Customer success must coordinate")
+                    && q.assumed == "not taken into account by this plan"),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn stated_facts_raise_no_question() {
+        let q = build(&facts(
+            "<from-state>PostgreSQL 14</from-state><to-state>PostgreSQL 16</to-state>\
+             <criticality>low</criticality><rollback-acceptable-delay>a day</rollback-acceptable-delay>\
+             <constraints>We like tea.</constraints>",
+        ));
+        assert!(q.is_empty(), "{q:?}");
+    }
+}
