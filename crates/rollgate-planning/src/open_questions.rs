@@ -43,7 +43,14 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
             about: "rollback tolerance".into(),
         });
     }
+    // One question per kind of warning; repeats are counted, so a file with
+    // thousands of unknown tags gets one question, not thousands.
+    let mut asked: Vec<(&str, usize, usize)> = Vec::new();
     for w in &facts.warnings {
+        if let Some(seen) = asked.iter_mut().find(|(code, _, _)| *code == w.code) {
+            seen.2 += 1;
+            continue;
+        }
         let question = match w.code.as_str() {
             "subject-disagrees" => {
                 "Which technology is migrating? The migration type and the state tags disagree."
@@ -54,6 +61,7 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
             "unknown-tag" => "A tag was not one rollgate knows: which field did you mean it for?",
             _ => continue,
         };
+        asked.push((w.code.as_str(), out.len(), 0));
         out.push(OpenQuestion {
             question: question.into(),
             assumed: w.message.clone(),
@@ -63,9 +71,21 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
                 .unwrap_or_else(|| w.code.clone()),
         });
     }
+    for (_, at, more) in asked {
+        if more > 0 {
+            out[at]
+                .question
+                .push_str(&format!(" ({more} more like it in the input.)"));
+        }
+    }
+    let mut unread = 0;
     for u in &facts.uninterpreted {
         let lower = u.text.to_lowercase();
         if !OBLIGATION_WORDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        unread += 1;
+        if unread > MAX_UNREAD_LISTED {
             continue;
         }
         out.push(OpenQuestion {
@@ -80,8 +100,21 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
                 .unwrap_or_else(|| u.field.clone()),
         });
     }
+    if unread > MAX_UNREAD_LISTED {
+        out.push(OpenQuestion {
+            question: format!(
+                "{} more clauses with obligation words were not read: see \"Not interpreted\" in `rollgate check`.",
+                unread - MAX_UNREAD_LISTED
+            ),
+            assumed: "not taken into account by this plan".into(),
+            about: "uninterpreted clauses".into(),
+        });
+    }
     out
 }
+
+/// Unread obligations listed one by one; the rest are counted.
+const MAX_UNREAD_LISTED: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -107,6 +140,26 @@ mod tests {
             q.iter()
                 .any(|q| q.question.contains("Customer success must coordinate")
                     && q.assumed == "not taken into account by this plan"),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn repeats_are_counted_not_repeated() {
+        let tags = "<note>x</note>".repeat(500);
+        let musts = "Ops must check box 1. ".repeat(30);
+        let q = build(&facts(&format!(
+            "<from-state>PostgreSQL 14</from-state><criticality>low</criticality>\
+             <rollback-acceptable-delay>a day</rollback-acceptable-delay>{tags}\
+             <constraints>{musts}</constraints>"
+        )));
+        assert!(q.len() <= 12, "{} questions", q.len());
+        assert!(
+            q.iter().any(|q| q.question.contains("499 more like it")),
+            "{q:?}"
+        );
+        assert!(
+            q.iter().any(|q| q.question.starts_with("20 more clauses")),
             "{q:?}"
         );
     }
