@@ -116,6 +116,10 @@ fn is_primary_kind(kind: TechKind) -> bool {
             | TechKind::ReplicationTool
             | TechKind::Deploy
             | TechKind::Proxy
+            | TechKind::ApiGateway
+            | TechKind::Cms
+            | TechKind::TestRunner
+            | TechKind::Crm
             | TechKind::ServiceMesh
     )
 }

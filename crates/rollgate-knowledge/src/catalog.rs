@@ -25,6 +25,15 @@ pub enum TechKind {
     Cdc,
     ReplicationTool,
     Proxy,
+    /// An API gateway in front of services (Kong, Apigee): routes, and
+    /// often validates tokens, so it matters to auth and extraction plans.
+    ApiGateway,
+    /// A content management system that calls the site back (webhooks).
+    Cms,
+    /// An end-to-end or unit test suite the team runs in CI.
+    TestRunner,
+    /// A CRM with its own login and data sync (Salesforce, HubSpot).
+    Crm,
     WebFramework,
     Runtime,
     AuthSaas,
@@ -96,6 +105,10 @@ impl TechKind {
             Self::Cdc => "cdc",
             Self::ReplicationTool => "replication-tool",
             Self::Proxy => "proxy",
+            Self::ApiGateway => "api-gateway",
+            Self::Cms => "cms",
+            Self::TestRunner => "test-runner",
+            Self::Crm => "crm",
             Self::WebFramework => "web-framework",
             Self::Runtime => "runtime",
             Self::AuthSaas => "auth-saas",
