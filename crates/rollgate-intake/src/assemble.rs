@@ -313,10 +313,31 @@ pub fn assemble(
                 let f = cx.fact(i, p, text.trim().to_string(), 0, text.len());
                 facts.migration.summary.get_or_insert(f);
                 if let Some(at) = arrow(text) {
-                    let left: Vec<_> = hits.iter().filter(|h| h.end <= at.0).cloned().collect();
-                    let right: Vec<_> = hits.iter().filter(|h| h.start >= at.1).cloned().collect();
-                    let l = system(&mut cx, i, p, &left, 0, at.0);
-                    let r = system(&mut cx, i, p, &right, at.1, text.len());
+                    // The two sides are the clause around the arrow: a list
+                    // of changes ("Next 13 -> 15\n- React 18.2 -> 19") has
+                    // one pair per line, and the first names the subject.
+                    let (cs, ce) = extract::clause_around(text, at.0);
+                    let (cs, ce) = (cs.min(at.0), ce.max(at.1));
+                    let left: Vec<_> = hits
+                        .iter()
+                        .filter(|h| h.start >= cs && h.end <= at.0)
+                        .cloned()
+                        .collect();
+                    let right: Vec<_> = hits
+                        .iter()
+                        .filter(|h| h.start >= at.1 && h.end <= ce)
+                        .cloned()
+                        .collect();
+                    let l = system(&mut cx, i, p, &left, cs, at.0);
+                    let mut r = system(&mut cx, i, p, &right, at.1, ce);
+                    // "Next 13 -> 15": a bare version on the right is the
+                    // same technology's.
+                    if r.technology.is_none() {
+                        if let (Some(t), Some(v)) = (&l.technology, bare_version(&text[at.1..ce])) {
+                            r.technology = Some(t.clone());
+                            r.version = Some(cx.fact(i, p, v.clone(), at.1, at.1 + v.len()));
+                        }
+                    }
                     arrow_sides = Some((l, r));
                 }
             }
@@ -727,6 +748,19 @@ fn is_stated_version(
         .collect();
     let number = number.trim_end_matches('.');
     !number.is_empty() && stated.contains(&(h.value.id.clone(), number.to_string()))
+}
+
+/// The version a side starts with when it names no technology ("15",
+/// "v20", "16.4").
+fn bare_version(side: &str) -> Option<String> {
+    let t = side.trim_start();
+    let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
+    let v: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let v = v.trim_end_matches('.');
+    (!v.is_empty() && v.chars().next().is_some_and(|c| c.is_ascii_digit())).then(|| v.to_string())
 }
 
 /// Makes the migration type's side the subject of `side` when the state tag

@@ -113,3 +113,16 @@ fn saying_there_is_none_is_a_fact_not_noise() {
         f.uninterpreted
     );
 }
+
+#[test]
+fn a_list_of_changes_pairs_each_arrow_with_its_own_line() {
+    let f = read(
+        "<migration-type>\n- framework major upgrade: Next 13 -> 15 (skipping 14)\n- React 18.2 -> 19\n</migration-type>\
+         <from-state>react 18.2, next 13.4.19 on Vercel</from-state>",
+    );
+    assert_eq!(side(&f, true), ("nextjs".into(), Some("13".into())));
+    assert_eq!(side(&f, false), ("nextjs".into(), Some("15".into())));
+    // "next" alone is only Next.js with a version after it.
+    let f = read("<constraints>The next 3 months are busy. Next, we hire.</constraints>");
+    assert!(f.technologies.is_empty(), "{:?}", f.technologies);
+}
