@@ -312,6 +312,11 @@ pub fn assemble(
             Tag::MigrationType => {
                 let f = cx.fact(i, p, text.trim().to_string(), 0, text.len());
                 facts.migration.summary.get_or_insert(f);
+                if facts.migration.component.is_none() {
+                    if let Some(h) = extract::component::moving_component(text) {
+                        facts.migration.component = Some(cx.fact(i, p, h.value, h.start, h.end));
+                    }
+                }
                 if let Some(at) = arrow(text) {
                     // The two sides are the clause around the arrow: a list
                     // of changes ("Next 13 -> 15\n- React 18.2 -> 19") has

@@ -121,6 +121,11 @@ pub struct MigrationFacts {
     pub summary: Option<Fact<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<Fact<Family>>,
+    /// The part that moves, when the migration type names one ("the
+    /// invoicing module", "notification sending"): in an extraction it is
+    /// the subject, not the monolith's framework or the database engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<Fact<String>>,
     /// What changes: version, hosting, vendor (several may apply).
     pub changes: Vec<Fact<ChangeKind>>,
     pub goals: Vec<Fact<String>>,

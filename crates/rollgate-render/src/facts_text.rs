@@ -136,6 +136,9 @@ pub fn render(f: &Facts) -> String {
         let short: String = s.value.chars().take(44).collect();
         line(&mut out, "summary", short, s);
     }
+    if let Some(c) = &f.migration.component {
+        line(&mut out, "what moves", &c.value, c);
+    }
     match &f.migration.family {
         Some(fam) => line(&mut out, "family", fam.value.as_str(), fam),
         None => {

@@ -4,6 +4,7 @@
 
 pub mod approval;
 pub mod capability;
+pub mod component;
 pub mod criticality;
 pub mod dates;
 pub mod duration;

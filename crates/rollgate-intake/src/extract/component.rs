@@ -1,0 +1,71 @@
+//! The part of a system that moves, as the migration type names it:
+//! "split the billing module out of our Django monolith", "move notification
+//! sending (email, SMS, push) out of the Laravel monolith", "extract the
+//! catalogue search endpoints from the Rails monolith".
+
+use super::Hit;
+
+/// The moving component the text names, without the noun that only says
+/// it is a part ("module", "service", "endpoints").
+pub fn moving_component(text: &str) -> Option<Hit<String>> {
+    let re = crate::re!(
+        r"(?i)\b(?:extract(?:ing)?|split(?:ting)?|carv(?:e|ing)|pull(?:ing)?|break(?:ing)?|spin(?:ning)?|mov(?:e|ing)|migrat(?:e|ing)|separat(?:e|ing))\s+(?:out\s+)?(?:the\s+|our\s+|a\s+)?((?:[^,.;:\n(]|\([^)\n]{0,60}\)){2,80}?)\s+(?:out\s+of|from|off)\s+(?:the\s+|our\s+|a\s+)?(?:[\w.-]+\s+){0,3}?(?:monolith|main\s+app|core\s+app|legacy\s+app)"
+    );
+    let caps = re.captures(text)?;
+    let m = caps.get(1)?;
+    let mut part = m.as_str().trim();
+    for noun in [
+        " module",
+        " modules",
+        " service",
+        " domain",
+        " component",
+        " endpoints",
+        " endpoint",
+        " worker",
+        " functionality",
+        " feature",
+        " subsystem",
+        " code",
+    ] {
+        if part.to_ascii_lowercase().ends_with(noun) {
+            part = part[..part.len() - noun.len()].trim_end();
+            break;
+        }
+    }
+    (!part.is_empty()).then(|| Hit::new(part.to_string(), m.start(), m.end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(t: &str) -> Option<String> {
+        moving_component(t).map(|h| h.value)
+    }
+
+    #[test]
+    fn the_part_that_moves_out_of_a_monolith() {
+        assert_eq!(
+            part("Split the billing module out of our Django monolith into a separate service"),
+            Some("billing".into())
+        );
+        assert_eq!(
+            part("It's a service extraction - carving the invoicing module out of our Django monolith into its own service"),
+            Some("invoicing".into())
+        );
+        assert_eq!(
+            part("Move notification sending (email, SMS, push) out of the Laravel monolith into a Node.js 20 service"),
+            Some("notification sending (email, SMS, push)".into())
+        );
+        assert_eq!(
+            part("Extract the catalogue search endpoints from the Rails monolith into a separate service."),
+            Some("catalogue search".into())
+        );
+        assert_eq!(part("PostgreSQL 14 to PostgreSQL 16"), None);
+        assert_eq!(
+            part("Move background job queues from Redis (Sidekiq) to Amazon SQS"),
+            None
+        );
+    }
+}
