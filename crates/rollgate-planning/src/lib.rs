@@ -184,11 +184,25 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     ];
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
-        format!(
-            "Migration plan: {} → {}",
-            cx.system_name(true),
-            cx.system_name(false)
-        )
+        // An extraction moves a part, not the monolith's framework into
+        // the database engine it may share with the new service.
+        match (&facts.migration.component, cx.family) {
+            (Some(part), rollgate_intake::Family::MonolithSplit) => format!(
+                "Migration plan: extract {} from the {} monolith",
+                part.value,
+                facts
+                    .source
+                    .technology
+                    .as_ref()
+                    .map(|t| t.value.name.as_str())
+                    .unwrap_or("current")
+            ),
+            _ => format!(
+                "Migration plan: {} → {}",
+                cx.system_name(true),
+                cx.system_name(false)
+            ),
+        }
     });
     let summary = Summary {
         mode: if cx.critical_path {
