@@ -7,11 +7,13 @@
 
 mod catalog;
 mod error;
+mod lexicon;
 mod rules;
 mod vocab;
 
 pub use catalog::{Catalog, TechKind, Technology};
 pub use error::KnowledgeError;
+pub use lexicon::{Lexicon, Term};
 pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};
 pub use vocab::{
     CountryHolidays, HolidayBook, HolidayRule, Role, RoleBook, TimeZoneBook, ZoneWords,
@@ -29,6 +31,8 @@ pub struct Knowledge {
     pub commands: CommandBook,
     pub estimates: Estimates,
     pub holidays: HolidayBook,
+    /// Words that belong to one family's mechanics (the plan checker's).
+    pub lexicon: Lexicon,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
@@ -84,6 +88,7 @@ impl Knowledge {
                 message: e.to_string(),
             })?,
             holidays: HolidayBook::from_toml(BUILTIN_HOLIDAYS, "builtin:holidays.toml")?,
+            lexicon: Lexicon::builtin()?,
         })
     }
 
@@ -122,6 +127,8 @@ impl Knowledge {
                 self.commands.merge(CommandBook::from_toml(&text, &origin)?);
             } else if name.starts_with("holidays") {
                 self.holidays.merge(HolidayBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("lexicon") {
+                self.lexicon.merge(Lexicon::from_toml(&text, &origin)?);
             } else if name.starts_with("estimates") {
                 self.estimates = toml::from_str(&text).map_err(|e| KnowledgeError::Parse {
                     origin: origin.clone(),
