@@ -204,7 +204,7 @@ pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
             Switch::Flag { provider, cite } => (format!("a flag in {} with percentage and cohort targeting; no deploy to flip", provider.name), Some(provider.name.clone()), "kill-switch.flag-service", cite.clone()),
             Switch::LiveConfig { cite } => ("a runtime setting every consumer re-reads without a restart".into(), None, "kill-switch.live-config", cite.clone()),
             Switch::EnvVar { cite } => (format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)), None, "kill-switch.env-var", cite.clone()),
-            Switch::None => ("a switch built in prep (see the gap under the strategy); until then, a config change and restart".into(), None, "kill-switch.connection-name", "existing-dual-run-capability: no runtime switch named".into()),
+            Switch::None => (format!("a switch built in prep{}; until then, a config change and restart", chosen.switch_gap_note()), None, "kill-switch.connection-name", "existing-dual-run-capability: no runtime switch named".into()),
         };
         return KillSwitch {
             mechanism,

@@ -7,6 +7,7 @@
 //! → [`rules`] (scenarios, edge cases, shape changes from knowledge data) →
 //! [`questions`] → [`risk`] → [`schedule`] → [`closing`].
 
+pub mod check;
 pub mod closing;
 pub mod ctx;
 pub mod killswitch;
@@ -31,7 +32,7 @@ use rollgate_knowledge::{Knowledge, RuleKind};
 /// Plans a migration. Pure: reads nothing but its arguments.
 pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let cx = Ctx::new(facts, knowledge, mode);
-    let chosen = strategy::choose(&cx);
+    let mut chosen = strategy::choose(&cx);
     let fire = |kind| rules::fire(&cx, chosen.id, kind);
     let prep = fire(RuleKind::Prep);
     // One step per prep rule; a single command rides on the step itself.
@@ -55,6 +56,10 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .collect();
     let prep_because = prep.iter().map(|f| f.because.clone()).collect();
     let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
+    let kill_switch = killswitch::build(&cx, &chosen);
+    // Gaps were chosen from the switch; the phases' own estimates may need
+    // one more, so every gate and answer that points at the gaps holds.
+    strategy::cover_slow_rollback(&cx, &mut chosen.strategy, &phases, kill_switch.flip_minutes);
     let cal = calendar(&cx, knowledge, &chosen);
     let needs: Vec<rollgate_scheduling::PhaseNeed> = phases
         .iter()
@@ -79,7 +84,6 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let shape = fire(RuleKind::ShapeChange);
     let questions = questions::answer(&cx, &chosen, &phases, &edge, &shape);
     let risk = risk::assess(&cx, &chosen, weeks);
-    let kill_switch = killswitch::build(&cx, &chosen);
     let mut parity = monitoring::parity(&cx, &chosen);
     for c in fire(RuleKind::Check) {
         if !parity.iter().any(|p| p.because.rule == c.rule.id) {
@@ -247,7 +251,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         kill_switch,
         monitoring: monitoring::alerts(&cx, &chosen),
         parity_checks: parity,
-        people: people::plan(&cx),
+        people: people::plan(&cx, chosen.id.replicates()),
         risks,
         edge_cases,
         cleanup,

@@ -5,7 +5,8 @@ use crate::ctx::{because, cite, Ctx};
 use crate::model::{Message, PageRule, People, Rota};
 use crate::phases::{approvers, bar};
 
-pub fn plan(cx: &Ctx<'_>) -> People {
+/// `replicates`: the strategy runs a change stream, so lag pages.
+pub fn plan(cx: &Ctx<'_>, replicates: bool) -> People {
     let who = approvers(cx);
     let b = bar(cx);
     let team = &cx.facts.team;
@@ -30,7 +31,11 @@ pub fn plan(cx: &Ctx<'_>) -> People {
             primary: who.owner.clone(),
             secondary: who.on_call.clone(),
             decision: who.lead.clone(),
-            hours: "business hours; lag and slot alerts page at night".into(),
+            hours: if replicates {
+                "business hours; lag and slot alerts page at night".into()
+            } else {
+                "business hours".into()
+            },
         },
         Rota {
             phases: "canary and ramp".into(),
@@ -71,34 +76,36 @@ pub fn plan(cx: &Ctx<'_>) -> People {
         who.lead.clone(),
         "engineering leadership".into(),
     ];
-    let paging = vec![
+    // The same thresholds as the alert table (monitoring.rs reads the same
+    // bar): paging starts where the alert fires, and everyone is paged at
+    // twice it, where the alert says to flip the kill switch.
+    let mut paging = vec![
         PageRule {
-            condition: format!("error rate > {}% for 5 minutes", b.error_pct * 5.0),
+            condition: format!("error rate > {}% for 5 minutes", b.error_pct),
             page: "primary".into(),
         },
         PageRule {
             condition: format!(
                 "error rate > {}% for 5 minutes, or any parity check failure",
-                b.error_pct * 20.0
+                b.error_pct * 2.0
             ),
             page: "primary, secondary and decision-maker".into(),
         },
-        PageRule {
-            condition: format!(
-                "replication lag > {:.0} s for 10 minutes",
-                b.lag_seconds * 3.0
-            ),
-            page: "primary".into(),
-        },
-        PageRule {
-            condition: "a rollback started".into(),
-            page: "everyone on the rota".into(),
-        },
     ];
+    if replicates {
+        paging.push(PageRule {
+            condition: format!("replication lag > {:.0} s for 5 minutes", b.lag_seconds),
+            page: "primary".into(),
+        });
+    }
+    paging.push(PageRule {
+        condition: "a rollback started".into(),
+        page: "everyone on the rota".into(),
+    });
     let mut communication = vec![
         Message { audience: "the team".into(), when: "kickoff, then at every gate".into(), how: "kickoff meeting; one chat channel for the migration; the gate decision written there".into(), what: "the plan, the rota, the next transition and its go/no-go".into(), because: because("comm.team", facts.clone()) },
         Message { audience: "engineering leadership".into(), when: "weekly, and within 15 minutes of any rollback".into(), how: "short written status".into(), what: "phase, criteria met or not, next date, risks that changed".into(), because: because("comm.leadership", vec![cx.cite_criticality()]) },
-        Message { audience: "product and other engineering teams".into(), when: "a week before each transition".into(), how: "release calendar entry".into(), what: "no risky releases in the transition weeks; the schema freeze dates".into(), because: because("comm.product", vec![cx.cite_criticality()]) },
+        Message { audience: "product and other engineering teams".into(), when: "a week before each transition".into(), how: "release calendar entry".into(), what: if cx.family == rollgate_intake::Family::Database { "no risky releases in the transition weeks; the schema freeze dates".into() } else { "no risky releases in the transition weeks".into() }, because: because("comm.product", vec![cx.cite_criticality()]) },
     ];
     for s in &cx.facts.stakes {
         match s.value.kind.as_str() {

@@ -407,7 +407,10 @@ impl PhaseBuilder<'_, '_> {
             let via = match &cx.switch {
                 Switch::Flag { provider, .. } => format!("a flag in {}", provider.name),
                 Switch::LiveConfig { .. } => "a runtime setting consumers re-read".into(),
-                _ => "a switch every consumer reads (see the gap under the strategy)".into(),
+                _ => format!(
+                    "a switch every consumer reads{}",
+                    self.chosen.switch_gap_note()
+                ),
             };
             p.actions.push(cx.step(format!(
                 "Build the database router: every consumer chooses its connection from {via} named `{}` with states `{}`, `{}`, `{}` and `{}`, evaluated per request; default `{}`. Deploy it everywhere and prove `{}` changes nothing.",
@@ -746,6 +749,11 @@ impl PhaseBuilder<'_, '_> {
             }
         } else {
             p.actions.push(cx.step("Stop application writes on the old database (revoke the application role's write grants), wait for the change stream to drain to zero, and move every sequence or identity on the target past the source's highest value."));
+            if reverse {
+                // The kill switch and the rollback rely on it: set it up
+                // here, in words when no command template exists.
+                p.actions.push(cx.step("Stop the forward change stream, then start reverse replication (new → old, prepared and tested in prep) so every write made on the new database reaches the old one, before writes resume."));
+            }
         }
         let slot_consumers = cx.facts.integrations.iter().filter(|i| {
             i.value

@@ -193,7 +193,7 @@ pub(crate) fn build(
         StrategyId::ProviderSwitch => {
             provider_shadow(b);
             read_steps(b, "of traffic sent through the new provider");
-            stop_old(b, "old-provider-standby", "Old provider on standby", "Every new event goes through the new provider; the old account stays open for late webhooks, refunds and retries of events it handled.");
+            stop_old(b, "old-provider-standby", "Old provider on standby", "Every new event goes through the new provider; the old account stays open for late webhooks and retries of events it handled.");
         }
         _ => {
             strangler_shadow(b);
@@ -259,8 +259,8 @@ fn prep(b: &mut PhaseBuilder<'_, '_>, rule_steps: Vec<Step>, rule_because: Vec<B
         ],
         StrategyId::ProviderSwitch => vec![
             format!("Write contract tests for every call the product makes to {}: responses, error codes, rate limits, timeouts and webhook payloads, and run them against {}.", cx.system_name(true), cx.system_name(false)),
-            "List the data to move and what cannot be exported (password hashes, MFA secrets, suppression lists, stored tokens or cards), and choose for each: import, migrate lazily on next use, or ask users again.".into(),
-            "Verify domains, DNS records and callback URLs with the new provider; handle webhooks from both providers, idempotently on the provider's event id.".into(),
+            format!("List the data to move and what cannot be exported ({}), and choose for each: import, migrate lazily on next use, or ask users again.", unexportable(cx)),
+            format!("Verify domains{} and callback URLs with the new provider; handle webhooks from both providers, idempotently on the provider's event id.", if unexportable(cx).starts_with("suppression") { " (the SPF and DKIM DNS records of every sending domain)" } else { "" }),
             "Note contract dates: the old provider's notice period and renewal, and the new one's limits and pricing tiers.".into(),
         ],
         _ => vec![
@@ -277,7 +277,10 @@ fn prep(b: &mut PhaseBuilder<'_, '_>, rule_steps: Vec<Step>, rule_because: Vec<B
         let via = match &cx.switch {
             Switch::Flag { provider, .. } => format!("a flag in {}", provider.name),
             Switch::LiveConfig { .. } => "a runtime setting".into(),
-            _ => "a switch every consumer reads (see the gap under the strategy)".into(),
+            _ => format!(
+                "a switch every consumer reads{}",
+                b.chosen.switch_gap_note()
+            ),
         };
         p.actions.push(cx.step(format!("Build the switch `{}` in {via}: percentage and per-cohort targeting, default `{}`; prove the default changes nothing.", flag_name(cx), b.s.old)));
         days += cx.prep_days(3).max(1);
@@ -748,7 +751,7 @@ fn family_rollback_cost(b: &PhaseBuilder<'_, '_>) -> String {
         StrategyId::StatefulStore => "None: the old store kept receiving every write.".into(),
         StrategyId::QueueDrain => "No jobs are lost: each runs where it was enqueued.".into(),
         StrategyId::SearchReindex => "None: the old cluster is still indexed.".into(),
-        StrategyId::ProviderSwitch => "Events already handled by the new provider stay there; their follow-ups (refunds, replies, webhooks) must still be handled on that side.".into(),
+        StrategyId::ProviderSwitch => "Events already handled by the new provider stay there; their follow-ups (webhooks and any later action on the same record) must still be handled on that side.".into(),
         StrategyId::FrameworkUpgrade => "Jobs, caches or sessions written by the new version must be readable by the old one; the prep phase's compatibility check makes that true.".into(),
         _ => "Requests in flight may fail once and be retried.".into(),
     }
@@ -866,7 +869,7 @@ fn stop_old(b: &mut PhaseBuilder<'_, '_>, id: &str, name: &str, goal: &str) {
         StrategyId::QueueDrain => steps(b, &["Move scheduled and delayed jobs: let them come due and run on the old consumers, or re-enqueue them on the new broker and delete them from the old, one job type at a time.", "Keep the old consumers running until every queue, scheduled set and retry set on the old broker is empty."]),
         StrategyId::StatefulStore => steps(b, &["Stop writes to the old store; keep it readable as the fallback until the longest data lifetime has passed."]),
         StrategyId::CacheShift => steps(b, &["Stop writes to the old cache; it will go stale within its TTLs, so a rollback after this point must flush it first."]),
-        StrategyId::ProviderSwitch => steps(b, &["Keep the old provider's webhooks and credentials working for late events, refunds and retries."]),
+        StrategyId::ProviderSwitch => steps(b, &["Keep the old provider's webhooks and credentials working for late events and retries."]),
         _ => Vec::new(),
     });
     p.checks = family_checks(b);
@@ -1041,4 +1044,23 @@ fn retire(b: &mut PhaseBuilder<'_, '_>) {
     p.kill_switch_state = new_state(b);
     p.because.push(because("phase.retire", vec![]));
     b.phases.push(p);
+}
+
+/// What a provider of this kind typically cannot export, by the source's
+/// catalog kind.
+fn unexportable(cx: &Ctx<'_>) -> &'static str {
+    let kind = cx
+        .facts
+        .source
+        .technology
+        .as_ref()
+        .map(|t| t.value.kind.as_str())
+        .unwrap_or("");
+    match kind {
+        "auth-saas" => "password hashes, MFA secrets, social-login links",
+        "email-saas" => "suppression lists, templates, sending reputation",
+        "payment-saas" => "stored card tokens, subscriptions, saved payment methods",
+        "sms-saas" => "opt-outs, sender ids, templates",
+        _ => "stored tokens, secrets and history the provider keeps",
+    }
 }

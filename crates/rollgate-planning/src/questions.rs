@@ -36,13 +36,15 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
     // The rollbacks that matter are those up to and including the step that
     // moves writes (the cutover or the window); later ones are reported
     // with the point of no return.
-    let decisive = phases
-        .iter()
-        .position(|p| p.kind == "cutover" || p.kind == "window")
-        .unwrap_or(phases.len().saturating_sub(1));
     let worst = phases
         .iter()
-        .take(decisive + 1)
+        .take(
+            phases
+                .iter()
+                .position(|p| p.kind == "cutover" || p.kind == "window")
+                .unwrap_or(phases.len().saturating_sub(1))
+                + 1,
+        )
         .map(|p| p.rollback.estimated_minutes)
         .max()
         .unwrap_or(0);
@@ -153,7 +155,11 @@ fn data_shape(cx: &Ctx<'_>, shape: &[Fired]) -> Question {
             "none"
         });
     let reasons: Vec<String> = if shape.is_empty() {
-        vec!["Same engine and no rule about types, encodings, collations or sequences applies: rows keep their shape.".into()]
+        vec![if cx.family == rollgate_intake::Family::Database {
+            "Same engine and no rule about types, encodings, collations or sequences applies: rows keep their shape.".into()
+        } else {
+            "No rule about data shapes applies to this pair: stored data keeps its shape.".into()
+        }]
     } else {
         shape
             .iter()

@@ -438,3 +438,77 @@ fn c_or_none(cx: &Ctx<'_>) -> String {
         .map(cite)
         .unwrap_or_else(|| "existing-dual-run-capability: no switch named".into())
 }
+
+/// The slowest rollback a gate can ask for: every phase up to and including
+/// the step that moves writes (the cutover or the window), and the kill
+/// switch flip. Questions and gaps read this one value.
+pub fn slowest_rollback(phases: &[crate::model::Phase], flip_minutes: u64) -> (u64, String) {
+    let decisive = phases
+        .iter()
+        .position(|p| p.kind == "cutover" || p.kind == "window")
+        .unwrap_or(phases.len().saturating_sub(1));
+    phases
+        .iter()
+        .take(decisive + 1)
+        .map(|p| {
+            (
+                p.rollback.estimated_minutes,
+                format!("the rollback of \"{}\"", p.name),
+            )
+        })
+        .chain(std::iter::once((
+            flip_minutes,
+            "the kill switch flip".to_string(),
+        )))
+        .max_by_key(|(m, _)| *m)
+        .unwrap_or((0, String::new()))
+}
+
+/// Adds a gap when the phases' own rollback estimates exceed the tolerance
+/// and no gap chosen from the switch already accounts for that time, so
+/// the prep gate's "rehearsed rollback within the tolerance" says how it
+/// is met.
+pub fn cover_slow_rollback(
+    cx: &Ctx<'_>,
+    strategy: &mut Strategy,
+    phases: &[crate::model::Phase],
+    flip_minutes: u64,
+) {
+    let tolerance = cx.tolerance;
+    let (worst, what) = slowest_rollback(phases, flip_minutes);
+    if worst <= tolerance
+        || strategy
+            .gaps
+            .iter()
+            .any(|g| g.rollback_minutes_without >= worst)
+    {
+        return;
+    }
+    strategy.gaps.push(Gap {
+        missing: format!("a rollback inside the {tolerance}-minute tolerance"),
+        consequence: format!(
+            "The plan's own estimate for {what} is about {worst} minutes, over the {tolerance}-minute tolerance."
+        ),
+        rollback_minutes_without: worst,
+        closes_it: "Script that rollback and rehearse it in staging until it runs inside the tolerance before the prep gate; or agree the longer time for this step in writing.".into(),
+        because: because("gap.rollback-over-tolerance", vec![cx.cite_tolerance()]),
+    });
+}
+
+impl Chosen {
+    /// " (see the gap under the strategy)" when a gap names the missing
+    /// runtime switch, else nothing: the reference exists only with its
+    /// target.
+    pub fn switch_gap_note(&self) -> &'static str {
+        if self
+            .strategy
+            .gaps
+            .iter()
+            .any(|g| g.because.rule == "gap.no-runtime-switch")
+        {
+            " (see the gap under the strategy)"
+        } else {
+            ""
+        }
+    }
+}
