@@ -208,7 +208,12 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
         Some(Mode::Service) => rollgate_planning::Mode::Service,
         Some(Mode::CriticalPath) => rollgate_planning::Mode::CriticalPath,
     };
-    let plan = rollgate_planning::plan(&facts, &k, mode);
+    let mut plan = rollgate_planning::plan(&facts, &k, mode);
+    // The plan checker runs on every plan: a contradiction is never silent.
+    for i in rollgate_planning::check::check_with(&plan, &facts, &k.lexicon) {
+        eprintln!("warning: {i}");
+        plan.warnings.push(format!("plan checker: {i}"));
+    }
     let out = match args.format {
         PlanFormat::Markdown | PlanFormat::Text => rollgate_render::markdown(
             &plan,
