@@ -164,28 +164,38 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         }
     }
     let e = &knowledge.estimates;
-    let assumptions = vec![
-        format!(
+    // Only the estimates this plan's numbers rest on: data-copy rates for
+    // strategies that copy or restore data, switch times for the rest.
+    let moves_data = matches!(
+        chosen.id,
+        strategy::StrategyId::LogicalReplication
+            | strategy::StrategyId::CdcReplication
+            | strategy::StrategyId::PgUpgrade
+            | strategy::StrategyId::DumpRestore
+    );
+    let mut assumptions = Vec::new();
+    if moves_data {
+        assumptions.push(format!(
             "Initial copy by replication: {} GB/hour.",
             e.logical_copy_gb_per_hour
-        ),
-        format!(
+        ));
+        assumptions.push(format!(
             "Dump and restore including index builds: {} GB/hour.",
             e.dump_restore_gb_per_hour
-        ),
-        format!(
+        ));
+        assumptions.push(format!(
             "Snapshot restore: {} GB/hour plus {} minutes.",
             e.snapshot_restore_gb_per_hour, e.restore_overhead_minutes
-        ),
-        format!(
-            "Flag flip taking effect everywhere: {} minutes.",
-            e.flag_flip_minutes
-        ),
-        format!(
-            "Rolling restart: {} minutes per wave of {} services.",
-            e.service_restart_minutes, e.restart_parallelism
-        ),
-    ];
+        ));
+    }
+    assumptions.push(format!(
+        "Flag flip taking effect everywhere: {} minutes.",
+        e.flag_flip_minutes
+    ));
+    assumptions.push(format!(
+        "Rolling restart: {} minutes per wave of {} services.",
+        e.service_restart_minutes, e.restart_parallelism
+    ));
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into
