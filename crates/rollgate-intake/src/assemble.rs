@@ -642,6 +642,25 @@ fn read_absences(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
     }
 }
 
+/// A problem at a place in the input, when it was found, with its excerpt.
+fn problem_at_span(
+    src: &SourceText,
+    span: Option<crate::source::Span>,
+    message: String,
+    help: Option<String>,
+) -> Problem {
+    Problem {
+        location: span.map(|s| Location {
+            file: src.name.clone(),
+            line: s.line,
+            column: s.column,
+        }),
+        excerpt: span.map(|s| src.excerpt(s.start)),
+        message,
+        help,
+    }
+}
+
 /// Dates outside [`EARLIEST_YEAR`]..=[`LATEST_YEAR`] and durations or
 /// tolerances longer than [`MAX_PLAN_DAYS`] are errors: a plan cannot be
 /// scheduled around them, and calendar arithmetic must never overflow.
@@ -1160,19 +1179,8 @@ fn read_schedule(
             });
         }
     }
-    // Freezes are in order of their start; with the furthest end reached so
-    // far, "is this offset inside a freeze" is one binary search.
-    let furthest_end: Vec<usize> = freezes
-        .iter()
-        .scan(0, |reach, f| {
-            *reach = f.end.max(*reach);
-            Some(*reach)
-        })
-        .collect();
-    let in_freeze = |at: usize| {
-        let started = freezes.partition_point(|f| f.start <= at);
-        started > 0 && furthest_end[started - 1] > at
-    };
+    let frozen = Coverage::of(&freezes.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
+    let in_freeze = |at: usize| frozen.touches(at, at + 1);
     for h in extract::dates::dates(text, start) {
         if in_freeze(h.start) {
             continue;
@@ -1522,16 +1530,12 @@ fn overlay(
         let span = at(path, v);
         cx.problems.push(
             "unknown technologies",
-            Problem {
-                location: span.map(|s| Location {
-                    file: src.name.clone(),
-                    line: s.line,
-                    column: s.column,
-                }),
-                excerpt: span.map(|s| src.excerpt(s.start)),
-                message: format!("{path}: unknown technology \"{}\"", quoted(v, QUOTE_CHARS)),
+            problem_at_span(
+                src,
+                span,
+                format!("{path}: unknown technology \"{}\"", quoted(v, QUOTE_CHARS)),
                 help,
-            },
+            ),
         );
         None
     };
@@ -1937,22 +1941,18 @@ fn overlay(
                         let span = at("team.role", &r.role);
                         cx.problems.push(
                             "unknown roles",
-                            Problem {
-                                location: span.map(|s| Location {
-                                    file: src.name.clone(),
-                                    line: s.line,
-                                    column: s.column,
-                                }),
-                                excerpt: span.map(|s| src.excerpt(s.start)),
-                                message: format!(
+                            problem_at_span(
+                                src,
+                                span,
+                                format!(
                                     "team.roles: unknown role \"{}\"",
                                     quoted(&r.role, QUOTE_CHARS)
                                 ),
-                                help: Some(format!(
+                                Some(format!(
                                     "did you mean `{best}`? Known roles: {}",
                                     ids.join(", ")
                                 )),
-                            },
+                            ),
                         );
                     }
                 }
@@ -2004,24 +2004,20 @@ fn overlay(
                     });
                 cx.problems.push(
                     "unknown time zones",
-                    Problem {
-                        location: span.map(|s| Location {
-                            file: src.name.clone(),
-                            line: s.line,
-                            column: s.column,
-                        }),
-                        excerpt: span.map(|s| src.excerpt(s.start)),
-                        message: format!(
+                    problem_at_span(
+                        src,
+                        span,
+                        format!(
                             "team.time_zones: \"{}\" is not a time zone",
                             quoted(z, QUOTE_CHARS)
                         ),
-                        help: Some(match best {
+                        Some(match best {
                             Some(b) => format!(
                                 "did you mean `{b}`? Use an IANA name such as America/Los_Angeles"
                             ),
                             None => "use an IANA name such as America/Los_Angeles".into(),
                         }),
-                    },
+                    ),
                 );
             }
             facts.team.time_zones = zones;
@@ -2454,15 +2450,11 @@ fn push_value_problem(cx: &mut Ctx<'_>, path: &str, key: &str, value: &str, expe
     let _ = key;
     cx.problems.push_with("values that cannot be read", || {
         let span = spec::locate(src, path, value).map(|o| src.span(o, o + value.len()));
-        Problem {
-            location: span.map(|s| Location {
-                file: src.name.clone(),
-                line: s.line,
-                column: s.column,
-            }),
-            excerpt: span.map(|s| src.excerpt(s.start)),
-            message: format!("{path}: cannot read \"{}\"", quoted(value, QUOTE_CHARS)),
-            help: Some(format!("expected {expected}")),
-        }
+        problem_at_span(
+            src,
+            span,
+            format!("{path}: cannot read \"{}\"", quoted(value, QUOTE_CHARS)),
+            Some(format!("expected {expected}")),
+        )
     });
 }

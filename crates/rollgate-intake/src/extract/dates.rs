@@ -592,16 +592,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         let Some((from, to)) = week_of_month(start, month, &ordinal, full, explicit_year) else {
             continue;
         };
-        out.remove_overlapping(cs, ce);
-        out.push(Hit::new(
-            Freeze::Range {
-                name: text[cs..ce].trim().to_string(),
-                from,
-                to,
-            },
-            cs,
-            ce,
-        ));
+        set_range(&mut out, text[cs..ce].trim(), (from, to), cs, ce);
     }
     for m in cue.find_iter(text) {
         let (_, ce) = super::clause_around(text, m.start());
@@ -616,16 +607,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 let back = i64::from(day.weekday().to_monday_zero_offset());
                 if let (Ok(from), end) = (day.checked_sub(back.days()), m.end() + first.end) {
                     if let Ok(to) = from.checked_add(6.days()) {
-                        out.remove_overlapping(m.start(), end);
-                        out.push(Hit::new(
-                            Freeze::Range {
-                                name: text[m.start()..end].to_string(),
-                                from,
-                                to,
-                            },
-                            m.start(),
-                            end,
-                        ));
+                        set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
                         continue;
                     }
                 }
@@ -645,16 +627,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                     to = to.checked_add(1.year()).unwrap_or(to);
                 }
                 let end = m.end() + found[1].end;
-                out.remove_overlapping(m.start(), end);
-                out.push(Hit::new(
-                    Freeze::Range {
-                        name: text[m.start()..end].to_string(),
-                        from,
-                        to,
-                    },
-                    m.start(),
-                    end,
-                ));
+                set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
                 continue;
             }
         }
@@ -681,6 +654,26 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
     }
     out.into_vec()
+}
+
+/// A dated freeze at `start..end`, in place of the vaguer hits it covers.
+fn set_range(
+    out: &mut Spans<Freeze>,
+    name: &str,
+    (from, to): (Date, Date),
+    start: usize,
+    end: usize,
+) {
+    out.remove_overlapping(start, end);
+    out.push(Hit::new(
+        Freeze::Range {
+            name: name.to_string(),
+            from,
+            to,
+        },
+        start,
+        end,
+    ));
 }
 
 /// The week a phrase such as "the first full week of January" names, in
