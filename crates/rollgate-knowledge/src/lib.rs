@@ -8,12 +8,17 @@
 mod catalog;
 mod error;
 mod lexicon;
+mod playbook;
 mod rules;
 mod vocab;
 
 pub use catalog::{Catalog, TechKind, Technology};
 pub use error::KnowledgeError;
 pub use lexicon::{Lexicon, Term};
+pub use playbook::{
+    AlertTemplate, CriterionTemplate, Item, Level, PhaseTemplate, PlatformRollback, Playbook,
+    PlaybookBook, RollbackTemplate, RollbackTime, Routing, Words, CONDITIONS, PLACEHOLDERS,
+};
 pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};
 pub use vocab::{
     CountryHolidays, HolidayBook, HolidayRule, Role, RoleBook, TimeZoneBook, ZoneWords,
@@ -33,6 +38,8 @@ pub struct Knowledge {
     pub holidays: HolidayBook,
     /// Words that belong to one family's mechanics (the plan checker's).
     pub lexicon: Lexicon,
+    /// Each family's own words and phase templates.
+    pub playbooks: PlaybookBook,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
@@ -89,6 +96,7 @@ impl Knowledge {
             })?,
             holidays: HolidayBook::from_toml(BUILTIN_HOLIDAYS, "builtin:holidays.toml")?,
             lexicon: Lexicon::builtin()?,
+            playbooks: PlaybookBook::builtin()?,
         })
     }
 
@@ -129,6 +137,9 @@ impl Knowledge {
                 self.holidays.merge(HolidayBook::from_toml(&text, &origin)?);
             } else if name.starts_with("lexicon") {
                 self.lexicon.merge(Lexicon::from_toml(&text, &origin)?);
+            } else if name.starts_with("playbook") {
+                self.playbooks
+                    .merge(PlaybookBook::from_toml(&text, &origin)?);
             } else if name.starts_with("estimates") {
                 self.estimates = toml::from_str(&text).map_err(|e| KnowledgeError::Parse {
                     origin: origin.clone(),
@@ -248,6 +259,51 @@ mod tests {
             "general",
         ] {
             assert!(table.contains(&format!("## {family}")), "{family}");
+        }
+    }
+
+    #[test]
+    fn a_rule_naming_a_technology_without_a_role_is_refused() {
+        let rule = |role: &str| {
+            format!(
+                "[[rule]]\nid = \"x\"\nkind = \"prep\"\ntitle = \"t\"\ntext = \"t\"\n[rule.when]\ntechnology = [\"stripe\"]\n{role}"
+            )
+        };
+        let e = RuleBook::from_toml(&rule(""), "t").unwrap_err().to_string();
+        assert!(e.contains("needs technology_role"), "{e}");
+        let e = RuleBook::from_toml(&rule("technology_role = \"nearby\""), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown technology_role `nearby`"), "{e}");
+        RuleBook::from_toml(&rule("technology_role = \"subject\""), "t").unwrap();
+    }
+
+    #[test]
+    fn playbook_platforms_and_commands_exist() {
+        let k = Knowledge::builtin().unwrap();
+        for pb in k.playbooks.playbooks() {
+            for p in &pb.platform {
+                assert!(
+                    k.catalog.get(&p.technology).is_some(),
+                    "playbook {} names unknown platform {}",
+                    pb.id,
+                    p.technology
+                );
+                if let Some(c) = &p.command {
+                    assert!(
+                        k.commands.get(c).is_some(),
+                        "playbook {} names unknown command {c}",
+                        pb.id
+                    );
+                }
+            }
+            for t in pb.routing.trains.keys() {
+                assert!(
+                    k.catalog.get(t).is_some(),
+                    "playbook {} has a train for unknown {t}",
+                    pb.id
+                );
+            }
         }
     }
 

@@ -80,9 +80,15 @@ pub struct When {
     pub min_data_gb: Option<f64>,
     /// Peak rate at least this many per second.
     pub min_peak_rate: Option<f64>,
-    /// The input names any of these technologies (catalog ids).
+    /// Any of these technologies (catalog ids) plays `technology_role`.
     #[serde(default)]
     pub technology: Vec<String>,
+    /// The role the technology must play: `subject` (source or target),
+    /// `source`, `target`, `integration` (named as an integration point) or
+    /// `mentioned` (anywhere, for tools whose mere presence matters). A
+    /// rule that names a technology must say which: a payment provider
+    /// listed as an integration is not the thing being replaced.
+    pub technology_role: Option<String>,
     /// The team has not done a migration of this kind before.
     pub inexperienced: Option<bool>,
     /// The source major version is below this.
@@ -150,6 +156,24 @@ impl RuleBook {
                     id: r.id.clone(),
                     message: "rule id must be kebab-case ascii".into(),
                 });
+            }
+            let roles = ["subject", "source", "target", "integration", "mentioned"];
+            match (&r.when.technology_role, r.when.technology.is_empty()) {
+                (None, false) => {
+                    return Err(KnowledgeError::InvalidEntry {
+                        origin: origin.to_string(),
+                        id: r.id.clone(),
+                        message: "a rule that names a technology needs technology_role (subject, source, target, integration or mentioned)".into(),
+                    })
+                }
+                (Some(role), _) if !roles.contains(&role.as_str()) => {
+                    return Err(KnowledgeError::InvalidEntry {
+                        origin: origin.to_string(),
+                        id: r.id.clone(),
+                        message: format!("unknown technology_role `{role}`"),
+                    })
+                }
+                _ => {}
             }
             if r.kind == RuleKind::Scenario && (r.likelihood.is_none() || r.impact.is_none()) {
                 return Err(KnowledgeError::InvalidEntry {
@@ -298,7 +322,11 @@ impl When {
             &mut parts,
         );
         list("store use", &self.store_use, &mut parts);
-        list("technology named", &self.technology, &mut parts);
+        let named = format!(
+            "technology as {}",
+            self.technology_role.as_deref().unwrap_or("mentioned")
+        );
+        list(&named, &self.technology, &mut parts);
         if let Some(c) = &self.capability_absent {
             parts.push(format!("no {c}"));
         }

@@ -820,6 +820,27 @@ pub fn foreign_mechanics(
             mechanisms.push('\n');
         }
     }
+    // The user's own words license a term: a plan may repeat what the
+    // input said ("receipts/refunds" as a message type of an email switch).
+    let mut said = String::new();
+    for t in facts
+        .criticality_by_part
+        .iter()
+        .map(|p| p.origin.text.as_str())
+        .chain(facts.integrations.iter().map(|i| i.origin.text.as_str()))
+        .chain(facts.stakes.iter().map(|s| s.origin.text.as_str()))
+        .chain(facts.uninterpreted.iter().map(|u| u.text.as_str()))
+        .chain(
+            facts
+                .migration
+                .component
+                .iter()
+                .map(|c| c.origin.text.as_str()),
+        )
+    {
+        said.push_str(&t.to_ascii_lowercase());
+        said.push('\n');
+    }
     let family = plan.summary.family.as_str();
     let lowered: Vec<String> = texts.iter().map(|t| t.text.to_ascii_lowercase()).collect();
     let mut v = Vec::new();
@@ -831,7 +852,9 @@ pub fn foreign_mechanics(
                 .integrations
                 .iter()
                 .any(|k| integrations.contains(&k.as_str()))
-            || words.iter().any(|w| has_word(&mechanisms, w));
+            || words
+                .iter()
+                .any(|w| has_word(&mechanisms, w) || has_word(&said, w));
         if licensed {
             continue;
         }

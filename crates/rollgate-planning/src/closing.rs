@@ -98,14 +98,30 @@ pub fn items(fired: Vec<Fired>) -> Vec<Item> {
 
 pub fn cleanup(cx: &Ctx<'_>, rules: Vec<Fired>) -> Vec<Item> {
     let mut v = items(rules);
-    let flag = crate::killswitch::flag_name(cx);
-    v.push(Item {
-        id: "cleanup-switch".into(),
-        title: format!("Remove the `{flag}` switch and the router's old branch"),
-        text: "After 30 days on the new system without a rollback, delete the old connection path from every consumer and retire the switch; a dormant switch is a trap.".into(),
-        steps: Vec::new(),
-        because: because("cleanup.switch", vec![]),
-    });
+    match cx.playbook {
+        Some(pb) => {
+            let vars = crate::family::Vars::base(cx, Some(pb));
+            for (i, text) in pb.words.cleanup.iter().enumerate() {
+                v.push(Item {
+                    id: format!("cleanup-{}-{}", pb.id, i + 1),
+                    title: crate::family::fill(text, &vars),
+                    text: "After 30 days on the new side without a rollback; a dormant switch or a forgotten credential is a trap.".into(),
+                    steps: Vec::new(),
+                    because: because(&format!("playbook.{}.cleanup", pb.id), vec![]),
+                });
+            }
+        }
+        None => {
+            let flag = crate::killswitch::flag_name(cx);
+            v.push(Item {
+                id: "cleanup-switch".into(),
+                title: format!("Remove the `{flag}` switch and the router's old branch"),
+                text: "After 30 days on the new system without a rollback, delete the old connection path from every consumer and retire the switch; a dormant switch is a trap.".into(),
+                steps: Vec::new(),
+                because: because("cleanup.switch", vec![]),
+            });
+        }
+    }
     let compliance = cx.facts.stakes.iter().find(|s| {
         matches!(
             s.value.kind.as_str(),
@@ -151,10 +167,21 @@ pub fn limits(cx: &Ctx<'_>, rules: Vec<Fired>) -> Vec<Item> {
     v.push(Item {
         id: "limit-estimates".into(),
         title: "Estimates are assumptions until rehearsed".into(),
-        text: "Copy rates, restart times and restore times come from rollgate's defaults (listed under assumptions); the rehearsal replaces them with yours.".into(),
+        text: "The time estimates come from rollgate's defaults (listed under assumptions); the rehearsal replaces them with yours.".into(),
         steps: Vec::new(),
         because: because("limit.estimates", vec![]),
     });
+    if let Some(pb) = cx.playbook {
+        for (i, text) in pb.words.limits.iter().enumerate() {
+            v.push(Item {
+                id: format!("limit-{}-{}", pb.id, i + 1),
+                title: "What this playbook cannot see".into(),
+                text: text.clone(),
+                steps: Vec::new(),
+                because: because(&format!("playbook.{}.limits", pb.id), vec![]),
+            });
+        }
+    }
     v
 }
 
@@ -167,10 +194,19 @@ pub fn takeaways(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase], weeks: u32) ->
     if let Some(p) = phases.iter().find(|p| p.point_of_no_return) {
         v.push(format!("The point of no return is \"{}\"; everything before it rolls back within its stated estimate.", p.name));
     }
-    v.push(format!(
-        "The kill switch is `{}`; drill it before the first traffic moves.",
-        crate::killswitch::flag_name(cx)
-    ));
+    match crate::family::platform(cx) {
+        Some(pf) if cx.playbook.is_some_and(|p| p.routing.kind == "releases") => v.push(format!(
+            "The way back is {}; drill it before the first release moves.",
+            pf.mechanism
+        )),
+        _ if cx.playbook.is_some_and(|p| p.routing.kind == "releases") => v.push(
+            "The way back is redeploying the previous release; drill it before the first release moves.".into(),
+        ),
+        _ => v.push(format!(
+            "The kill switch is `{}`; drill it before the first traffic moves.",
+            crate::killswitch::flag_name(cx)
+        )),
+    }
     if chosen.reverse {
         v.push("No application dual-write: replication is the only writer into the target before cutover, and reverse replication is the way back after it.".into());
     }

@@ -4,7 +4,7 @@
 
 use crate::model::{Because, Step};
 use rollgate_intake::*;
-use rollgate_knowledge::{Estimates, Knowledge};
+use rollgate_knowledge::{Estimates, Knowledge, Playbook};
 
 /// How a plan is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,6 +71,9 @@ pub struct Ctx<'a> {
     pub read_routing: Option<String>,
     pub inexperienced: bool,
     pub time_zone: String,
+    /// The family playbook that words this plan, once the strategy is
+    /// chosen (none for databases).
+    pub playbook: Option<&'a Playbook>,
     named: Vec<String>,
 }
 
@@ -209,6 +212,7 @@ impl<'a> Ctx<'a> {
                 .first()
                 .map(|z| z.value.clone())
                 .unwrap_or_else(|| "UTC".to_string()),
+            playbook: None,
             named,
         }
     }
@@ -270,7 +274,14 @@ impl<'a> Ctx<'a> {
         if let Some(h) = hosting.first() {
             s.push_str(" on ");
             s.push_str(h);
-        } else if sys.self_hosted.as_ref().is_some_and(|f| f.value) {
+        } else if sys.self_hosted.as_ref().is_some_and(|f| f.value)
+            && !sys
+                .technology
+                .as_ref()
+                .is_some_and(|t| t.value.kind.ends_with("-saas"))
+        {
+            // A SaaS product is not self-hosted, whatever else the
+            // sentence hosts itself.
             s.push_str(" (self-hosted)");
         }
         s

@@ -2,7 +2,8 @@
 //! each one does and until when flipping to it is safe.
 
 use crate::ctx::{because, slug, Ctx, Switch};
-use crate::model::{KillSwitch, Step, SwitchState};
+use crate::family::{fill, Vars};
+use crate::model::{KillSwitch, Phase, Step, SwitchState};
 use crate::strategy::{Chosen, StrategyId};
 
 /// State names used by phases; kept in one place so phases and the switch
@@ -43,6 +44,28 @@ pub fn flag_name(cx: &Ctx<'_>) -> String {
 /// How to set the switch to `state`, as steps.
 pub fn flip_steps(cx: &Ctx<'_>, state: &str, reason: &str) -> Vec<Step> {
     let flag = flag_name(cx);
+    if let Some(pb) = cx.playbook {
+        let vars = Vars::base(cx, Some(pb))
+            .with("state", state)
+            .with("reason", reason);
+        // A release is switched by the deploy itself: the platform's own
+        // rollback where the input names one, else a redeploy.
+        if pb.routing.kind == "releases" {
+            if let Some(pf) = crate::family::platform(cx) {
+                let mut v = vec![cx.step(fill(&pf.flip, &vars))];
+                v.extend(pf.command.as_deref().and_then(|c| cx.command(c, &[])));
+                return v;
+            }
+            return vec![cx.step(fill(
+                &pb.words.switch.flip,
+                &vars.with("scope", "every instance"),
+            ))];
+        }
+        if matches!(cx.switch, Switch::None) {
+            let scope = format!("the {} moved so far", pb.routing.units);
+            return vec![cx.step(fill(&pb.words.switch.flip, &vars.with("scope", scope)))];
+        }
+    }
     match &cx.switch {
         Switch::Flag { provider, .. } if provider.id == "launchdarkly" => cx
             .command(
@@ -86,7 +109,7 @@ pub fn env_var(cx: &Ctx<'_>) -> String {
     flag_name(cx).to_ascii_uppercase().replace('-', "_")
 }
 
-pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
+pub fn build(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch {
     let s = states(cx);
     let flag = flag_name(cx);
     let (mechanism, provider, rule, fact) = match &cx.switch {
@@ -150,71 +173,8 @@ pub fn build(cx: &Ctx<'_>, chosen: &Chosen) -> KillSwitch {
             "always after the write cutover; before it, never (the target is still a replica)"
                 .into(),
     });
-    if chosen.id == StrategyId::FrameworkUpgrade {
-        let tool = cx
-            .facts
-            .capability(rollgate_intake::CapabilityKind::CanaryDeploys)
-            .filter(|c| c.value.present)
-            .and_then(|c| c.value.provider.clone());
-        return KillSwitch {
-            mechanism: match &tool {
-                Some(t) => format!("the deploy itself: {} aborts the canary or promotes the previous release; no code change needed", t.name),
-                None => "the deploy itself: redeploy the previous release artifact (kept, tagged, and deployable without a build)".into(),
-            },
-            provider: tool.map(|t| t.name),
-            flag_name: "release".into(),
-            states: vec![
-                SwitchState { name: "previous-release".into(), effect: "Every instance runs the last release before the upgrade.".into(), safe_until: "the old version's removal in the retire phase, as long as jobs and caches stay readable by it".into() },
-                SwitchState { name: "new-release:<percent>%".into(), effect: "That share of instances runs the upgrade release, the rest the previous one.".into(), safe_until: "the retire phase".into() },
-                SwitchState { name: "new-release".into(), effect: "Instances run the upgrade release.".into(), safe_until: "always".into() },
-            ],
-            flip_minutes: cx.est.deploy_minutes.ceil() as u64,
-            flip: vec![cx.step("Redeploy the previous release artifact (or abort the canary).")],
-            because: because("kill-switch.redeploy-previous-release", cx.cite_source()),
-        };
-    }
-    if chosen.id.is_family_playbook() {
-        let mut states = vec![SwitchState {
-            name: s.old.clone(),
-            effect: format!("Everything on {}.", cx.system_name(true)),
-            safe_until: "the retire phase".into(),
-        }];
-        states.push(SwitchState {
-            name: format!("{}:<percent>%", s.new),
-            effect: format!(
-                "That share of traffic (or cohorts) on {}, the rest on {}.",
-                cx.system_name(false),
-                cx.system_name(true)
-            ),
-            safe_until: "the step that stops the old side".into(),
-        });
-        if chosen.id == StrategyId::ProviderSwitch {
-            states.push(SwitchState {
-                name: format!("{}:internal", s.new),
-                effect: "Only staff and test accounts on the new provider.".into(),
-                safe_until: "always".into(),
-            });
-        }
-        states.push(SwitchState {
-            name: s.new.clone(),
-            effect: format!("Everything on {}.", cx.system_name(false)),
-            safe_until: "always".into(),
-        });
-        let (mechanism, provider, rule, fact) = match &cx.switch {
-            Switch::Flag { provider, cite } => (format!("a flag in {} with percentage and cohort targeting; no deploy to flip", provider.name), Some(provider.name.clone()), "kill-switch.flag-service", cite.clone()),
-            Switch::LiveConfig { cite } => ("a runtime setting every consumer re-reads without a restart".into(), None, "kill-switch.live-config", cite.clone()),
-            Switch::EnvVar { cite } => (format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)), None, "kill-switch.env-var", cite.clone()),
-            Switch::None => (format!("a switch built in prep{}; until then, a config change and restart", chosen.switch_gap_note()), None, "kill-switch.connection-name", "existing-dual-run-capability: no runtime switch named".into()),
-        };
-        return KillSwitch {
-            mechanism,
-            provider,
-            flag_name: flag_name(cx),
-            states,
-            flip_minutes: cx.switch_minutes(),
-            flip: flip_steps(cx, &s.old, "kill switch"),
-            because: because(rule, vec![fact, cx.cite_tolerance()]),
-        };
+    if cx.playbook.is_some() {
+        return family_switch(cx, chosen, phases);
     }
     if chosen.id == StrategyId::PgUpgrade {
         // Consumers keep their connection: nothing to route. The switch is
@@ -265,4 +225,103 @@ pub fn state_allowed(chosen: StrategyId, state: &str, s: &States, after_cutover:
         return !after_cutover;
     }
     true
+}
+
+/// The kill switch of a family plan: its states are the states the phases
+/// use, in order, each described by the first phase that enters it, so the
+/// switch and the phases cannot disagree.
+fn family_switch(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch {
+    let s = states(cx);
+    let pb = cx.playbook;
+    let releases = pb.is_some_and(|p| p.routing.kind == "releases");
+    let has_cutover = phases.iter().any(|p| p.kind == "cutover");
+    let final_state = phases.last().map(|p| p.kill_switch_state.clone());
+    let mut list = vec![SwitchState {
+        name: s.old.clone(),
+        effect: format!("Everything on {}.", cx.system_name(true)),
+        safe_until: "the retire phase".into(),
+    }];
+    for p in phases {
+        if list.iter().any(|x| x.name == p.kill_switch_state) {
+            continue;
+        }
+        let last = final_state.as_deref() == Some(p.kill_switch_state.as_str());
+        list.push(SwitchState {
+            name: p.kill_switch_state.clone(),
+            effect: format!("As in \"{}\": {}", p.name, p.goal),
+            safe_until: if last || p.kind == "shadow" && !p.kill_switch_state.contains('%') {
+                "always".into()
+            } else if has_cutover && !releases {
+                "the step that stops the old side".into()
+            } else {
+                "the retire phase".into()
+            },
+        });
+    }
+    let platform = crate::family::platform(cx);
+    let (mechanism, provider, rule, fact) = if releases {
+        match platform {
+            Some(pf) => (
+                pf.mechanism.clone(),
+                Some(cx.tech_name(&pf.technology)),
+                "kill-switch.platform-rollback",
+                format!("names {}", cx.tech_name(&pf.technology)),
+            ),
+            None => (
+                pb.map(|p| fill(&p.words.switch.mechanism, &Vars::base(cx, Some(p))))
+                    .unwrap_or_default(),
+                None,
+                "kill-switch.redeploy-previous-release",
+                "framework upgrade: the previous release stays deployable".into(),
+            ),
+        }
+    } else {
+        match &cx.switch {
+            Switch::Flag { provider, cite } => (
+                format!("a flag in {} with percentage and cohort targeting; no deploy to flip", provider.name),
+                Some(provider.name.clone()),
+                "kill-switch.flag-service",
+                cite.clone(),
+            ),
+            Switch::LiveConfig { cite } => (
+                "a runtime setting every consumer re-reads without a restart".into(),
+                None,
+                "kill-switch.live-config",
+                cite.clone(),
+            ),
+            Switch::EnvVar { cite } => (
+                format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)),
+                None,
+                "kill-switch.env-var",
+                cite.clone(),
+            ),
+            Switch::None => (
+                format!(
+                    "{}{}",
+                    pb.map(|p| fill(&p.words.switch.mechanism, &Vars::base(cx, Some(p))))
+                        .unwrap_or_default(),
+                    chosen.switch_gap_note()
+                ),
+                None,
+                "kill-switch.built-in-prep",
+                "existing-dual-run-capability: no runtime switch named".into(),
+            ),
+        }
+    };
+    KillSwitch {
+        mechanism,
+        provider,
+        flag_name: if releases {
+            "release".into()
+        } else {
+            match &cx.switch {
+                Switch::EnvVar { .. } => env_var(cx),
+                _ => flag_name(cx),
+            }
+        },
+        states: list,
+        flip_minutes: crate::family::flip_minutes(cx, chosen.id),
+        flip: flip_steps(cx, &s.old, "kill switch"),
+        because: because(rule, vec![fact, cx.cite_tolerance()]),
+    }
 }

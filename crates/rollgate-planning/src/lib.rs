@@ -10,13 +10,13 @@
 pub mod check;
 pub mod closing;
 pub mod ctx;
+mod family;
 pub mod killswitch;
 pub mod model;
 pub mod monitoring;
 pub mod open_questions;
 pub mod people;
 pub mod phases;
-pub mod playbooks;
 pub mod questions;
 pub mod risk;
 pub mod rules;
@@ -31,8 +31,10 @@ use rollgate_knowledge::{Knowledge, RuleKind};
 
 /// Plans a migration. Pure: reads nothing but its arguments.
 pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
-    let cx = Ctx::new(facts, knowledge, mode);
+    let mut cx = Ctx::new(facts, knowledge, mode);
     let mut chosen = strategy::choose(&cx);
+    cx.playbook = family::playbook_for(&cx, chosen.id);
+    let cx = cx;
     let fire = |kind| rules::fire(&cx, chosen.id, kind);
     let prep = fire(RuleKind::Prep);
     // One step per prep rule; a single command rides on the step itself.
@@ -56,7 +58,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .collect();
     let prep_because = prep.iter().map(|f| f.because.clone()).collect();
     let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
-    let kill_switch = killswitch::build(&cx, &chosen);
+    let kill_switch = killswitch::build(&cx, &chosen, &phases);
     // Gaps were chosen from the switch; the phases' own estimates may need
     // one more, so every gate and answer that points at the gaps holds.
     strategy::cover_slow_rollback(&cx, &mut chosen.strategy, &phases, kill_switch.flip_minutes);
@@ -188,14 +190,40 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             e.snapshot_restore_gb_per_hour, e.restore_overhead_minutes
         ));
     }
-    assumptions.push(format!(
-        "Flag flip taking effect everywhere: {} minutes.",
-        e.flag_flip_minutes
-    ));
-    assumptions.push(format!(
-        "Rolling restart: {} minutes per wave of {} services.",
-        e.service_restart_minutes, e.restart_parallelism
-    ));
+    // A family plan prints only the estimates its playbook's numbers rest
+    // on; a database plan uses both switch estimates.
+    let used = |name: &str| {
+        cx.playbook
+            .is_none_or(|pb| pb.assumptions.iter().any(|a| a == name))
+    };
+    if used("flag-flip") {
+        assumptions.push(format!(
+            "Flag flip taking effect everywhere: {} minutes.",
+            e.flag_flip_minutes
+        ));
+    }
+    if used("restart") || cx.playbook.is_some() && matches!(cx.switch, ctx::Switch::EnvVar { .. }) {
+        assumptions.push(format!(
+            "Rolling restart: {} minutes per wave of {} services.",
+            e.service_restart_minutes, e.restart_parallelism
+        ));
+    }
+    if cx
+        .playbook
+        .is_some_and(|pb| pb.assumptions.iter().any(|a| a == "deploy"))
+    {
+        match family::platform(&cx) {
+            Some(pf) => assumptions.push(format!(
+                "Going back to the previous release with {}: {} minutes.",
+                cx.tech_name(&pf.technology),
+                pf.minutes
+            )),
+            None => assumptions.push(format!(
+                "A deploy through the pipeline: {} minutes.",
+                e.deploy_minutes
+            )),
+        }
+    }
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into

@@ -6,6 +6,7 @@ use crate::model::{Alert, ParityCheck};
 use crate::phases::bar;
 use crate::strategy::{Chosen, StrategyId};
 use rollgate_intake::Family;
+use rollgate_knowledge::Playbook;
 
 pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     let b = bar(cx);
@@ -132,105 +133,8 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             because: because("mon.integration-cdc", g.cites),
         });
     }
-    let family_alert = |metric: &str, threshold: &str, action: &str, rule: &str| Alert {
-        metric: metric.into(),
-        threshold: threshold.into(),
-        window: "10 minutes".into(),
-        action: action.into(),
-        because: because(rule, vec![format!("strategy: {}", chosen.id.id())]),
-    };
-    match chosen.id {
-        StrategyId::CacheShift | StrategyId::StatefulStore => {
-            v.push(family_alert(
-                "cache hit rate (new vs old)",
-                "> 5 points below the old cache",
-                "page primary; hold the ramp",
-                "mon.cache-hit-rate",
-            ));
-            v.push(family_alert(
-                "evictions on the new store",
-                "any sustained evictions the old store did not have",
-                "page primary; add memory before the next step",
-                "mon.cache-evictions",
-            ));
-            v.push(family_alert(
-                "load behind the cache (database queries/s)",
-                "> baseline + 20%",
-                "page primary; flip back if it keeps rising",
-                "mon.origin-load",
-            ));
-        }
-        StrategyId::QueueDrain => {
-            v.push(family_alert(
-                "oldest job age per queue, both brokers",
-                "> 2× its normal maximum",
-                "page primary",
-                "mon.queue-age",
-            ));
-            v.push(family_alert(
-                "dead-lettered or failed jobs",
-                "> baseline + 50%",
-                "page primary; pause the producer ramp",
-                "mon.queue-failures",
-            ));
-        }
-        StrategyId::SearchReindex => {
-            v.push(family_alert(
-                "zero-result rate on routed queries",
-                "> old cluster + 1 point",
-                "page primary; flip queries back",
-                "mon.search-zero-results",
-            ));
-            v.push(family_alert(
-                "indexing lag into the new cluster",
-                "> 60 s",
-                "page primary",
-                "mon.search-index-lag",
-            ));
-        }
-        StrategyId::ProviderSwitch => {
-            v.push(family_alert(
-                "success rate per provider for the same event type",
-                "new < old − 1 point",
-                "page primary; move the cohort back",
-                "mon.provider-success",
-            ));
-            v.push(family_alert(
-                "events recorded by both providers",
-                "> 0",
-                "page primary and decision-maker immediately",
-                "mon.provider-duplicates",
-            ));
-        }
-        StrategyId::FrameworkUpgrade => {
-            v.push(family_alert(
-                "error rate of the new release vs the previous one",
-                "> previous + 0.1 point",
-                "abort the canary",
-                "mon.release-errors",
-            ));
-            v.push(family_alert(
-                "memory per instance of the new release",
-                "> previous + 15%",
-                "notify; watch for leaks before the next step",
-                "mon.release-memory",
-            ));
-        }
-        StrategyId::Strangler => {
-            v.push(family_alert(
-                "response differences on mirrored or routed requests",
-                "> 0 unexplained",
-                "notify; no ramp while open",
-                "mon.strangler-diff",
-            ));
-            v.push(family_alert(
-                "reconciliation differences (after ownership moves)",
-                "> 0",
-                "page primary and decision-maker",
-                "mon.reconciliation",
-            ));
-        }
-        _ => {}
+    if let Some(pb) = cx.playbook {
+        v.extend(family_alerts(cx, pb));
     }
     v.push(Alert {
         metric: "business success rate the team already tracks (sign-ups, logins, orders)".into(),
@@ -239,7 +143,80 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
         action: "page primary and decision-maker".into(),
         because: because("mon.business", vec![crit]),
     });
+    if let Some(pb) = cx.playbook {
+        v.retain(|a| shared_kept(pb, &a.because.rule));
+    }
     v
+}
+
+/// Shared alerts a playbook keeps: a provider you do not run has no CPU
+/// or connection pool of yours to watch.
+fn shared_kept(pb: &Playbook, rule: &str) -> bool {
+    let shared = match rule {
+        "mon.cpu" => "cpu",
+        "mon.connections" => "connections",
+        "mon.latency-p95" | "mon.latency-p99" => "latency",
+        "mon.error-rate" => "errors",
+        "mon.business" => "business",
+        _ => return true,
+    };
+    pb.shared_alerts.iter().any(|s| s == shared)
+}
+
+/// The opposite of a gate's comparison: when the alert fires.
+fn breach(op: &str) -> &'static str {
+    match op {
+        "<=" => ">",
+        "<" => ">=",
+        ">=" => "<",
+        ">" => "<=",
+        _ => "≠",
+    }
+}
+
+/// The playbook's own alerts; a threshold taken from a gate criterion is
+/// that criterion's value, so the table and the gates agree.
+fn family_alerts(cx: &Ctx<'_>, pb: &Playbook) -> Vec<Alert> {
+    let lvl = crate::family::level(cx);
+    let vars = crate::family::Vars::base(cx, Some(pb));
+    pb.alert
+        .iter()
+        .map(|a| {
+            let threshold = match (&a.threshold, &a.from) {
+                (Some(t), _) => t.clone(),
+                (None, Some(id)) => pb
+                    .phase
+                    .iter()
+                    .flat_map(|p| p.criteria.iter())
+                    .find(|c| &c.id == id)
+                    .map(|c| {
+                        format!(
+                            "{} {} {} (the gate's bar)",
+                            breach(&c.op),
+                            fmt_value(c.value.at(lvl)),
+                            c.unit
+                        )
+                    })
+                    .unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            Alert {
+                metric: crate::family::fill(&a.metric, &vars),
+                threshold,
+                window: a.window.clone(),
+                action: crate::family::fill(&a.action, &vars),
+                because: because(&a.id, vec![format!("playbook: {}", pb.id)]),
+            }
+        })
+        .collect()
+}
+
+fn fmt_value(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
 }
 
 pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {

@@ -31,10 +31,10 @@ pub fn plan(cx: &Ctx<'_>, replicates: bool) -> People {
             primary: who.owner.clone(),
             secondary: who.on_call.clone(),
             decision: who.lead.clone(),
-            hours: if replicates {
-                "business hours; lag and slot alerts page at night".into()
-            } else {
-                "business hours".into()
+            hours: match cx.playbook {
+                Some(pb) => pb.words.night_pages.clone(),
+                None if replicates => "business hours; lag and slot alerts page at night".into(),
+                None => "business hours".into(),
             },
         },
         Rota {
@@ -55,7 +55,7 @@ pub fn plan(cx: &Ctx<'_>, replicates: bool) -> People {
     let mut notes = Vec::new();
     let mut facts: Vec<String> = team.members.iter().map(cite).collect();
     if let Some(m) = team.members.iter().find(|m| m.value.contractor) {
-        notes.push(format!("The {} is a contractor: confirm their hours for the cutover week and the hold in writing, and have a staff engineer run every database step beside them so the knowledge stays in the team.", m.value.role_name));
+        notes.push(format!("The {} is a contractor: confirm their hours for the cutover week and the hold in writing, and have a staff engineer beside them at every step they run, so the knowledge stays in the team.", m.value.role_name));
         facts.push(cite(m));
     }
     let engineers: u32 = team

@@ -253,7 +253,7 @@ pub fn build(
         phases: Vec::new(),
     };
     if chosen.id.is_family_playbook() {
-        crate::playbooks::build(&mut b, prep_rules, prep_because);
+        crate::family::build(&mut b, prep_rules, prep_because);
         return dedupe_approvers(b.phases);
     }
     b.prep(prep_rules, prep_because);

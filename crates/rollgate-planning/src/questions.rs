@@ -68,6 +68,7 @@ fn rollback_speed(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> Question {
     }
     if matches!(cx.switch, Switch::EnvVar { .. } | Switch::None)
         && chosen.id != crate::strategy::StrategyId::PgUpgrade
+        && chosen.id != crate::strategy::StrategyId::FrameworkUpgrade
     {
         reasons.push(format!("Flipping the switch means restarts or deploys (about {} minutes); that bounds every rollback.", cx.switch_minutes()));
     }
@@ -108,22 +109,35 @@ fn edge_cases(cx: &Ctx<'_>, chosen: &Chosen, edge: &[Fired]) -> Question {
         .iter()
         .map(|e| format!("{}: {}", e.title, e.text))
         .collect();
+    let proof = cx.playbook.map(|pb| pb.words.questions.edge_proof.clone());
     if reasons.is_empty() {
-        reasons.push("No technology-pair rule applies to this input; the shadow comparison on reads is the main test.".into());
+        reasons.push(match &proof {
+            Some(p) => format!("No technology-pair rule applies to this input; the main test is {p}."),
+            None => "No technology-pair rule applies to this input; the shadow comparison on reads is the main test.".into(),
+        });
     }
     Question {
         id: "edge_case_parity".into(),
         question: "Does the new system handle the old system's edge cases?".into(),
         rating: rating.into(),
-        answer: format!(
-            "Not proven until tested: {} to check for {} → {}, listed below and exercised {} before any user depends on the new side.",
-            edge.len().max(1),
-            cx.system_name(true),
-            cx.system_name(false),
-            if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch || chosen.id.is_family_playbook() { "by the shadow comparison" } else { "on the rehearsal copy" }
-        ),
+        answer: match (&proof, edge.len()) {
+            (Some(p), 0) => format!("Not proven until tested: no known difference is listed for {} → {}; {p} is where differences show before anyone depends on the new side.", cx.system_name(true), cx.system_name(false)),
+            (Some(p), n) => format!("Not proven until tested: {n} known difference(s) to check for {} → {}, listed below and exercised by {p} before anyone depends on the new side.", cx.system_name(true), cx.system_name(false)),
+            (None, _) => format!(
+                "Not proven until tested: {} to check for {} → {}, listed below and exercised {} before any user depends on the new side.",
+                edge.len().max(1),
+                cx.system_name(true),
+                cx.system_name(false),
+                if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch { "by the shadow comparison" } else { "on the rehearsal copy" }
+            ),
+        },
         reasons,
-        shapes_plan: if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch || chosen.id.is_family_playbook() {
+        shapes_plan: if proof.is_some() {
+            vec![
+                "The phase before the first real move exercises every case on internal or mirrored traffic.".into(),
+                "The edge cases become prep tasks and gate criteria.".into(),
+            ]
+        } else if chosen.id.replicates() || chosen.id == crate::strategy::StrategyId::StagedSwitch {
             vec![
                 "A read canary with result comparison comes before the read ramp.".into(),
                 "The edge cases become prep tasks and gate criteria.".into(),
@@ -145,15 +159,36 @@ fn data_shape(cx: &Ctx<'_>, shape: &[Fired]) -> Question {
         "low" => 1,
         _ => 0,
     };
+    let words = cx.playbook.map(|pb| &pb.words.questions);
     let top = shape
         .iter()
         .filter_map(|s| s.rule.severity.as_deref())
         .max_by_key(|s| rank(s))
-        .unwrap_or(if cx.changes.contains(&ChangeKind::VendorChange) {
-            "high"
-        } else {
-            "none"
+        .unwrap_or(match words {
+            // A family plan with no shape rule: the playbook says what can
+            // still change shape, so the risk is not "high" for nothing.
+            Some(_) if cx.changes.contains(&ChangeKind::VendorChange) => "medium",
+            Some(_) => "low",
+            None if cx.changes.contains(&ChangeKind::VendorChange) => "high",
+            None => "none",
         });
+    if let (Some(w), true) = (words, shape.is_empty()) {
+        let vars = crate::family::Vars::base(cx, cx.playbook);
+        return Question {
+            id: "data_shape_risk".into(),
+            question: "What is the data-shape change risk?".into(),
+            rating: top.to_string(),
+            answer: format!(
+                "{}: no rule about stored data applies to {} → {}; what can still change shape is below.",
+                capitalise(top),
+                cx.system_name(true),
+                cx.system_name(false)
+            ),
+            reasons: vec![crate::family::fill(&w.shape_unchanged, &vars)],
+            shapes_plan: w.shape_checks.iter().map(|c| crate::family::fill(c, &vars)).collect(),
+            because: Vec::new(),
+        };
+    }
     let reasons: Vec<String> = if shape.is_empty() {
         vec![if cx.family == rollgate_intake::Family::Database {
             "Same engine and no rule about types, encodings, collations or sequences applies: rows keep their shape.".into()
@@ -197,6 +232,14 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The pager this plan's incidents land on, in the family's words.
+pub(crate) fn pager(cx: &Ctx<'_>) -> String {
+    match cx.playbook {
+        Some(pb) => crate::family::fill(&pb.words.pager, &crate::family::Vars::base(cx, Some(pb))),
+        None => "the database pager".into(),
+    }
+}
+
 fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
     let team = &cx.facts.team;
     let people = team.headcount();
@@ -222,7 +265,7 @@ fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
         ));
     }
     if contractor {
-        reasons.push("The database expertise sits with a contractor: their availability through the cutover and hold has to be agreed in writing, and a staff engineer shadows every database step.".into());
+        reasons.push("Key expertise sits with a contractor: their availability through the cutover and hold has to be agreed in writing, and a staff engineer shadows every step they run.".into());
     }
     if zones <= 1 {
         reasons.push(format!(
@@ -242,8 +285,9 @@ fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
         question: "What is the on-call burden?".into(),
         rating: if heavy { "high".into() } else if people < 8 { "medium".into() } else { "low".into() },
         answer: format!(
-            "{} for about {risky_days} working days: the primary carries the database pager through cutover and hold, with a named secondary and a decision-maker on every transition.",
-            if heavy { "Heavy" } else { "Manageable" }
+            "{} for about {risky_days} working days: the primary carries {} through cutover and hold, with a named secondary and a decision-maker on every transition.",
+            if heavy { "Heavy" } else { "Manageable" },
+            pager(cx)
         ),
         reasons,
         shapes_plan: vec![

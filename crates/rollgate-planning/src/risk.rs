@@ -212,7 +212,13 @@ pub fn assess(cx: &Ctx<'_>, chosen: &Chosen, total_weeks: u32) -> RiskAssessment
                 Criticality::Low => "Mostly internal impact.",
             }
         ),
-        worst_case: "The cutover fails and the rollback fails with it, leaving writes split between the two systems. Every phase below is built so that the rollback is rehearsed and the point of no return comes last.".into(),
+        worst_case: match cx.playbook {
+            Some(pb) => format!(
+                "{} Every phase below is built so that the rollback is rehearsed and the point of no return comes last.",
+                crate::family::fill(&pb.words.worst_case, &crate::family::Vars::base(cx, Some(pb)))
+            ),
+            None => "The cutover fails and the rollback fails with it, leaving writes split between the two systems. Every phase below is built so that the rollback is rehearsed and the point of no return comes last.".into(),
+        },
         mitigating,
         aggravating,
         confidence_staged: staged.into(),

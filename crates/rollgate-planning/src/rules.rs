@@ -206,13 +206,41 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
         cites.push(cite(r));
     }
     if !w.technology.is_empty() {
-        // Any of the listed technologies named (not negated) is enough.
-        let m: Vec<String> = f
-            .technologies
-            .iter()
-            .filter(|m| !m.value.negated && w.technology.contains(&m.value.tech.id))
-            .map(cite)
-            .collect();
+        // The technology must play the rule's role: being replaced (or
+        // being the target) is not the same as being mentioned.
+        let side = |sys: &rollgate_intake::SystemFacts| {
+            sys.technology
+                .iter()
+                .filter(|t| w.technology.contains(&t.value.id))
+                .map(cite)
+                .collect::<Vec<_>>()
+        };
+        let m: Vec<String> = match w.technology_role.as_deref().unwrap_or("mentioned") {
+            "subject" => {
+                let mut v = side(&f.source);
+                v.extend(side(&f.target));
+                v
+            }
+            "source" => side(&f.source),
+            "target" => side(&f.target),
+            "integration" => f
+                .integrations
+                .iter()
+                .filter(|i| {
+                    i.value
+                        .technologies
+                        .iter()
+                        .any(|t| w.technology.contains(&t.id))
+                })
+                .map(cite)
+                .collect(),
+            _ => f
+                .technologies
+                .iter()
+                .filter(|m| !m.value.negated && w.technology.contains(&m.value.tech.id))
+                .map(cite)
+                .collect(),
+        };
         if m.is_empty() {
             return None;
         }

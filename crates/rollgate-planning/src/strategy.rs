@@ -83,7 +83,7 @@ pub struct Chosen {
 
 pub fn choose(cx: &Ctx<'_>) -> Chosen {
     if cx.family != Family::Database {
-        return crate::playbooks::choose(cx);
+        return crate::family::choose(cx);
     }
     let mut reasons = Vec::new();
     let mut facts = cx.cite_source();
@@ -227,7 +227,7 @@ pub fn choose(cx: &Ctx<'_>) -> Chosen {
             cx.system_name(true),
             cx.system_name(false)
         ),
-        _ => unreachable!("family playbooks are chosen in playbooks::choose"),
+        _ => unreachable!("family playbooks are chosen in family::choose"),
     };
     Chosen {
         id,
@@ -333,6 +333,9 @@ pub(crate) fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bo
     let mut gaps = Vec::new();
     let mut build_router = false;
     let tolerance = cx.tolerance;
+    if id == StrategyId::FrameworkUpgrade {
+        return (release_gaps(cx, id), false);
+    }
     match &cx.switch {
         Switch::Flag { .. } => {
             // Env-var read routing would be too slow; route through the flag.
@@ -430,6 +433,28 @@ pub(crate) fn gaps(cx: &Ctx<'_>, id: StrategyId, reverse: bool) -> (Vec<Gap>, bo
         }
     }
     (gaps, build_router)
+}
+
+/// A release is switched by deploying: the gap is a way back slower than
+/// the tolerance, unless a named platform rolls back without a rebuild.
+fn release_gaps(cx: &Ctx<'_>, id: StrategyId) -> Vec<Gap> {
+    let pb = crate::family::playbook_for(cx, id);
+    let minutes = crate::family::platform_in(cx, pb)
+        .map(|p| p.minutes)
+        .unwrap_or(cx.est.deploy_minutes.ceil() as u64);
+    if minutes <= cx.tolerance {
+        return Vec::new();
+    }
+    vec![Gap {
+        missing: "a way back faster than a redeploy".into(),
+        consequence: format!(
+            "Going back to the previous release means deploying it again: about {minutes} minutes through the pipeline, over the {}-minute tolerance.",
+            cx.tolerance
+        ),
+        rollback_minutes_without: minutes,
+        closes_it: "Keep the previous release's artifact and configuration deployable without a build, and move traffic between releases at the load balancer or with the platform's own rollback, so going back is a traffic change rather than a deploy; rehearse it in prep and time it.".into(),
+        because: because("gap.redeploy-rollback", vec![cx.cite_tolerance()]),
+    }]
 }
 
 fn c_or_none(cx: &Ctx<'_>) -> String {
