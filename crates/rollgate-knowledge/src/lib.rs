@@ -7,6 +7,7 @@
 
 mod catalog;
 mod error;
+mod integrations;
 mod lexicon;
 mod playbook;
 mod rules;
@@ -14,6 +15,7 @@ mod vocab;
 
 pub use catalog::{Catalog, TechKind, Technology};
 pub use error::KnowledgeError;
+pub use integrations::{Treatment, TreatmentBook};
 pub use lexicon::{Lexicon, Term};
 pub use playbook::{
     AlertTemplate, CriterionTemplate, Item, Level, PhaseTemplate, PlatformRollback, Playbook,
@@ -40,6 +42,8 @@ pub struct Knowledge {
     pub lexicon: Lexicon,
     /// Each family's own words and phase templates.
     pub playbooks: PlaybookBook,
+    /// How each named integration point is treated.
+    pub integrations: TreatmentBook,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
@@ -97,6 +101,7 @@ impl Knowledge {
             holidays: HolidayBook::from_toml(BUILTIN_HOLIDAYS, "builtin:holidays.toml")?,
             lexicon: Lexicon::builtin()?,
             playbooks: PlaybookBook::builtin()?,
+            integrations: TreatmentBook::builtin()?,
         })
     }
 
@@ -137,6 +142,9 @@ impl Knowledge {
                 self.holidays.merge(HolidayBook::from_toml(&text, &origin)?);
             } else if name.starts_with("lexicon") {
                 self.lexicon.merge(Lexicon::from_toml(&text, &origin)?);
+            } else if name.starts_with("integrations") {
+                self.integrations
+                    .merge(TreatmentBook::from_toml(&text, &origin)?);
             } else if name.starts_with("playbook") {
                 self.playbooks
                     .merge(PlaybookBook::from_toml(&text, &origin)?);

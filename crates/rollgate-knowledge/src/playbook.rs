@@ -215,6 +215,12 @@ pub struct Routing {
     /// What a percent step's label reads like; `{step}` is the number.
     #[serde(default)]
     pub percent_label: String,
+    /// The step that moves everything of a release or segment, when it
+    /// differs from a partial one (nothing is left on the previous side).
+    #[serde(default)]
+    pub move_full: String,
+    #[serde(default)]
+    pub step_goal_full: String,
     /// The words for why a split in this unit, and not another, is safe.
     pub why: String,
     /// How a step's hold reads; `{days}` is filled in.
@@ -240,6 +246,12 @@ pub struct PlatformRollback {
     /// Command id in commands.toml, if one exists.
     #[serde(default)]
     pub command: Option<String>,
+    /// The platform routes a share of traffic to a new release by itself.
+    pub splits_traffic: bool,
+    /// A feature of the platform that would split traffic, offered as an
+    /// option when it does not by default.
+    #[serde(default)]
+    pub split_option: String,
 }
 
 /// The words of the kill switch when the team has no runtime switch.
@@ -415,6 +427,8 @@ impl Playbook {
             ("routing.why", &self.routing.why),
             ("routing.percent_label", &self.routing.percent_label),
             ("routing.step_hold", &self.routing.step_hold),
+            ("routing.move_full", &self.routing.move_full),
+            ("routing.step_goal_full", &self.routing.step_goal_full),
         ] {
             v.push((k.to_string(), t.as_str()));
         }
@@ -433,6 +447,7 @@ impl Playbook {
         for p in &self.platform {
             v.push((format!("platform {}", p.technology), &p.mechanism));
             v.push((format!("platform {}", p.technology), &p.flip));
+            v.push((format!("platform {}", p.technology), &p.split_option));
         }
         for a in &self.alert {
             v.push((format!("alert {}", a.id), &a.metric));

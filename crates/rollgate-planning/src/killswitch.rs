@@ -52,9 +52,16 @@ pub fn flip_steps(cx: &Ctx<'_>, state: &str, reason: &str) -> Vec<Step> {
         // rollback where the input names one, else a redeploy.
         if pb.routing.kind == "releases" {
             if let Some(pf) = crate::family::platform(cx) {
-                let mut v = vec![cx.step(fill(&pf.flip, &vars))];
-                v.extend(pf.command.as_deref().and_then(|c| cx.command(c, &[])));
-                return v;
+                let text = fill(&pf.flip, &vars);
+                let step = pf
+                    .command
+                    .as_deref()
+                    .and_then(|c| cx.command(c, &[]))
+                    .map(|mut s| {
+                        s.description = text.clone();
+                        s
+                    });
+                return vec![step.unwrap_or_else(|| cx.step(text))];
             }
             return vec![cx.step(fill(
                 &pb.words.switch.flip,

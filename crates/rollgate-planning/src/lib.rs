@@ -11,6 +11,7 @@ pub mod check;
 pub mod closing;
 pub mod ctx;
 mod family;
+pub mod integrations;
 pub mod killswitch;
 pub mod model;
 pub mod monitoring;
@@ -58,6 +59,22 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .collect();
     let prep_because = prep.iter().map(|f| f.because.clone()).collect();
     let mut phases = phases::build(&cx, &chosen, prep_steps, prep_because);
+    let edge = fire(RuleKind::EdgeCase);
+    let shape = fire(RuleKind::ShapeChange);
+    let scenarios = fire(RuleKind::Scenario);
+    let rule_checks = fire(RuleKind::Check);
+    let cleanup_rules = fire(RuleKind::Cleanup);
+    let limit_rules = fire(RuleKind::Limit);
+    let addressed: Vec<&rules::Fired> = prep
+        .iter()
+        .chain(&edge)
+        .chain(&shape)
+        .chain(&scenarios)
+        .chain(&rule_checks)
+        .chain(&cleanup_rules)
+        .chain(&limit_rules)
+        .collect();
+    integrations::apply(&mut phases, integrations::treat(&cx, &addressed));
     let kill_switch = killswitch::build(&cx, &chosen, &phases);
     // Gaps were chosen from the switch; the phases' own estimates may need
     // one more, so every gate and answer that points at the gaps holds.
@@ -82,12 +99,10 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .unwrap_or(facts.start_date);
     let days = (end - facts.start_date).get_days().max(0) as u32 + 1;
     let weeks = days.div_ceil(7);
-    let edge = fire(RuleKind::EdgeCase);
-    let shape = fire(RuleKind::ShapeChange);
     let questions = questions::answer(&cx, &chosen, &phases, &edge, &shape);
     let risk = risk::assess(&cx, &chosen, weeks);
     let mut parity = monitoring::parity(&cx, &chosen);
-    for c in fire(RuleKind::Check) {
+    for c in rule_checks {
         if !parity.iter().any(|p| p.because.rule == c.rule.id) {
             parity.push(ParityCheck {
                 name: c.title,
@@ -273,10 +288,10 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         latest_start,
         compressible_holds: compressible,
     };
-    let risks = closing::risks(&cx, &chosen, &phases, fire(RuleKind::Scenario));
+    let risks = closing::risks(&cx, &chosen, &phases, scenarios);
     let edge_cases = closing::items(edge);
-    let cleanup = closing::cleanup(&cx, fire(RuleKind::Cleanup));
-    let limits = closing::limits(&cx, fire(RuleKind::Limit));
+    let cleanup = closing::cleanup(&cx, cleanup_rules);
+    let limits = closing::limits(&cx, limit_rules);
     let takeaways = closing::takeaways(&cx, &chosen, &phases, weeks);
     Plan {
         title,

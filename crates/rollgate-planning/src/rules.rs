@@ -273,7 +273,7 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
     Some(cites)
 }
 
-fn integration_matches(rule: &Rule, i: &Integration) -> bool {
+pub(crate) fn integration_matches(rule: &Rule, i: &Integration) -> bool {
     let w = &rule.when;
     let kind_ok = w.integration_kind.is_empty()
         || i.kinds

@@ -135,6 +135,20 @@ fn segments(cx: &Ctx<'_>, pb: &Playbook) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// Whether a release can meet a share of traffic before all of it: the
+/// named platform splits by itself, or the team runs canary deploys. With
+/// no platform named, instances behind a load balancer can be canaried.
+pub(crate) fn releases_split(cx: &Ctx<'_>) -> bool {
+    let canary = cx
+        .facts
+        .capability(rollgate_intake::CapabilityKind::CanaryDeploys)
+        .is_some_and(|c| c.value.present);
+    match super::platform(cx) {
+        Some(p) => p.splits_traffic || canary,
+        None => true,
+    }
+}
+
 fn percents(pb: &Playbook, level: &str) -> Vec<u32> {
     pb.routing
         .percent
@@ -196,7 +210,11 @@ fn ramp_steps(b: &PhaseBuilder<'_, '_>, pb: &Playbook, vars: &Vars) -> Vec<RampS
         }
         "releases" => {
             let stops = release_stops(cx, Some(pb));
-            let within = percents(pb, level(cx));
+            let within = if releases_split(cx) {
+                percents(pb, level(cx))
+            } else {
+                vec![100]
+            };
             let mut previous = old.clone();
             for stop in stops {
                 let base = slug(&stop);
@@ -411,8 +429,10 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
             let first = i == 0;
             let last = i + 1 == n;
             // A segment is a whole message type or cohort with its own
-            // cycle: every one holds as long as the first.
-            let days = if first || last || pb.routing.kind == "segments" {
+            // cycle: every one holds as long as the first; a release holds
+            // longest once it has all traffic.
+            let full = s.percent == 100 && s.version.is_some();
+            let days = if first || last || full || pb.routing.kind == "segments" {
                 full_days
             } else {
                 (full_days * 2 / 5).max(1)
@@ -433,7 +453,11 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
                 "ramp".into()
             };
             p.name = capitalise(&fill(&pb.routing.step_name, &vars));
-            p.goal = fill(&pb.routing.step_goal, &vars);
+            p.goal = if full && !pb.routing.step_goal_full.is_empty() {
+                fill(&pb.routing.step_goal_full, &vars)
+            } else {
+                fill(&pb.routing.step_goal, &vars)
+            };
             let mut actions = move_actions(b, pb, &s, &vars);
             actions.extend(items(cx, &t.actions, &vars, c.releases));
             p.actions = actions;
@@ -445,7 +469,10 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
             p.min_days = days;
             p.hold = fill(&pb.routing.step_hold, &vars);
             p.gate.criteria = vec![format!("All criteria met for {days} working days")];
-            if !cx.critical_path && !first && !last {
+            // Middle steps need no on-call signature unless on the critical
+            // path; a team of one still signs its own gate.
+            let on_call_is_extra = b.who.on_call != b.who.owner && b.who.on_call != b.who.lead;
+            if !cx.critical_path && !first && !last && on_call_is_extra {
                 p.gate.approvers.retain(|a| *a != b.who.on_call);
             }
             p.kill_switch_state = s.state.clone();
@@ -475,6 +502,10 @@ fn move_actions(b: &PhaseBuilder<'_, '_>, pb: &Playbook, s: &RampStep, vars: &Va
                 return b.rollout(s.percent, &s.label);
             }
         }
+    }
+    let full = s.version.is_some() && s.percent == 100;
+    if full && !pb.routing.move_full.is_empty() {
+        return vec![cx.step(fill(&pb.routing.move_full, vars))];
     }
     vec![cx.step(fill(&pb.routing.move_step, vars))]
 }
@@ -513,6 +544,12 @@ fn complete_prep(
             cx.tech_name(&pf.technology),
             pf.mechanism
         )));
+        if !releases_split(cx) && !pf.split_option.is_empty() {
+            p.actions.push(cx.step(format!(
+                "Option, not named in the input: {} would let each release meet a share of traffic before all of it. Without it, each release goes to all traffic at once, after its preview deployment has passed the full test suite.",
+                pf.split_option
+            )));
+        }
     }
     p.actions.extend(rule_steps);
     if cx.critical_path {

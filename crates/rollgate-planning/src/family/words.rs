@@ -103,6 +103,11 @@ fn mentions_sso(cx: &Ctx<'_>) -> bool {
             .flat_map(|s| s.technology.iter())
             .any(|t| hit(&t.origin.text))
         || f.technologies.iter().any(|t| hit(&t.origin.text))
+        || f.counts
+            .iter()
+            .any(|c| hit(&c.origin.text) || hit(&c.value.what))
+        || f.capabilities.iter().any(|c| hit(&c.origin.text))
+        || f.criticality_by_part.iter().any(|c| hit(&c.origin.text))
 }
 
 /// Whether a playbook condition holds for these facts.
