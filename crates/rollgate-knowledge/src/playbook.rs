@@ -317,6 +317,11 @@ pub struct Words {
     pub unexportable: String,
     pub switch: SwitchWords,
     pub questions: QuestionWords,
+    /// Names of the switch's two resting states when the two sides are not
+    /// best named after their technologies (an extraction's "monolith" and
+    /// "service" share one engine).
+    #[serde(default)]
+    pub state_names: Option<(String, String)>,
     /// Clean-up that every plan of this family ends with.
     #[serde(default)]
     pub cleanup: Vec<String>,

@@ -16,7 +16,8 @@ pub struct States {
 }
 
 pub fn states(cx: &Ctx<'_>) -> States {
-    let (o, n) = (cx.short(true), cx.short(false));
+    let named = cx.playbook.and_then(|p| p.words.state_names.clone());
+    let (o, n) = named.unwrap_or_else(|| (cx.short(true), cx.short(false)));
     let (o, n) = if o == n {
         ("old".to_string(), "new".to_string())
     } else {

@@ -7,6 +7,7 @@
 //! → [`rules`] (scenarios, edge cases, shape changes from knowledge data) →
 //! [`questions`] → [`risk`] → [`schedule`] → [`closing`].
 
+mod approvals;
 pub mod check;
 pub mod closing;
 pub mod ctx;
@@ -75,6 +76,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .chain(&limit_rules)
         .collect();
     integrations::apply(&mut phases, integrations::treat(&cx, &addressed));
+    approvals::apply(&cx, &mut phases);
     let kill_switch = killswitch::build(&cx, &chosen, &phases);
     // Gaps were chosen from the switch; the phases' own estimates may need
     // one more, so every gate and answer that points at the gaps holds.
@@ -280,6 +282,10 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         slack_days: slack,
         total_weeks: weeks,
         strategy: chosen.strategy.name.clone(),
+        moves: match cx.playbook {
+            Some(pb) => format!("{}: {}", pb.routing.units, pb.routing.why),
+            None => "reads first, then writes, by consumer: the new database serves a growing share of reads while the old one keeps every write until the cutover".into(),
+        },
         rollback_tolerance_minutes: cx.tolerance,
         time_zone: cx.time_zone.clone(),
         time_zones: cal.calendar.zones.clone(),

@@ -73,6 +73,10 @@ pub struct Summary {
     pub slack_days: Option<i64>,
     pub total_weeks: u32,
     pub strategy: String,
+    /// What moves from one side to the other, and in which unit (message
+    /// types, users, releases, a share of reads…), from the family's
+    /// playbook.
+    pub moves: String,
     pub rollback_tolerance_minutes: u64,
     pub time_zone: String,
     /// Every zone the team works in (the first is the plan's).

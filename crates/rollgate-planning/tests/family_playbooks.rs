@@ -169,3 +169,39 @@ fn family_plans_pass_the_plan_checker() {
         assert!(found.is_empty(), "{text}\n{found:#?}");
     }
 }
+
+#[test]
+fn a_required_sign_off_becomes_a_gate_approver() {
+    let (p, facts) = plan_text(
+        "<migration-type>replace Auth0 with Keycloak</migration-type><from-state>Auth0</from-state>\
+         <to-state>Keycloak</to-state><constraints>Security must sign off on the user export.</constraints>",
+    );
+    assert!(!facts.team.approvals.is_empty(), "the sign-off is read");
+    let prep = &p.phases[0];
+    assert!(
+        prep.gate
+            .approvers
+            .iter()
+            .any(|a| a.starts_with("Security (required sign-off")),
+        "{:?}",
+        prep.gate.approvers
+    );
+}
+
+#[test]
+fn the_summary_says_what_moves_in_the_familys_unit() {
+    let (p, _) = plan_text(EMAIL);
+    assert!(
+        p.summary.moves.starts_with("message types"),
+        "{}",
+        p.summary.moves
+    );
+    let (db, _) = plan_text(
+        "<from-state>PostgreSQL 13 on EC2</from-state><to-state>PostgreSQL 16 on RDS</to-state>",
+    );
+    assert!(
+        db.summary.moves.starts_with("reads first"),
+        "{}",
+        db.summary.moves
+    );
+}

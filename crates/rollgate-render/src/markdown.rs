@@ -134,6 +134,56 @@ fn open_questions(o: &mut String, plan: &Plan) {
     let _ = writeln!(o);
 }
 
+/// One screen: what moves, the phases with dates, the point of no return,
+/// the way back and how many questions are open. Every value is read from
+/// the plan model, so it cannot disagree with the sections below.
+fn at_a_glance(o: &mut String, plan: &Plan) {
+    let _ = writeln!(o, "## At a glance\n");
+    let _ = writeln!(o, "- **What moves:** {}", plan.summary.moves);
+    let phases: Vec<String> = plan
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}. {} ({})", i + 1, p.name, p.start_date))
+        .collect();
+    let _ = writeln!(o, "- **Phases:** {}", phases.join(" · "));
+    if let Some(p) = plan.phases.iter().find(|p| p.point_of_no_return) {
+        let _ = writeln!(
+            o,
+            "- **Point of no return:** \"{}\" from {}; before it, every phase has a rollback of at most {}.",
+            p.name,
+            p.start_date,
+            minutes(
+                plan.phases
+                    .iter()
+                    .take_while(|x| !x.point_of_no_return)
+                    .map(|x| x.rollback.estimated_minutes)
+                    .max()
+                    .unwrap_or(0)
+            )
+        );
+    }
+    let ks = &plan.kill_switch;
+    let flip = ks
+        .flip
+        .first()
+        .map(|s| s.description.clone())
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "- **Way back:** `{}`, {} ({} to take effect). {}",
+        ks.flag_name,
+        ks.mechanism,
+        minutes(ks.flip_minutes),
+        flip
+    );
+    let open = plan.open_questions.len();
+    if open > 0 {
+        let _ = writeln!(o, "- **Open questions:** {open}, listed next; the plan runs on the stated assumption until each is answered.");
+    }
+    let _ = writeln!(o);
+}
+
 fn compose(plan: &Plan, opts: Options) -> String {
     let mut o = String::new();
     let s = &plan.summary;
@@ -215,6 +265,7 @@ fn compose(plan: &Plan, opts: Options) -> String {
         let _ = writeln!(o);
     }
 
+    at_a_glance(&mut o, plan);
     open_questions(&mut o, plan);
     let _ = writeln!(o, "## The four questions\n");
     for q in &plan.questions {

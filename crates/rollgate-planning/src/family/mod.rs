@@ -47,13 +47,27 @@ pub(crate) fn platform_in<'k>(
     pb?.platform.iter().find(|p| cx.names(&p.technology))
 }
 
+/// What the store is used for, as far as the move is concerned: uses the
+/// migration-type or to-state name are what moves; a use mentioned only in
+/// the description of today's system may belong to something that stays
+/// ("Sidekiq runs on a separate Redis and is out of scope").
 fn store_uses<'a>(cx: &'a Ctx<'_>) -> Vec<&'a str> {
-    cx.facts
-        .migration
-        .store_uses
+    let all = &cx.facts.migration.store_uses;
+    let moving: Vec<&str> = all
         .iter()
+        .filter(|u| {
+            matches!(
+                u.origin.field.as_str(),
+                "migration-type" | "to-state" | "migration.uses" | "migration.type"
+            )
+        })
         .map(|u| u.value.as_str())
-        .collect()
+        .collect();
+    if moving.is_empty() {
+        all.iter().map(|u| u.value.as_str()).collect()
+    } else {
+        moving
+    }
 }
 
 /// The family strategy for these facts. Which one is decided here; its
