@@ -271,6 +271,21 @@ mod tests {
     }
 
     #[test]
+    fn the_playbooks_page_in_docs_matches_the_data() {
+        let k = Knowledge::builtin().unwrap();
+        let page = k.playbooks.markdown();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/playbooks.md");
+        if std::env::var_os("ROLLGATE_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &page).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == page,
+            "docs/playbooks.md is stale: run ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge"
+        );
+    }
+
+    #[test]
     fn a_rule_naming_a_technology_without_a_role_is_refused() {
         let rule = |role: &str| {
             format!(

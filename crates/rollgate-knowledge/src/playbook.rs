@@ -670,6 +670,99 @@ impl PlaybookBook {
         &self.playbooks
     }
 
+    /// The reference page `docs/playbooks.md`: per playbook, what moves and
+    /// why, its phases, its alerts and the sources of its numbers.
+    pub fn markdown(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::from("# Family playbooks\n\nGenerated from `crates/rollgate-knowledge/data/playbooks/*.toml` by `ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge`; a test fails when this page and the data disagree. Each playbook owns its family's words: the planner composes a plan from it and holds no family vocabulary of its own. `{placeholders}` are filled from the input's facts.\n");
+        for p in &self.playbooks {
+            let _ = writeln!(o, "\n## `{}`: {}\n", p.id, p.title);
+            let kinds = if p.select.kinds.is_empty() {
+                "any subject".to_string()
+            } else {
+                format!("subjects of kind {}", p.select.kinds.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "Used for strategy `{}`, {kinds}. Checked as of {}.\n",
+                p.select.strategy, p.as_of
+            );
+            let _ = writeln!(
+                o,
+                "**What moves:** {} ({} routing). {}\n",
+                p.routing.units, p.routing.kind, p.routing.why
+            );
+            let _ = writeln!(o, "**Why this way:** {}\n", p.words.reasons.join(" "));
+            let _ = writeln!(
+                o,
+                "**Worst case it guards against:** {}\n",
+                p.words.worst_case
+            );
+            let _ = writeln!(o, "**Phases:**\n");
+            for ph in &p.phase {
+                let when = ph
+                    .when
+                    .as_deref()
+                    .map(|w| format!(" (only when `{w}`)"))
+                    .unwrap_or_default();
+                let expand = if ph.expand.is_some() {
+                    " — one phase per routing step"
+                } else {
+                    ""
+                };
+                let _ = writeln!(o, "- `{}` ({}){when}{expand}: {}", ph.id, ph.kind, ph.goal);
+            }
+            if !p.alert.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "\n**Alerts:** {}",
+                    p.alert
+                        .iter()
+                        .map(|a| a.metric.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            if !p.platform.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "\n**Platform rollbacks:** {}",
+                    p.platform
+                        .iter()
+                        .map(|x| format!(
+                            "{} (~{} min{})",
+                            x.technology,
+                            x.minutes,
+                            if x.splits_traffic {
+                                ", splits traffic"
+                            } else {
+                                ""
+                            }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if !p.routing.trains.is_empty() {
+                let _ = writeln!(
+                    o,
+                    "\n**Version steps:** {}",
+                    p.routing
+                        .trains
+                        .iter()
+                        .map(|(k, v)| format!("{k} {}", v.join(" → ")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            let _ = writeln!(o, "\n**Sources:**\n");
+            for s in &p.sources {
+                let _ = writeln!(o, "- {s}");
+            }
+        }
+        o
+    }
+
     /// The playbook for a strategy and the subject's catalog kinds: one
     /// that names a kind of the subject wins over the strategy's general one.
     pub fn select(&self, strategy: &str, kinds: &[&str]) -> Option<&Playbook> {
