@@ -39,6 +39,7 @@ pub const THRESHOLD_DISAGREES: &str = "threshold-disagrees";
 pub const TRANSITION_IN_BLOCKED_TIME: &str = "transition-in-blocked-time";
 pub const SWITCH_STATE_UNSAFE: &str = "switch-state-unsafe";
 pub const FOREIGN_MECHANICS: &str = "foreign-mechanics";
+pub const USED_BEFORE_BUILT: &str = "used-before-built";
 
 /// Every check's id, in the order the checker runs them.
 pub const CHECKS: &[&str] = &[
@@ -48,6 +49,7 @@ pub const CHECKS: &[&str] = &[
     TRANSITION_IN_BLOCKED_TIME,
     SWITCH_STATE_UNSAFE,
     FOREIGN_MECHANICS,
+    USED_BEFORE_BUILT,
 ];
 
 static BUILTIN_LEXICON: LazyLock<Lexicon> =
@@ -70,7 +72,49 @@ pub fn check_with(plan: &Plan, facts: &Facts, lexicon: &Lexicon) -> Vec<Inconsis
     v.extend(transition_in_blocked_time(plan, facts));
     v.extend(switch_state_unsafe(plan));
     v.extend(foreign_mechanics(plan, facts, lexicon, &texts));
+    v.extend(used_before_built(plan));
     v
+}
+
+// ---------------------------------------------------------------------------
+// used-before-built
+
+/// A kill switch the plan itself must build (it says so in its mechanism)
+/// is built by a phase's action that names it; no phase before that one
+/// may run in any state but the first.
+pub fn used_before_built(plan: &Plan) -> Vec<Inconsistency> {
+    let ks = &plan.kill_switch;
+    if !ks.mechanism.contains("built in prep") {
+        return Vec::new();
+    }
+    let flag = format!("`{}`", ks.flag_name);
+    let built = plan.phases.iter().position(|p| {
+        p.actions
+            .iter()
+            .any(|a| a.description.starts_with("Build") && a.description.contains(&flag))
+    });
+    let resting = ks.states.first().map(|s| s.name.as_str()).unwrap_or("");
+    let Some(at) = built else {
+        return vec![Inconsistency {
+            check: USED_BEFORE_BUILT,
+            message: format!(
+                "the kill switch {flag} is to be built in prep, but no phase builds it"
+            ),
+            place: "kill_switch".into(),
+        }];
+    };
+    plan.phases[..at]
+        .iter()
+        .filter(|p| p.kill_switch_state != resting)
+        .map(|p| Inconsistency {
+            check: USED_BEFORE_BUILT,
+            message: format!(
+                "runs in the state `{}` before \"{}\" builds the switch",
+                p.kill_switch_state, plan.phases[at].name
+            ),
+            place: format!("phase {}", p.id),
+        })
+        .collect()
 }
 
 /// One piece of plan text and where it stands.
@@ -910,7 +954,7 @@ mod tests {
         let mut ids = CHECKS.to_vec();
         ids.sort();
         ids.dedup();
-        assert_eq!(ids.len(), 6);
+        assert_eq!(ids.len(), 7);
         assert!(ids
             .iter()
             .all(|i| i.chars().all(|c| c.is_ascii_lowercase() || c == '-')));

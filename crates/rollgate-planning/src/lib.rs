@@ -32,6 +32,23 @@ use rollgate_intake::{Criticality, Facts};
 use rollgate_knowledge::{Knowledge, RuleKind};
 
 /// Plans a migration. Pure: reads nothing but its arguments.
+/// A plan with the plan checker's findings in its warnings: what every
+/// front end (the CLI, the web app) hands to a reader, so a contradiction
+/// is never silent. The findings are also returned for a caller that
+/// reports them elsewhere (stderr).
+pub fn plan_checked(
+    facts: &Facts,
+    knowledge: &Knowledge,
+    mode: Mode,
+) -> (Plan, Vec<check::Inconsistency>) {
+    let mut p = plan(facts, knowledge, mode);
+    let found = check::check_with(&p, facts, &knowledge.lexicon);
+    for i in &found {
+        p.warnings.push(format!("plan checker: {i}"));
+    }
+    (p, found)
+}
+
 pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let mut cx = Ctx::new(facts, knowledge, mode);
     let mut chosen = strategy::choose(&cx);

@@ -160,3 +160,17 @@ fn planted_database_words_in_a_framework_plan_are_caught() {
         .iter()
         .any(|i| i.message.contains("database.replication-lag")));
 }
+
+#[test]
+fn planted_switch_used_before_it_is_built_is_caught() {
+    let (mut p, facts) = clean("sendgrid-to-postmark.yaml");
+    if !p.kill_switch.mechanism.contains("built in prep") {
+        p.kill_switch.mechanism = "a setting, built in prep".into();
+    }
+    // The switch is built in prep; drop the action that builds it.
+    p.phases[0]
+        .actions
+        .retain(|a| !a.description.starts_with("Build"));
+    let f = caught(&p, &facts, check::USED_BEFORE_BUILT);
+    assert!(f.iter().any(|i| i.place == "kill_switch"));
+}

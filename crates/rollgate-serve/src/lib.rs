@@ -409,7 +409,8 @@ async fn report_js(State(app): State<Arc<App>>) -> Response {
             values.insert("start".into(), EXAMPLE_START.into());
             match read_facts(state, &values) {
                 Ok(facts) => {
-                    let plan = rollgate_planning::plan(&facts, &state.knowledge, Mode::Auto);
+                    let plan =
+                        rollgate_planning::plan_checked(&facts, &state.knowledge, Mode::Auto).0;
                     externalize_scripts(&rollgate_render::html(&plan)).1
                 }
                 Err(_) => String::new(),
@@ -609,7 +610,7 @@ fn store_plan(state: &AppState, fields: &HashMap<String, String>) -> Result<i64,
     let (_, kept) = tagged_text(fields)?;
     let facts = read_facts(state, fields)?;
     let mode = mode_of(fields)?;
-    let plan = rollgate_planning::plan(&facts, &state.knowledge, mode);
+    let plan = rollgate_planning::plan_checked(&facts, &state.knowledge, mode).0;
     let parent = match fields.get("parent_id").filter(|s| !s.is_empty()) {
         Some(p) => {
             Some(canonical_id(p).ok_or_else(|| format!("parent_id {p:?} is not a plan id"))?)
@@ -667,7 +668,7 @@ fn load(state: &AppState, raw: &str) -> Result<(store::StoredPlan, Plan), Box<Re
     let mode = mode_of(&values).map_err(|e| err_page(StatusCode::INTERNAL_SERVER_ERROR, &e))?;
     Ok((
         stored,
-        rollgate_planning::plan(&facts, &state.knowledge, mode),
+        rollgate_planning::plan_checked(&facts, &state.knowledge, mode).0,
     ))
 }
 

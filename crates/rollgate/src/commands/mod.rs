@@ -208,11 +208,10 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
         Some(Mode::Service) => rollgate_planning::Mode::Service,
         Some(Mode::CriticalPath) => rollgate_planning::Mode::CriticalPath,
     };
-    let mut plan = rollgate_planning::plan(&facts, &k, mode);
     // The plan checker runs on every plan: a contradiction is never silent.
-    for i in rollgate_planning::check::check_with(&plan, &facts, &k.lexicon) {
+    let (plan, found) = rollgate_planning::plan_checked(&facts, &k, mode);
+    for i in found {
         eprintln!("warning: {i}");
-        plan.warnings.push(format!("plan checker: {i}"));
     }
     let out = match args.format {
         PlanFormat::Markdown | PlanFormat::Text => rollgate_render::markdown(
