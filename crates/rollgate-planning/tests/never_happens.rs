@@ -316,6 +316,8 @@ fn nothing_from_the_seed_leaks_into_other_plans() {
         integrations: vec![("webhook", None, "")],
         zone: "Europe/Berlin",
         experience: 1,
+        migration: None,
+        parts: "",
     };
     let facts = facts_of(&s);
     let md = rollgate_render::markdown(

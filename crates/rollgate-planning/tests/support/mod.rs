@@ -25,6 +25,10 @@ pub struct Spec {
     pub integrations: Vec<(&'static str, Option<&'static str>, &'static str)>,
     pub zone: &'static str,
     pub experience: u32,
+    /// A `[migration]` family and description, for extractions.
+    pub migration: Option<(&'static str, &'static str)>,
+    /// A criticality description that names parts with their levels.
+    pub parts: &'static str,
 }
 
 pub fn engine() -> impl Strategy<Value = (&'static str, &'static str, &'static str)> {
@@ -54,6 +58,18 @@ pub fn engine() -> impl Strategy<Value = (&'static str, &'static str, &'static s
         Just(("clerk", "1", "aws-ec2")),
         Just(("sendgrid", "1", "aws-ec2")),
         Just(("stripe", "1", "aws-ec2")),
+        Just(("aws-ses", "2", "aws-ec2")),
+        Just(("postmark", "1", "aws-ec2")),
+        Just(("twilio", "1", "aws-ec2")),
+        Just(("messagebird", "1", "aws-ec2")),
+        Just(("cognito", "1", "aws-ec2")),
+        Just(("keycloak", "26", "kubernetes")),
+        Just(("adyen", "1", "aws-ec2")),
+        Just(("nextjs", "13.5", "vercel")),
+        Just(("nextjs", "15.1", "vercel")),
+        Just(("django", "3.2", "cloud-run")),
+        Just(("django", "5.2", "cloud-run")),
+        Just(("laravel", "9", "heroku")),
     ]
 }
 
@@ -129,7 +145,18 @@ pub fn spec() -> impl Strategy<Value = Spec> {
             Just("Asia/Kolkata"),
             Just("Australia/Sydney")
         ],
-        0u32..4,
+        (
+            0u32..4,
+            prop_oneof![
+                3 => Just(None),
+                1 => Just(Some(("monolith-split", "extract invoicing from the monolith into its own service"))),
+            ],
+            prop_oneof![
+                Just(""),
+                Just("critical for sign-in codes, high for invoices, low for the weekly digest"),
+                Just("medium for the marketing site, critical for checkout"),
+            ],
+        ),
     )
         .prop_map(
             |(
@@ -143,7 +170,7 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 roles,
                 integrations,
                 zone,
-                experience,
+                (experience, migration, parts),
             )| Spec {
                 source,
                 target,
@@ -158,14 +185,22 @@ pub fn spec() -> impl Strategy<Value = Spec> {
                 integrations,
                 zone,
                 experience,
+                migration,
+                parts,
             },
         )
 }
 
 pub fn toml(s: &Spec) -> String {
-    let mut t = format!(
-        "[source]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[target]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[scale]\ndata_size = \"{} GB\"\nconsumers = {}\n[criticality]\nlevel = \"{}\"\n[rollback]\nacceptable_delay = {}\n[capabilities]\nflag_provider = \"{}\"\ndual_write = {}\n",
-        s.source.0, s.source.1, s.source.2, s.target.0, s.target.1, s.target.2, s.data_gb, s.consumers, s.criticality, s.tolerance, s.flags, s.dual_write
+    let mut t = String::new();
+    if let Some((family, description)) = s.migration {
+        t.push_str(&format!(
+            "[migration]\nfamily = \"{family}\"\ndescription = \"{description}\"\n"
+        ));
+    }
+    t += &format!(
+        "[source]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[target]\ntechnology = \"{}\"\nversion = \"{}\"\nhosting = \"{}\"\n[scale]\ndata_size = \"{} GB\"\nconsumers = {}\n[criticality]\nlevel = \"{}\"\ndescription = \"{}\"\n[rollback]\nacceptable_delay = {}\n[capabilities]\nflag_provider = \"{}\"\ndual_write = {}\n",
+        s.source.0, s.source.1, s.source.2, s.target.0, s.target.1, s.target.2, s.data_gb, s.consumers, s.criticality, s.parts, s.tolerance, s.flags, s.dual_write
     );
     if let Some(r) = s.read_routing {
         t.push_str(&format!("read_routing = {r}\n"));
