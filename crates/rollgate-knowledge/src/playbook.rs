@@ -28,6 +28,8 @@ pub const PLACEHOLDERS: &[&str] = &[
     "days",         // a phase's hold in working days
     "version",      // a release step's version (framework playbooks)
     "unexportable", // what the old provider keeps that cannot be exported
+    "cycle",        // ", and a month-end" when the hold must contain one
+    "uses",         // what the store holds besides cache entries
 ];
 
 /// Conditions a template item may depend on; the planner evaluates them.
@@ -174,6 +176,13 @@ pub struct PhaseTemplate {
     /// How the hold reads; `{days}` is filled in.
     #[serde(default)]
     pub hold: String,
+    /// The business cycle the hold must contain whatever the criticality:
+    /// `week` (at least 5 working days) or `month` (at least 22, so a
+    /// month-end falls inside). `month-if-mentioned` is `month` when the
+    /// input talks about monthly cycles (month-end, payroll, invoices,
+    /// statements, billing runs), else `week`.
+    #[serde(default)]
+    pub covers: Option<String>,
     /// `old`, `new`, or a state suffix written `new:<suffix>`.
     pub switch: String,
     /// The on-call engineer signs this gate too.
@@ -181,6 +190,10 @@ pub struct PhaseTemplate {
     pub on_call_signs: bool,
     #[serde(default)]
     pub point_of_no_return: bool,
+    /// From this phase on the two sides' data differ (writes land on one
+    /// side only and are carried back, if at all, by a procedure).
+    #[serde(default)]
+    pub diverges: bool,
     /// Every read and write goes to the new side from here on.
     #[serde(default)]
     pub full_traffic: bool,
@@ -559,6 +572,11 @@ impl Playbook {
                     "phase {}: switch is `old`, `new` or `new:<suffix>`, not `{}`",
                     p.id, p.switch
                 )));
+            }
+            if let Some(c) = &p.covers {
+                if !["week", "month", "month-if-mentioned"].contains(&c.as_str()) {
+                    return Err(bad(format!("phase {}: unknown covers `{c}`", p.id)));
+                }
             }
             for c in p.when.iter() {
                 if !CONDITIONS.contains(&c.as_str()) {

@@ -244,10 +244,19 @@ fn family_switch(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch 
     let releases = pb.is_some_and(|p| p.routing.kind == "releases");
     let has_cutover = phases.iter().any(|p| p.kind == "cutover");
     let final_state = phases.last().map(|p| p.kill_switch_state.clone());
+    // Where the two sides' data start to differ, a one-step flip back
+    // stops being safe: from there the phase's rollback procedure applies.
+    let old_safe_until = match phases.iter().find(|p| p.data_diverges) {
+        Some(p) if p.kind == "cutover" => format!(
+            "the step that stops the old side (\"{}\"); after it, only through that phase's rollback",
+            p.name
+        ),
+        _ => "the retire phase".into(),
+    };
     let mut list = vec![SwitchState {
         name: s.old.clone(),
         effect: format!("Everything on {}.", cx.system_name(true)),
-        safe_until: "the retire phase".into(),
+        safe_until: old_safe_until,
     }];
     for p in phases {
         if list.iter().any(|x| x.name == p.kill_switch_state) {

@@ -258,6 +258,13 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             )),
         }
     }
+    if phases
+        .iter()
+        .any(|p| p.start_date.month() == 12 || p.end_date.month() == 1)
+        || end.year() > facts.start_date.year()
+    {
+        assumptions.push("24 December to 1 January count as days off: no transition and no hold day falls there, because traffic is not representative and the people who answer pages are away.".into());
+    }
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into
@@ -339,6 +346,9 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     }
 }
 
+/// The name the year-end days carry in the calendar.
+const YEAR_END: &str = "year-end quiet period";
+
 struct CalendarChoice {
     calendar: rollgate_scheduling::Calendar,
     window_text: String,
@@ -398,7 +408,7 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
         window_text.push_str(&format!("; maintenance windows {} (low criticality allows an evening window; agree it with the users)", m.describe()));
     }
     let year = f.start_date.year();
-    let calendar = rollgate_scheduling::Calendar::new(
+    let mut calendar = rollgate_scheduling::Calendar::new(
         zones,
         window,
         maintenance,
@@ -412,6 +422,25 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
         f.schedule.freezes.iter().map(|x| x.value.clone()).collect(),
         (year - 1)..=(year + 3),
     );
+    // The last week of the year is no week to judge a gate by: traffic is
+    // not representative and the people who would answer a page are away.
+    // It counts as days off whatever the country.
+    for y in (year - 1)..=(year + 3) {
+        for day in 24..=31 {
+            if let Ok(d) = jiff::civil::Date::new(y, 12, day) {
+                calendar
+                    .holidays
+                    .entry(d)
+                    .or_insert_with(|| YEAR_END.to_string());
+            }
+        }
+        if let Ok(d) = jiff::civil::Date::new(y + 1, 1, 1) {
+            calendar
+                .holidays
+                .entry(d)
+                .or_insert_with(|| YEAR_END.to_string());
+        }
+    }
     for fr in &f.schedule.freezes {
         if let rollgate_intake::Freeze::Unresolved { name } = &fr.value {
             warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(fr)));

@@ -227,6 +227,10 @@ pub struct Phase {
     pub rollback: Rollback,
     pub kill_switch_state: String,
     pub point_of_no_return: bool,
+    /// From this phase on the two sides' data differ: flipping back is the
+    /// phase's rollback procedure, not a switch flip.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_diverges: bool,
     pub because: Vec<Because>,
 }
 

@@ -234,6 +234,7 @@ pub(crate) fn blank(id: &str, name: &str, kind: &str) -> Phase {
         },
         kill_switch_state: String::new(),
         point_of_no_return: false,
+        data_diverges: false,
         because: Vec::new(),
     }
 }

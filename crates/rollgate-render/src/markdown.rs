@@ -163,6 +163,15 @@ fn at_a_glance(o: &mut String, plan: &Plan) {
             )
         );
     }
+    if let Some(p) = plan.phases.iter().find(|p| p.data_diverges) {
+        let _ = writeln!(
+            o,
+            "- **Data starts to differ:** at \"{}\" ({}); from there going back is that phase's rollback ({}), not a switch flip.",
+            p.name,
+            p.start_date,
+            minutes(p.rollback.estimated_minutes)
+        );
+    }
     let ks = &plan.kill_switch;
     let flip = ks
         .flip

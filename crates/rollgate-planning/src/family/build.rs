@@ -349,12 +349,29 @@ struct Ctl<'p> {
 fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phase {
     let cx = b.cx;
     let lvl = level(cx);
-    let days = if t.kind == "prep" {
+    let scaled = if t.kind == "prep" {
         cx.prep_days(t.days).max(2)
     } else {
         cx.days(t.days).max(1)
     };
-    let vars = c.vars.with("days", days.to_string());
+    // A hold that must contain a cycle contains it whatever the level:
+    // 22 working days always include a month-end, 5 a full week.
+    let monthly = match t.covers.as_deref() {
+        Some("month") => true,
+        Some("month-if-mentioned") => super::words::mentions_monthly(cx),
+        _ => false,
+    };
+    let days = match t.covers.as_deref() {
+        _ if monthly => scaled.max(22),
+        Some("week") | Some("month-if-mentioned") => scaled.max(5),
+        _ => scaled,
+    };
+    let cycle = if monthly && t.covers.as_deref() == Some("month-if-mentioned") {
+        " and a month-end"
+    } else {
+        ""
+    };
+    let vars = c.vars.with("days", days.to_string()).with("cycle", cycle);
     let mut p = blank(&t.id, &fill(&t.name, &vars), &t.kind);
     p.goal = fill(&t.goal, &vars);
     p.actions = items(cx, &t.actions, &vars, c.releases);
@@ -404,6 +421,7 @@ fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phas
         cost: fill(&t.rollback.cost, &vars),
     };
     p.point_of_no_return = t.point_of_no_return;
+    p.data_diverges = t.diverges;
     p.because.push(because(
         &format!("playbook.{}.{}", c.pb.id, t.id),
         vec![cx.cite_criticality()],
@@ -432,10 +450,14 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
             // cycle: every one holds as long as the first; a release holds
             // longest once it has all traffic.
             let full = s.percent == 100 && s.version.is_some();
-            let days = if first || last || full || pb.routing.kind == "segments" {
+            // Every step sees at least two working days with their peaks;
+            // the last holds a full week, as the plan's scenarios promise.
+            let days = if last {
+                full_days.max(5)
+            } else if first || full || pb.routing.kind == "segments" {
                 full_days
             } else {
-                (full_days * 2 / 5).max(1)
+                (full_days * 2 / 5).max(2)
             };
             let mut vars = c
                 .vars

@@ -30,6 +30,22 @@ impl Vars {
         v.set("component", component);
         v.set("flag", flag_name(cx));
         v.set("tolerance", cx.tolerance.to_string());
+        let uses: Vec<&str> = cx
+            .facts
+            .migration
+            .store_uses
+            .iter()
+            .map(|u| u.value.as_str())
+            .filter(|u| *u != "cache")
+            .collect();
+        v.set(
+            "uses",
+            if uses.is_empty() {
+                "state".to_string()
+            } else {
+                uses.join(", ")
+            },
+        );
         if let Some(pb) = pb {
             v.set("unit", pb.routing.unit.clone());
             v.set("units", pb.routing.units.clone());
@@ -88,11 +104,39 @@ pub(crate) fn fill(text: &str, vars: &Vars) -> String {
 /// Words that show the input talks about enterprise single sign-on.
 const SSO_WORDS: &[&str] = &["saml", "sso", "single sign-on", "enterprise tenant", "scim"];
 
+/// Words that show a monthly business cycle the holds must see.
+const MONTHLY_WORDS: &[&str] = &[
+    "month-end",
+    "month end",
+    "end of month",
+    "end of the month",
+    "monthly",
+    "payroll",
+    "invoice",
+    "invoicing",
+    "statement",
+    "billing run",
+    "month's",
+];
+
+pub(crate) fn mentions_monthly(cx: &Ctx<'_>) -> bool {
+    mentions(cx, MONTHLY_WORDS)
+        || cx.facts.schedule.freezes.iter().any(|f| {
+            let t = f.origin.text.to_ascii_lowercase();
+            MONTHLY_WORDS.iter().any(|w| t.contains(w))
+        })
+}
+
 fn mentions_sso(cx: &Ctx<'_>) -> bool {
+    mentions(cx, SSO_WORDS)
+}
+
+/// Whether any fact's own words contain one of `words`.
+fn mentions(cx: &Ctx<'_>, words: &[&str]) -> bool {
     let f = cx.facts;
     let hit = |t: &str| {
         let t = t.to_ascii_lowercase();
-        SSO_WORDS.iter().any(|w| t.contains(w))
+        words.iter().any(|w| t.contains(w))
     };
     f.integrations
         .iter()
@@ -108,6 +152,9 @@ fn mentions_sso(cx: &Ctx<'_>) -> bool {
             .any(|c| hit(&c.origin.text) || hit(&c.value.what))
         || f.capabilities.iter().any(|c| hit(&c.origin.text))
         || f.criticality_by_part.iter().any(|c| hit(&c.origin.text))
+        || f.stakes.iter().any(|s| hit(&s.origin.text))
+        || f.migration.component.iter().any(|c| hit(&c.value))
+        || f.migration.summary.iter().any(|s| hit(&s.origin.text))
 }
 
 /// Whether a playbook condition holds for these facts.
