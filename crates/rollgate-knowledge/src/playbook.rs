@@ -41,6 +41,7 @@ pub const CONDITIONS: &[&str] = &[
     "long-lived-state",    // the store holds sessions, locks or other state
     "several-releases",    // the upgrade goes through more than one release
     "enterprise-sso",      // the input names SAML, SSO or enterprise tenants
+    "mobile-clients",      // the input names mobile apps or app versions
 ];
 
 /// Where a number comes from: one value, or one per criticality level.
@@ -238,6 +239,10 @@ pub struct Routing {
     pub why: String,
     /// How a step's hold reads; `{days}` is filled in.
     pub step_hold: String,
+    /// Every step holds at least this many working days, whatever the
+    /// level: the cycle a step must see (a weekly login pattern).
+    #[serde(default)]
+    pub step_days_min: u32,
     /// Supported stops per technology id, oldest first (`releases`).
     #[serde(default)]
     pub trains: BTreeMap<String, Vec<String>>,

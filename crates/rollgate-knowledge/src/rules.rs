@@ -118,6 +118,11 @@ pub struct Rule {
     pub commands: Vec<String>,
     #[serde(default)]
     pub when: When,
+    /// Where the fact comes from (a vendor's or project's documentation
+    /// page and version), so stale knowledge can be found.
+    pub source: Option<String>,
+    /// When `source` was last checked (`YYYY-MM`).
+    pub as_of: Option<String>,
     /// The file the rule came from (set on load).
     #[serde(skip)]
     pub origin: String,
@@ -155,6 +160,18 @@ impl RuleBook {
                     origin: origin.to_string(),
                     id: r.id.clone(),
                     message: "rule id must be kebab-case ascii".into(),
+                });
+            }
+            // Knowledge about one vendor's or engine's behaviour goes stale:
+            // it says where it comes from and when that was checked.
+            if r.when.technology_role.as_deref() == Some("target")
+                && (r.source.is_none() || r.as_of.is_none())
+            {
+                return Err(KnowledgeError::InvalidEntry {
+                    origin: origin.to_string(),
+                    id: r.id.clone(),
+                    message: "a rule about a target technology's behaviour needs source and as_of"
+                        .into(),
                 });
             }
             let roles = ["subject", "source", "target", "integration", "mentioned"];
@@ -381,16 +398,22 @@ Generated from `crates/rollgate-knowledge/data/rules/*.toml` by `ROLLGATE_UPDATE
                 .trim_start_matches("builtin:rules/")
                 .trim_end_matches(".toml");
             out.push_str(&format!(
-                "\n## {family}\n\n| id | kind | title | fires when |\n|---|---|---|---|\n"
+                "\n## {family}\n\n| id | kind | title | fires when | source (as of) |\n|---|---|---|---|---|\n"
             ));
             for r in self.rules.iter().filter(|r| r.origin == file) {
                 let kind = format!("{:?}", r.kind).to_lowercase();
+                let source = match (&r.source, &r.as_of) {
+                    (Some(s), Some(a)) => format!("{s} ({a})"),
+                    (Some(s), None) => s.clone(),
+                    _ => String::new(),
+                };
                 out.push_str(&format!(
-                    "| `{}` | {} | {} | {} |\n",
+                    "| `{}` | {} | {} | {} | {} |\n",
                     r.id,
                     kind,
                     r.title.replace('|', "/"),
-                    r.when.describe().replace('|', "/")
+                    r.when.describe().replace('|', "/"),
+                    source.replace('|', "/")
                 ));
             }
         }

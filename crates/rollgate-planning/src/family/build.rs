@@ -458,7 +458,8 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
                 full_days
             } else {
                 (full_days * 2 / 5).max(2)
-            };
+            }
+            .max(pb.routing.step_days_min);
             let mut vars = c
                 .vars
                 .with("step", s.label.clone())

@@ -184,6 +184,22 @@ pub(crate) fn condition(cx: &Ctx<'_>, name: &str, release_steps: usize) -> bool 
         }),
         "several-releases" => release_steps > 1,
         "enterprise-sso" => mentions_sso(cx),
+        "mobile-clients" => {
+            cx.facts
+                .integrations
+                .iter()
+                .any(|i| i.value.kinds.contains(&IntegrationKind::MobileApp))
+                || mentions(
+                    cx,
+                    &[
+                        "mobile app",
+                        "ios app",
+                        "android app",
+                        "app version",
+                        "app store",
+                    ],
+                )
+        }
         // The loader refuses unknown conditions; an unknown one is false.
         _ => false,
     }
