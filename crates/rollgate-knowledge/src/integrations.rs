@@ -25,6 +25,9 @@ pub struct Treatment {
     pub families: Vec<String>,
     pub prep: String,
     pub check: String,
+    /// What a rollback must also do for this integration, if anything.
+    #[serde(default)]
+    pub rollback: Option<String>,
 }
 
 impl Treatment {
@@ -73,7 +76,7 @@ struct TreatmentFile {
 const BUILTIN: &str = include_str!("../data/integrations.toml");
 
 fn check_placeholders(origin: &str, t: &Treatment) -> Result<(), KnowledgeError> {
-    for text in [&t.prep, &t.check] {
+    for text in [&t.prep, &t.check].into_iter().chain(t.rollback.as_ref()) {
         let mut rest = text.as_str();
         while let Some(open) = rest.find('{') {
             let after = &rest[open + 1..];

@@ -205,6 +205,14 @@ fn one() -> u32 {
     1
 }
 
+fn default_bars() -> Vec<String> {
+    vec!["errors".into(), "latency".into()]
+}
+
+fn default_bars_subject() -> String {
+    "routed requests".into()
+}
+
 /// What moves between the two sides, and how.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,6 +247,13 @@ pub struct Routing {
     pub why: String,
     /// How a step's hold reads; `{days}` is filled in.
     pub step_hold: String,
+    /// Segments whose name has one of these words are bulk sends: they go
+    /// after the first ordinary segment, in warm-up steps of their volume.
+    #[serde(default)]
+    pub bulk_words: Vec<String>,
+    /// The warm-up steps of a bulk segment, in percent of its volume.
+    #[serde(default)]
+    pub bulk_steps: Vec<u32>,
     /// Every step holds at least this many working days, whatever the
     /// level: the cycle a step must see (a weekly login pattern).
     #[serde(default)]
@@ -368,6 +383,14 @@ pub struct Playbook {
     /// Shared alerts that make sense here (`cpu`, `connections`,
     /// `latency`, `errors`, `business`).
     pub shared_alerts: Vec<String>,
+    /// The shared gate bars that measure this family (`errors`, `latency`);
+    /// a provider whose calls are asynchronous is not judged by p99.
+    #[serde(default = "default_bars")]
+    pub bars: Vec<String>,
+    /// What the shared bars measure ("routed requests", "send calls to the
+    /// provider").
+    #[serde(default = "default_bars_subject")]
+    pub bars_subject: String,
     /// Estimates this playbook's numbers rest on (`deploy`, `flag-flip`,
     /// `restart`); only these are printed under assumptions.
     pub assumptions: Vec<String>,
@@ -501,6 +524,11 @@ impl Playbook {
                 if !PLACEHOLDERS.contains(&name) {
                     return Err(bad(format!("{at}: unknown placeholder {{{name}}}")));
                 }
+            }
+        }
+        for b in &self.bars {
+            if !["errors", "latency"].contains(&b.as_str()) {
+                return Err(bad(format!("unknown bar `{b}`")));
             }
         }
         for a in &self.shared_alerts {

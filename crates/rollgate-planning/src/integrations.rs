@@ -13,6 +13,8 @@ const NAMED: usize = 8;
 pub struct Treated {
     pub prep: Vec<Step>,
     pub checks: Vec<Step>,
+    /// Steps every rollback after the first move also takes.
+    pub rollback: Vec<Step>,
     pub because: Vec<Because>,
 }
 
@@ -124,6 +126,7 @@ pub fn treat(cx: &Ctx<'_>, fired: &[&Fired]) -> Treated {
     let mut out = Treated {
         prep: Vec::new(),
         checks: Vec::new(),
+        rollback: Vec::new(),
         because: Vec::new(),
     };
     for (t, list, cites) in entries {
@@ -135,6 +138,9 @@ pub fn treat(cx: &Ctx<'_>, fired: &[&Fired]) -> Treated {
         let v = vars.with("integration", who);
         out.prep.push(cx.step(crate::family::fill(&t.prep, &v)));
         out.checks.push(cx.step(crate::family::fill(&t.check, &v)));
+        if let Some(r) = &t.rollback {
+            out.rollback.push(cx.step(crate::family::fill(r, &v)));
+        }
         out.because.push(because(&t.id, cites));
     }
     out
@@ -149,5 +155,13 @@ pub fn apply(phases: &mut [Phase], t: Treated) {
     }
     if let Some(first_move) = phases.iter_mut().skip(1).find(|p| p.kind != "prep") {
         first_move.checks.extend(t.checks);
+    }
+    // Every phase where something has moved rolls the integrations back too.
+    for p in phases.iter_mut().filter(|p| {
+        p.traffic.reads_percent > 0 || p.traffic.writes_percent > 0 || p.kind == "canary"
+    }) {
+        if !p.point_of_no_return {
+            p.rollback.steps.extend(t.rollback.iter().cloned());
+        }
     }
 }

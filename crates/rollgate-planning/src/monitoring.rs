@@ -10,6 +10,10 @@ use rollgate_knowledge::Playbook;
 
 pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     let b = bar(cx);
+    // Alerts act inside the rollback tolerance: a 5-minute tolerance
+    // cannot wait 10 minutes to notice and 15 more to decide.
+    let window = format!("{} minutes", (cx.tolerance / 2).clamp(2, 10));
+    let recover = cx.tolerance.clamp(2, 15);
     let crit = cx.cite_criticality();
     let mut v = vec![
         Alert {
@@ -38,21 +42,21 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
         Alert {
             metric: "p95 latency of routed requests".into(),
             threshold: format!("> baseline + {:.0}%", b.p95_pct),
-            window: "10 minutes".into(),
-            action: "page primary; flip back if it does not recover in 15 minutes".into(),
+            window: window.clone(),
+            action: format!("page primary; flip back if it does not recover in {recover} minutes"),
             because: because("mon.latency-p95", vec![crit.clone()]),
         },
         Alert {
             metric: "p99 latency of routed requests".into(),
             threshold: format!("> baseline + {:.0}%", b.p99_pct),
-            window: "10 minutes".into(),
+            window: window.clone(),
             action: "notify; investigate before the next gate".into(),
             because: because("mon.latency-p99", vec![crit.clone()]),
         },
         Alert {
             metric: "error rate of routed requests".into(),
             threshold: format!("> {}%", b.error_pct),
-            window: "5 minutes".into(),
+            window: format!("{} minutes", (cx.tolerance / 3).clamp(1, 5)),
             action: "page primary; flip the kill switch if it is above twice the threshold".into(),
             because: because("mon.error-rate", vec![crit.clone()]),
         },
@@ -92,8 +96,19 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             because: because("mon.storage", cx.facts.data_size.iter().map(cite).collect()),
         });
     }
+    // A checkout metric belongs where money flows through what moves: a
+    // database or store, a payment provider, or a named payment integration.
+    let money_moves = matches!(cx.family, Family::Database | Family::Datastore)
+        || cx
+            .playbook
+            .is_some_and(|p| p.select.kinds.iter().any(|k| k == "payment-saas"))
+        || cx.facts.integrations.iter().any(|i| {
+            i.value
+                .kinds
+                .contains(&rollgate_intake::IntegrationKind::Payment)
+        });
     for s in &cx.facts.stakes {
-        if s.value.kind == "revenue" {
+        if s.value.kind == "revenue" && money_moves {
             v.push(Alert {
                 metric: "payment and checkout success rate".into(),
                 threshold: "any drop > 1 point against the same hour last week".into(),
@@ -145,6 +160,11 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     });
     if let Some(pb) = cx.playbook {
         v.retain(|a| shared_kept(pb, &a.because.rule));
+        for a in &mut v {
+            if a.metric.ends_with("of routed requests") {
+                a.metric = a.metric.replace("routed requests", &pb.bars_subject);
+            }
+        }
     }
     v
 }
@@ -155,7 +175,10 @@ fn shared_kept(pb: &Playbook, rule: &str) -> bool {
     let shared = match rule {
         "mon.cpu" => "cpu",
         "mon.connections" => "connections",
-        "mon.latency-p95" | "mon.latency-p99" => "latency",
+        "mon.latency-p95" | "mon.latency-p99" => {
+            return pb.shared_alerts.iter().any(|s| s == "latency")
+                && pb.bars.iter().any(|b| b == "latency")
+        }
         "mon.error-rate" => "errors",
         "mon.business" => "business",
         _ => return true,

@@ -50,7 +50,12 @@ fn version_key(v: &str) -> Vec<u32> {
 /// train or a version is unknown.
 pub(crate) fn release_stops(cx: &Ctx<'_>, pb: Option<&Playbook>) -> Vec<String> {
     let target = cx.facts.target.technology.as_ref();
-    let fallback = vec![cx.system_name(false)];
+    // The release is named by its technology and version, not its hosting.
+    let fallback = vec![match (target, &cx.facts.target.version) {
+        (Some(t), Some(v)) => format!("{} {}", t.value.name, v.value),
+        (Some(t), None) => t.value.name.clone(),
+        _ => cx.system_name(false),
+    }];
     let (Some(pb), Some(t)) = (pb, target) else {
         return fallback;
     };
@@ -149,6 +154,33 @@ pub(crate) fn releases_split(cx: &Ctx<'_>) -> bool {
     }
 }
 
+fn is_bulk(pb: &Playbook, segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| pb.routing.bulk_words.iter().any(|b| b == w))
+}
+
+/// Bulk segments go after the first ordinary one: a cold sender warms up
+/// on low-volume mail to engaged recipients before the big sends, and the
+/// most critical segment still goes last.
+fn order_bulk_last_but_one(
+    pb: &Playbook,
+    segs: Vec<(String, &'static str)>,
+) -> Vec<(String, &'static str)> {
+    if pb.routing.bulk_words.is_empty() || segs.len() < 3 {
+        return segs;
+    }
+    let (bulk, plain): (Vec<_>, Vec<_>) = segs.into_iter().partition(|(s, _)| is_bulk(pb, s));
+    if bulk.is_empty() || plain.len() < 2 {
+        return bulk.into_iter().chain(plain).collect();
+    }
+    let mut out = vec![plain[0].clone()];
+    out.extend(bulk);
+    out.extend(plain.into_iter().skip(1));
+    out
+}
+
 fn percents(pb: &Playbook, level: &str) -> Vec<u32> {
     pb.routing
         .percent
@@ -165,14 +197,22 @@ fn ramp_steps(b: &PhaseBuilder<'_, '_>, pb: &Playbook, vars: &Vars) -> Vec<RampS
     let mut out: Vec<RampStep> = Vec::new();
     match pb.routing.kind.as_str() {
         "segments" => {
-            let segs = segments(cx, pb);
+            let segs = order_bulk_last_but_one(pb, segments(cx, pb));
             let split = condition(cx, "switch-percent", 0);
             let n = segs.len();
             for (i, (seg, lvl)) in segs.iter().enumerate() {
                 let share = (((i + 1) * 100) / n.max(1)) as u32;
                 let state = format!("{new}:{}", slug(seg));
                 let back_to = out.last().map(|s| s.state.clone()).unwrap_or(old.clone());
-                let within = percents(pb, lvl);
+                // Bulk sends warm a cold reputation in steps of their own
+                // volume, most engaged recipients first.
+                let bulk = is_bulk(pb, seg);
+                let within = if bulk && !pb.routing.bulk_steps.is_empty() {
+                    pb.routing.bulk_steps.clone()
+                } else {
+                    percents(pb, lvl)
+                };
+                let split = split || bulk;
                 if split && within.len() > 1 {
                     for pct in within {
                         let part = fill(
@@ -215,25 +255,64 @@ fn ramp_steps(b: &PhaseBuilder<'_, '_>, pb: &Playbook, vars: &Vars) -> Vec<RampS
             } else {
                 vec![100]
             };
+            // Parts with their own criticality (a marketing site, a
+            // dashboard) take each release in turn, least critical first.
+            let mut parts: Vec<_> = cx
+                .facts
+                .criticality_by_part
+                .iter()
+                .map(|p| (p.value.level, p.value.part.clone()))
+                .collect();
+            parts.sort_by_key(|(l, _)| *l);
+            if parts.len() < 2 {
+                parts = vec![(cx.criticality, String::new())];
+            }
+            let n = parts.len();
             let mut previous = old.clone();
             for stop in stops {
                 let base = slug(&stop);
-                for &pct in &within {
-                    out.push(RampStep {
-                        id: format!("{base}-{pct}"),
-                        label: fill(
+                for (i, (_, part)) in parts.iter().enumerate() {
+                    let last_part = i + 1 == n;
+                    let part_state = if part.is_empty() {
+                        base.clone()
+                    } else {
+                        format!("{base}:{}", slug(part))
+                    };
+                    for &pct in &within {
+                        let share_label = fill(
                             &pb.routing.percent_label,
                             &vars.with("step", pct.to_string()),
-                        ),
-                        version: Some(stop.clone()),
-                        state: if pct == 100 {
-                            base.clone()
+                        );
+                        let label = match (part.is_empty(), pct == 100) {
+                            (true, _) => share_label,
+                            (false, true) => part.clone(),
+                            (false, false) => format!("{part} ({share_label})"),
+                        };
+                        let state = match (pct == 100, last_part) {
+                            (true, true) => base.clone(),
+                            (true, false) => part_state.clone(),
+                            (false, _) => format!("{part_state}:{pct}%"),
+                        };
+                        let id = if part.is_empty() {
+                            format!("{base}-{pct}")
                         } else {
-                            format!("{base}:{pct}%")
-                        },
-                        back_to: previous.clone(),
-                        percent: pct,
-                    });
+                            format!("{base}-{}-{pct}", slug(part))
+                        };
+                        out.push(RampStep {
+                            id,
+                            label,
+                            version: Some(stop.clone()),
+                            state,
+                            back_to: previous.clone(),
+                            // The share of the whole: a part's traffic is
+                            // counted once all of it runs the release.
+                            percent: if pct == 100 {
+                                ((i + 1) * 100 / n) as u32
+                            } else {
+                                (i * 100 / n) as u32 + pct / n as u32
+                            },
+                        });
+                    }
                 }
                 previous = base;
             }
@@ -345,6 +424,38 @@ struct Ctl<'p> {
     last_release: Option<String>,
 }
 
+/// The shared bars this family is judged by, measured on its own subject.
+fn family_bars(b: &PhaseBuilder<'_, '_>, pb: &Playbook, window: &str) -> Vec<Criterion> {
+    let subject = &pb.bars_subject;
+    let mut v = Vec::new();
+    if pb.bars.iter().any(|x| x == "errors") {
+        v.push(criterion(
+            &format!("error rate of {subject}"),
+            "<=",
+            b.bar.error_pct,
+            "%",
+            window,
+        ));
+    }
+    if pb.bars.iter().any(|x| x == "latency") {
+        v.push(criterion(
+            &format!("p95 latency of {subject} vs the old side's baseline"),
+            "<=",
+            b.bar.p95_pct,
+            "% above",
+            window,
+        ));
+        v.push(criterion(
+            &format!("p99 latency of {subject} vs baseline"),
+            "<=",
+            b.bar.p99_pct,
+            "% above",
+            window,
+        ));
+    }
+    v
+}
+
 /// One phase from one template (not the ramp).
 fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phase {
     let cx = b.cx;
@@ -377,7 +488,7 @@ fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phas
     p.actions = items(cx, &t.actions, &vars, c.releases);
     p.checks = items(cx, &t.checks, &vars, c.releases);
     if t.common_bars {
-        p.success_criteria = b.common_criteria("the whole hold");
+        p.success_criteria = family_bars(b, c.pb, "the whole hold");
     }
     p.success_criteria.extend(criteria(&t.criteria, lvl, &vars));
     p.min_days = days;
