@@ -261,8 +261,9 @@ fn version_after(text: &str, at: usize, glued_ok: bool) -> Option<(Option<String
     if !glued_ok && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some((None, at));
     }
+    // A letter suffix is Oracle's ("8i", "11g", "12c"), part of the version.
     let re = crate::re!(
-        r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x)?)\b"
+        r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x|[cgi])?)\b"
     );
     let Some(caps) = re.captures(rest) else {
         return Some((None, at));
@@ -343,6 +344,8 @@ mod tests {
             vec![v("mysql", Some("5.7")), v("postgresql", Some("16"))]
         );
         assert_eq!(find("Rails 7.1"), vec![v("rails", Some("7.1"))]);
+        assert_eq!(find("Oracle 12c"), vec![v("oracle-database", Some("12c"))]);
+        assert_eq!(find("Oracle 11g RAC"), vec![v("oracle-database", Some("11g"))]);
         assert_eq!(find("Next.js 14"), vec![v("nextjs", Some("14"))]);
         assert_eq!(find("Node 18.x"), vec![v("nodejs", Some("18.x"))]);
         assert_eq!(
