@@ -333,7 +333,8 @@ pub fn assemble(
                     // "MySQL from 5.7 to 8.0": the version after "from"
                     // belongs to the technology named before it.
                     if l.version.is_none() {
-                        if let (Some(_), Some((s, v))) = (&l.technology, pair.left_version.clone()) {
+                        if let (Some(_), Some((s, v))) = (&l.technology, pair.left_version.clone())
+                        {
                             l.version = Some(cx.fact(i, p, v.clone(), s, s + v.len()));
                         }
                     }
@@ -476,7 +477,9 @@ pub fn assemble(
                 (p.tag == tag)
                     .then(|| {
                         tech_hits[i].iter().find(|h| {
-                            h.value.id == t.value.id && h.value.version.is_some() && !h.value.negated
+                            h.value.id == t.value.id
+                                && h.value.version.is_some()
+                                && !h.value.negated
                         })
                     })
                     .flatten()
@@ -894,8 +897,7 @@ fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<Subj
     connectors.sort();
     let primary = |h: &Hit<TechHit>| {
         !h.value.negated
-            && k
-                .catalog
+            && k.catalog
                 .get(&h.value.id)
                 .is_some_and(|t| is_primary_kind(t.kind) || t.engine.is_some())
             && !is_own_part(text, h.start)
@@ -923,7 +925,10 @@ fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<Subj
         {
             // "Upgrade of MySQL from 5.7 to 8.0": the name is before "from".
             let Some(f) = from else { continue };
-            if !hits.iter().any(|h| h.start >= cs && h.end <= f && primary(h)) {
+            if !hits
+                .iter()
+                .any(|h| h.start >= cs && h.end <= f && primary(h))
+            {
                 continue;
             }
             left_version = bare_version(&text[f..a]).map(|v| {
@@ -969,9 +974,8 @@ fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<Subj
 /// that thing, not what moves. "Our own" is a hosting statement instead.
 fn is_own_part(text: &str, at: usize) -> bool {
     let before = extract::behind(text, at, 40).to_ascii_lowercase();
-    let own = crate::re!(
-        r"(?:^|[^\w])(?:(\w+)[\s,]+)?own(?:\s+(?:small|new|separate|dedicated))?\s*$"
-    );
+    let own =
+        crate::re!(r"(?:^|[^\w])(?:(\w+)[\s,]+)?own(?:\s+(?:small|new|separate|dedicated))?\s*$");
     own.captures(&before)
         .is_some_and(|c| c.get(1).is_none_or(|w| w.as_str() != "our"))
 }

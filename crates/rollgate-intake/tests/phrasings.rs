@@ -490,3 +490,90 @@ fn integrations_more_phrasings() {
     assert_eq!(integration::items("a, b (c, d); e\nf").len(), 4);
     assert_eq!(integration::items("").len(), 0);
 }
+
+#[test]
+fn history_without_a_doing_verb_still_has_its_duration_outcome_and_lesson() {
+    // Corpus: django-32-to-42-plus-python, sendgrid-to-ses, cassandra-3-to-4,
+    // kafka-to-msk-email, extract-billing-rails, rails-61-to-72-chat.
+    let e = |t: &str| {
+        experience::experience(t, &|_| None)
+            .into_iter()
+            .map(|h| h.value)
+            .collect::<Vec<_>>()
+    };
+    type Want = (
+        bool,
+        Option<u32>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: &[(&str, Want)] = &[
+        (
+            "2.2 → 3.2 took a quarter and was rolled back once (middleware change broke auth cookies)",
+            (true, Some(91), Some("was rolled back"), Some("middleware change broke auth cookies")),
+        ),
+        (
+            "5.2 -> 6.1 took 4 months, rolled back once (zeitwerk autoloading)",
+            (true, Some(120), Some("was rolled back"), Some("zeitwerk autoloading")),
+        ),
+        (
+            "Mandrill → SendGrid, 2020: 6 weeks; deliverability dipped for a week during IP warm-up",
+            (true, Some(42), None, Some("deliverability dipped for a week during IP warm-up")),
+        ),
+        (
+            "We did 3.0 to 3.11 two years ago; it took two months and one node had to be rebuilt from scratch.",
+            (true, Some(60), None, Some("one node had to be rebuilt from scratch")),
+        ),
+        (
+            "It took five months and we had to roll back twice because consumers lost offsets.",
+            (true, Some(150), Some("was rolled back"), Some("consumers lost offsets")),
+        ),
+        (
+            "search extraction last year: planned 2 months, took 6; monolith kept writing old tables via unknown callbacks",
+            (true, Some(180), None, Some("monolith kept writing old tables via unknown callbacks")),
+        ),
+        (
+            "12 -> 13 done last year in 3 weeks, no rollback",
+            (true, Some(21), Some("went without rollback"), None),
+        ),
+        (
+            "We upgraded Laravel 5.8 to 8 in 2021, it was two months, we had problem with the queue workers after deploy.",
+            (true, Some(60), None, Some("we had problem with the queue workers after deploy")),
+        ),
+    ];
+    for (t, (done, took, outcome, lesson)) in cases {
+        let got = e(t);
+        assert_eq!(got.len(), 1, "{t}: {got:?}");
+        let g = &got[0];
+        assert_eq!(
+            (
+                g.done,
+                g.took_days,
+                g.outcome.as_deref(),
+                g.lesson.as_deref()
+            ),
+            (*done, *took, *outcome, *lesson),
+            "{t}"
+        );
+    }
+    // Saying nothing was done, in few words or with any verb.
+    for t in [
+        "none with Redis",
+        "nope, first time",
+        "we have not run Redis before",
+        "first extraction for this team",
+        "We never changed SMS provider.",
+    ] {
+        let got = e(t);
+        assert!(got.len() == 1 && !got[0].done, "{t}: {got:?}");
+    }
+    // A year after "in" is not a duration; a problem that did not happen
+    // is not something never done.
+    assert!(e("Moved from Mandrill to SendGrid in 2021.")[0]
+        .took_days
+        .is_none());
+    assert!(e("We have not had issues with it since.").is_empty());
+    // An obligation after the semicolon is a constraint to ask about.
+    let got = e("Did three RDS major upgrades (9.6 → 10 → 11); the last took 40 minutes of downtime, which we cannot afford now.");
+    assert!(got.iter().all(|x| x.lesson.is_none()), "{got:?}");
+}

@@ -345,7 +345,10 @@ mod tests {
         );
         assert_eq!(find("Rails 7.1"), vec![v("rails", Some("7.1"))]);
         assert_eq!(find("Oracle 12c"), vec![v("oracle-database", Some("12c"))]);
-        assert_eq!(find("Oracle 11g RAC"), vec![v("oracle-database", Some("11g"))]);
+        assert_eq!(
+            find("Oracle 11g RAC"),
+            vec![v("oracle-database", Some("11g"))]
+        );
         assert_eq!(find("Next.js 14"), vec![v("nextjs", Some("14"))]);
         assert_eq!(find("Node 18.x"), vec![v("nodejs", Some("18.x"))]);
         assert_eq!(
