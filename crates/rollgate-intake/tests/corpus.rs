@@ -495,12 +495,8 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         c.push(
             "tolerance",
             format!("tolerance: {w} min"),
-            (got != w || defaulted).then(|| {
-                format!(
-                    "got {got} min{}",
-                    if defaulted { " (default)" } else { "" }
-                )
-            }),
+            (got != w || defaulted)
+                .then(|| format!("got {got} min{}", if defaulted { " (default)" } else { "" })),
         );
     }
 
@@ -760,7 +756,9 @@ fn the_corpus_reads_as_expected_and_the_accuracy_table_is_current() {
         }
         if let [(a_name, a), (b_name, b)] = read.as_slice() {
             pairs += 1;
-            let row = rows.entry("pair-agreement").or_insert(Row { met: 0, total: 0 });
+            let row = rows
+                .entry("pair-agreement")
+                .or_insert(Row { met: 0, total: 0 });
             for ((what, x), (_, y)) in key_facts(a).into_iter().zip(key_facts(b)) {
                 row.total += 1;
                 let label = format!("pair-agreement: {what}");
@@ -792,7 +790,9 @@ fn the_corpus_reads_as_expected_and_the_accuracy_table_is_current() {
         }
     }
     if inputs < 40 {
-        problems.push(format!("the corpus holds {inputs} inputs; it must hold at least 40"));
+        problems.push(format!(
+            "the corpus holds {inputs} inputs; it must hold at least 40"
+        ));
     }
     if pairs < 10 {
         problems.push(format!(

@@ -169,13 +169,19 @@ fn the_old_side_follows_from_and_replacing_need_not_open_the_sentence() {
         "<migration-type>We are replacing Oracle Database 12c with PostgreSQL 16 for the policy system.</migration-type>\
          <from-state>A Java 11 Spring Boot application on Oracle 12c</from-state>",
     );
-    assert_eq!(side(&f, true), ("oracle-database".into(), Some("12c".into())));
+    assert_eq!(
+        side(&f, true),
+        ("oracle-database".into(), Some("12c".into()))
+    );
     assert_eq!(side(&f, false), ("postgresql".into(), Some("16".into())));
     // The first "to" ("want to change") has no technology before it.
     let f = read(
         "<migration-type>Hello, we want to change our product search from Elasticsearch 7.10 to OpenSearch 2.13, the managed one from Amazon.</migration-type>",
     );
-    assert_eq!(side(&f, true), ("elasticsearch".into(), Some("7.10".into())));
+    assert_eq!(
+        side(&f, true),
+        ("elasticsearch".into(), Some("7.10".into()))
+    );
     assert_eq!(side(&f, false), ("opensearch".into(), Some("2.13".into())));
 }
 

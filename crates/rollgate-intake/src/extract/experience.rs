@@ -198,16 +198,12 @@ fn lesson(clause: &str) -> Option<String> {
     if let Some(c) = because.captures(clause) {
         return clean(&c[1]);
     }
-    let problem = crate::re!(
-        r"(?i)[^,;()]*\b(?:had\s+to\s+be|broke|failed|lost|dipped|drifted|timed\s+out|corrupted|crashed|problems?\s+with|issues?\s+with)\b[^,;()]*"
-    );
+    let problem = crate::re!(&format!(r"(?i)[^,;()]*\b{PROBLEM_WORDS}\b[^,;()]*"));
     if let Some(m) = problem.find(clause) {
         // "It took two months and one node had to be rebuilt": the lesson
         // is the part joined by the last "and" before the problem word.
         let t = m.as_str();
-        let word = crate::re!(
-            r"(?i)\b(?:had\s+to\s+be|broke|failed|lost|dipped|drifted|timed\s+out|corrupted|crashed|problems?\s+with|issues?\s+with)\b"
-        );
+        let word = crate::re!(&format!(r"(?i)\b{PROBLEM_WORDS}\b"));
         let at = word.find(t).map_or(0, |w| w.start());
         let joint = crate::re!(r"(?i)\s(?:and|but)\s");
         let from = joint.find_iter(&t[..at]).last().map_or(0, |j| j.end());
