@@ -1344,7 +1344,22 @@ fn read_schedule(
             facts.schedule.holidays.push(f);
             continue;
         }
-        if facts.schedule.deadline.is_none() && extract::dates::is_deadline_context(text, h.start) {
+        // Of several deadlines ("the contract ends 31 December; we want to
+        // be finished before Christmas"), the earliest still ahead binds.
+        let binds = |d: Date| {
+            facts.schedule.deadline.as_ref().is_none_or(|old| {
+                let old = old.value.date;
+                (d >= start && (old < start || d < old)) || (old < start && d > old)
+            })
+        };
+        // "Would like it done within 6 weeks" is a wish about the length,
+        // read as a preferred duration below, not a date to meet.
+        let relative = crate::re!(r"(?i)^(?:in|within)\s");
+        let wish = crate::re!(r"(?i)\b(?:would\s+like|ideally|prefer|hope|aim)");
+        if relative.is_match(&text[h.start..]) && wish.is_match(&text[cs..h.start]) {
+            continue;
+        }
+        if binds(h.value.date) && extract::dates::is_deadline_context(text, h.start) {
             let reason = crate::re!(r"(?i)\b(?:for|because\s+of|due\s+to|ahead\s+of|in\s+time\s+for)\s+(?:the\s+|our\s+|a\s+)?([^.;,]+)")
                 .captures(&text[h.end..ce.max(h.end)])
                 .map(|c| c[1].trim().to_string());

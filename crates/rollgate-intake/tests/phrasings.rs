@@ -577,3 +577,56 @@ fn history_without_a_doing_verb_still_has_its_duration_outcome_and_lesson() {
     let got = e("Did three RDS major upgrades (9.6 → 10 → 11); the last took 40 minutes of downtime, which we cannot afford now.");
     assert!(got.iter().all(|x| x.lesson.is_none()), "{got:?}");
 }
+
+/// The deadline rollgate reads from a constraints text.
+fn deadline_of(text: &str) -> Option<Date> {
+    let k = Knowledge::builtin().unwrap();
+    let f = rollgate_intake::read_bytes(
+        "in.txt",
+        format!("<constraints>{text}</constraints>").as_bytes(),
+        None,
+        &k,
+        START,
+    )
+    .unwrap();
+    f.schedule.deadline.map(|d| d.value.date)
+}
+
+#[test]
+fn deadlines_in_relative_back_referring_and_competing_words() {
+    // Corpus: mysql57-to-80, rails-61-to-72-chat, extract-billing-rails,
+    // extract-reporting, pg11-to-pg15-rds.b, twilio-to-vonage-sms,
+    // kafka-to-msk-email, solr-to-elasticsearch, vue2-to-vue3.
+    for (t, want) in [
+        ("Management wants it done in two quarters.", date(2026, 10, 27)),
+        ("- within two quarters", date(2026, 10, 27)),
+        ("Leadership wants it within two quarters.", date(2026, 10, 27)),
+        ("Vue 2 is EOL. done in 3 months. no freezes.", date(2026, 7, 27)),
+        (
+            "Amazon starts charging for extended support after October 31, 2026, so we must be off version 11 before that date.",
+            date(2026, 10, 31),
+        ),
+        (
+            "Twilio price increase from 1 August 2026, so we want to finish before.",
+            date(2026, 8, 1),
+        ),
+        ("Our EC2 reserved instances expire on 31 January 2027.", date(2027, 1, 31)),
+        (
+            "The Hetzner contract ends on 31 December 2026. January is our busiest month, so we want to be finished before Christmas.",
+            date(2026, 12, 25),
+        ),
+    ] {
+        assert_eq!(deadline_of(t), Some(want), "{t}");
+    }
+    // A date that only starts something is no deadline.
+    assert_eq!(
+        deadline_of("The new pricing starts on 1 August 2026."),
+        None
+    );
+    assert_eq!(
+        deadline_of("We will hire in two quarters, then grow."),
+        None
+    );
+    // A wish about the length is a preferred duration, not a deadline.
+    assert_eq!(deadline_of("Would like it done within 6 weeks."), None);
+}

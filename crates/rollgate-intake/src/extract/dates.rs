@@ -305,7 +305,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         push(&mut found, d, reading, false, w.start(), w.end());
     }
     let relative = crate::re!(
-        r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|days?))\b"
+        r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|quarters?|days?))\b"
     );
     for c in relative.captures_iter(text) {
         let w = c.get(0).unwrap();
@@ -331,6 +331,10 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
                     .and_then(|d| jiff::Span::new().try_days(d).ok())
             } else if unit.starts_with("month") {
                 jiff::Span::new().try_months(n).ok()
+            } else if unit.starts_with("quarter") {
+                // "Within two quarters": six months from the start date.
+                n.checked_mul(3)
+                    .and_then(|m| jiff::Span::new().try_months(m).ok())
             } else {
                 jiff::Span::new().try_days(n).ok()
             };
@@ -346,6 +350,22 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             )
         };
         push(&mut found, d, reading, false, w.start(), w.end());
+    }
+    // "Before Christmas": the next 25 December.
+    let christmas = crate::re!(r"(?i)\b(?:christmas|xmas)\b");
+    for m in christmas.find_iter(text) {
+        let d = next_occurrence(start, 12, 25);
+        push(
+            &mut found,
+            d,
+            format!(
+                "Christmas ({})",
+                d.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            false,
+            m.start(),
+            m.end(),
+        );
     }
     let (mut out, _) = found;
     out.sort_by_key(|h| h.start);
@@ -403,6 +423,10 @@ pub fn reference_month(text: &str) -> Option<Hit<i8>> {
 
 /// Words that mark a date as the deadline.
 pub fn is_deadline_context(text: &str, at: usize) -> bool {
+    // "Within two quarters" says by when on its own.
+    if super::ahead(text, at, 7).eq_ignore_ascii_case("within ") {
+        return true;
+    }
     let (cs, _) = super::clause_around(text, at);
     let before = text[cs..at].to_ascii_lowercase();
     [
@@ -422,7 +446,7 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         // The end of something the team depends on is a deadline too:
         // "our vendor contract runs out at the end of June".
         "runs out",
-        "expires",
+        "expire",
         "expiry",
         "ends ",
         "ending",
@@ -435,9 +459,31 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         "shuts down",
         "switched off",
         "renewal",
+        // "Done in two quarters", "finished within…": when it must be done.
+        "done",
+        "finish",
+        "complete",
+        "wants it",
+        "promised",
     ]
     .iter()
     .any(|w| before.contains(w))
+        || refers_back_as_deadline(text, at)
+}
+
+/// Whether the words after a date make it the deadline by pointing back to
+/// it: "…after October 31, so we must be off version 11 before that date",
+/// "price increase from 1 August, so we want to finish before".
+fn refers_back_as_deadline(text: &str, at: usize) -> bool {
+    let (_, ce) = super::clause_around(text, at);
+    let sentence_end = text[at..]
+        .find(['.', ';', '\n'])
+        .map_or(ce.max(at), |e| at + e + 1);
+    let after = text[at..sentence_end.max(ce).min(text.len())].to_ascii_lowercase();
+    let back = crate::re!(
+        r"\b(?:before|by|until)\s+(?:that|then|this|it)\b|\b(?:finish|finished|done|gone|off|out|migrated|complete)\s+(?:\w+\s+)?before\s*(?:[.;!]|$)"
+    );
+    back.is_match(&after)
 }
 
 /// How a duration in the constraints is meant.
