@@ -630,3 +630,55 @@ fn deadlines_in_relative_back_referring_and_competing_words() {
     // A wish about the length is a preferred duration, not a deadline.
     assert_eq!(deadline_of("Would like it done within 6 weeks."), None);
 }
+
+#[test]
+fn team_counts_per_region_by_place_and_negated() {
+    // Corpus: mysql57-to-80, cassandra-3-to-4, twilio-to-vonage-sms,
+    // laravel-8-to-11-php, heroku-pg-to-crunchy.
+    let k = Knowledge::builtin().unwrap();
+    let m = |t: &str| -> Vec<(String, u32)> {
+        team::members(t, &k.roles)
+            .into_iter()
+            .map(|h| (h.value.role, h.value.count))
+            .collect()
+    };
+    let one = |r: &str, n: u32| vec![(r.to_string(), n)];
+    for (t, want) in [
+        (
+            "Two engineers per region, we have Poland and Vietnam, so in total four.",
+            one("engineer", 4),
+        ),
+        (
+            "Two engineers per region, we have EMEA and APAC, so four.",
+            one("engineer", 4),
+        ),
+        (
+            "two engineers per region (Poland and Vietnam)",
+            one("engineer", 4),
+        ),
+        (
+            "Two SREs per region (EU and US), four in total",
+            one("sre", 4),
+        ),
+        (
+            "three SREs per office across Berlin, Austin and Pune",
+            one("sre", 9),
+        ),
+        // The places are not said: the count stays as written.
+        ("two SREs per region", one("sre", 2)),
+        (
+            "We are 2 developers in Bucharest and 1 in Chisinau",
+            one("engineer", 3),
+        ),
+        ("None of them is a DBA.", vec![]),
+        ("2 backend engineers, 1 contractor DBA (10 h/week)", {
+            let mut v = one("backend-engineer", 2);
+            v.extend(one("dba", 1));
+            v
+        }),
+    ] {
+        assert_eq!(m(t), want, "{t}");
+    }
+    let dba = team::members("1 contractor DBA", &k.roles);
+    assert!(dba[0].value.contractor);
+}
