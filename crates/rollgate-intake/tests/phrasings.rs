@@ -682,3 +682,59 @@ fn team_counts_per_region_by_place_and_negated() {
     let dba = team::members("1 contractor DBA", &k.roles);
     assert!(dba[0].value.contractor);
 }
+
+#[test]
+fn capabilities_named_by_product_or_in_plain_verbs() {
+    // Corpus: braintree-to-stripe, cognito-to-clerk-chat, laravel-8-to-11-php,
+    // es-to-opensearch, segment-to-rudderstack, kafka-to-msk-email,
+    // mysql57-to-80, heroku-pg-to-crunchy.
+    let c = |t: &str| {
+        capability::capabilities(t)
+            .into_iter()
+            .map(|h| (h.value.kind, h.value.present))
+            .collect::<Vec<_>>()
+    };
+    use CapabilityKind::*;
+    for (t, want) in [
+        ("Flipper flags per merchant", vec![(FeatureFlags, true)]),
+        (
+            "Vercel instant rollback, PostHog flags",
+            vec![(FeatureFlags, true)],
+        ),
+        (
+            "No canary, no flags.",
+            vec![(CanaryDeploys, false), (FeatureFlags, false)],
+        ),
+        (
+            "can mirror queries to a second cluster (shadow)",
+            vec![(ShadowTraffic, true)],
+        ),
+        (
+            "can dual-send events from the SDK wrapper",
+            vec![(DualWrite, true)],
+        ),
+        (
+            "MirrorMaker 2 can replicate topics between clusters.",
+            vec![(Replication, true)],
+        ),
+        (
+            "We can read from replicas with ProxySQL rules.",
+            vec![(ReadRouting, true)],
+        ),
+        // Routing reads to replicas says the replicas exist, too.
+        (
+            "ProxySQL already routes reads to the replicas.",
+            vec![(ReadRouting, true), (Replication, true)],
+        ),
+        (
+            "Heroku does not let us stream WAL out, so no logical replication from the source",
+            vec![(Replication, false)],
+        ),
+    ] {
+        assert_eq!(c(t), want, "{t}");
+    }
+    // Flags that are not feature flags.
+    for t in ["the audit raised red flags", "JVM flags and CLI flags"] {
+        assert!(c(t).is_empty(), "{t}: {:?}", c(t));
+    }
+}
