@@ -738,3 +738,37 @@ fn capabilities_named_by_product_or_in_plain_verbs() {
         assert!(c(t).is_empty(), "{t}: {:?}", c(t));
     }
 }
+
+#[test]
+fn stakes_by_part_in_lists_and_stakes_the_text_denies() {
+    // Corpus: sendgrid-to-ses.b, extract-billing-rails.b,
+    // segment-to-rudderstack, solr-to-elasticsearch.
+    let parts = |t: &str| -> Vec<(Criticality, String)> {
+        criticality::parts(t).into_iter().map(|h| h.value).collect()
+    };
+    assert_eq!(
+        parts("- password reset emails: critical\n- weekly digest: low"),
+        vec![
+            (Criticality::Critical, "password reset emails".to_string()),
+            (Criticality::Low, "weekly digest".to_string())
+        ]
+    );
+    assert_eq!(
+        parts("- renewals + charging: critical\n- invoice PDF download: medium\n- internal revenue dashboard: low").len(),
+        3
+    );
+    let stakes = |t: &str| -> Vec<String> {
+        criticality::stakes(t)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    assert!(
+        !stakes("medium - marketing and product analytics; billing does not depend on it")
+            .contains(&"revenue".to_string())
+    );
+    assert!(!stakes("no payments involved").contains(&"revenue".to_string()));
+    assert!(stakes("employers pay per application").contains(&"revenue".to_string()));
+    // "No data loss" states the stake, it does not deny it.
+    assert!(stakes("no data loss is acceptable").contains(&"data-loss".to_string()));
+}
