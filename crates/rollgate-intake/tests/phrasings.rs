@@ -772,3 +772,22 @@ fn stakes_by_part_in_lists_and_stakes_the_text_denies() {
     // "No data loss" states the stake, it does not deny it.
     assert!(stakes("no data loss is acceptable").contains(&"data-loss".to_string()));
 }
+
+#[test]
+fn the_accepted_duration_is_the_tolerance_not_how_long_a_rollback_takes() {
+    // Corpus: rails-61-to-72-chat, node16-to-22, nextjs-13-to-15-react.
+    let t = |s: &str| duration::tolerance(s).map(|h| h.value.max_minutes);
+    for (s, want) in [
+        ("heroku releases:rollback is like 2 min, so 15 min is our budget", 15),
+        (
+            "Cloud Run traffic split back to the previous revision, under 2 minutes; we accept 10 minutes.",
+            10,
+        ),
+        ("instant rollback on Vercel, < 5 min", 5),
+        // Equally firm: the first stays.
+        ("within 15 minutes; the rollback itself takes 5 minutes", 15),
+        ("30 minutes", 30),
+    ] {
+        assert_eq!(t(s), Some(want), "{s}");
+    }
+}
