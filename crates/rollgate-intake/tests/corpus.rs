@@ -45,7 +45,7 @@ struct Expect {
     #[serde(default)]
     history: Vec<History>,
     /// Strings that must not appear among the values intake produced
-    /// (technology names, counts, roles, freezes, parts…), compared
+    /// (technology names, counts, roles, parts, capabilities…), compared
     /// case-insensitively.
     #[serde(default)]
     must_not_contain: Vec<String>,
@@ -281,9 +281,6 @@ fn produced_values(f: &Facts) -> Vec<String> {
             if c.value.present { "yes" } else { "no" }
         ));
     }
-    for z in &f.freezes_named() {
-        out.push(z.clone());
-    }
     for i in &f.integrations {
         for k in &i.value.kinds {
             out.push(format!("integration {}", k.as_str()));
@@ -296,29 +293,6 @@ fn produced_values(f: &Facts) -> Vec<String> {
         out.push(format!("at most {} days", d.value));
     }
     out
-}
-
-trait FreezeNames {
-    fn freezes_named(&self) -> Vec<String>;
-}
-
-impl FreezeNames for Facts {
-    fn freezes_named(&self) -> Vec<String> {
-        self.schedule
-            .freezes
-            .iter()
-            .map(|z| {
-                let name = match &z.value {
-                    Freeze::Range { name, .. }
-                    | Freeze::LastBusinessDaysOfMonth { name, .. }
-                    | Freeze::FirstBusinessDaysOfMonth { name, .. }
-                    | Freeze::Weekdays { name, .. }
-                    | Freeze::Unresolved { name } => name.clone(),
-                };
-                format!("freeze {name}")
-            })
-            .collect()
-    }
 }
 
 fn check(e: &Expect, f: &Facts) -> Vec<Check> {

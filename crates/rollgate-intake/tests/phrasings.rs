@@ -791,3 +791,38 @@ fn the_accepted_duration_is_the_tolerance_not_how_long_a_rollback_takes() {
         assert_eq!(t(s), Some(want), "{s}");
     }
 }
+
+#[test]
+fn a_freeze_that_points_back_to_its_dates() {
+    // Corpus: activemq-to-rabbitmq, extract-search-laravel.
+    let f = |t: &str| -> Vec<Freeze> {
+        dates::freezes(t, START)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    for (t, from, to) in [
+        (
+            "Peak season from November 15 to December 31, no changes in this time.",
+            date(2026, 11, 15),
+            date(2026, 12, 31),
+        ),
+        (
+            "Spring campaign runs from March 1 to March 31 2027, no changes in that period.",
+            date(2027, 3, 1),
+            date(2027, 3, 31),
+        ),
+        (
+            "The stocktake runs Dec 28 to Jan 3; nothing ships then.",
+            date(2026, 12, 28),
+            date(2027, 1, 3),
+        ),
+    ] {
+        match &f(t)[..] {
+            [Freeze::Range { from: a, to: b, .. }] => assert_eq!((*a, *b), (from, to), "{t}"),
+            other => panic!("{t}: {other:?}"),
+        }
+    }
+    // Dates that are not a range, or a freeze that does not point back.
+    assert!(f("The launch is on June 1, no changes in this time.").is_empty());
+}

@@ -659,25 +659,49 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 }
             }
         }
-        if found.len() >= 2 {
-            let joiner = text[m.end() + found[0].end..m.end() + found[1].start]
-                .trim()
-                .to_ascii_lowercase();
-            if ["to", "until", "-", "–", "through", "thru", "and", "till"]
-                .contains(&joiner.as_str())
-            {
-                let from = found[0].value.date;
-                let mut to = found[1].value.date;
-                // "Dec 15 to Jan 5" crosses a year end.
-                if to < from {
-                    to = to.checked_add(1.year()).unwrap_or(to);
+        if found.len() >= 2
+            && is_range_joiner(&text[m.end() + found[0].end..m.end() + found[1].start])
+        {
+            let from = found[0].value.date;
+            let mut to = found[1].value.date;
+            // "Dec 15 to Jan 5" crosses a year end.
+            if to < from {
+                to = to.checked_add(1.year()).unwrap_or(to);
+            }
+            let end = m.end() + found[1].end;
+            set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
+            continue;
+        }
+        let (cs, _) = super::clause_around(text, m.start());
+        // "Peak season from November 15 to December 31, no changes in this
+        // time": the freeze points back to the dates before it.
+        let back = crate::re!(
+            r"(?i)^\s*(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?|dates?)\b|^\s*then\b"
+        );
+        if back.is_match(&text[m.end()..window_end]) && !out.overlaps(cs, m.start()) {
+            // The dates stand in the same clause, or in the one before a
+            // semicolon ("runs Dec 28 to Jan 3; nothing ships then").
+            let mut from = cs;
+            let mut range = range_in(&text[cs..m.start()], start);
+            if range.is_none() && text[..cs].trim_end().ends_with(';') {
+                let semi = text[..cs].trim_end().len() - 1;
+                let (ps, _) = super::clause_around(text, semi.saturating_sub(1));
+                if !out.overlaps(ps, semi) {
+                    from = ps;
+                    range = range_in(&text[ps..m.start()], start);
                 }
-                let end = m.end() + found[1].end;
-                set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
+            }
+            if let Some(range) = range {
+                set_range(
+                    &mut out,
+                    text[from..window_end].trim(),
+                    range,
+                    from,
+                    window_end,
+                );
                 continue;
             }
         }
-        let (cs, _) = super::clause_around(text, m.start());
         if out.overlaps(cs, window_end) {
             continue;
         }
@@ -700,6 +724,27 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
     }
     out.into_vec()
+}
+
+/// Whether the words between two dates make them a range ("to", "until").
+fn is_range_joiner(between: &str) -> bool {
+    ["to", "until", "-", "–", "through", "thru", "and", "till"]
+        .contains(&between.trim().to_ascii_lowercase().as_str())
+}
+
+/// The first two dates of `text` joined as a range, the second moved a
+/// year on when it falls before the first ("Dec 15 to Jan 5").
+fn range_in(text: &str, start: Date) -> Option<(Date, Date)> {
+    let found = dates(text, start);
+    let pair = found
+        .windows(2)
+        .find(|w| is_range_joiner(&text[w[0].end..w[1].start]))?;
+    let from = pair[0].value.date;
+    let mut to = pair[1].value.date;
+    if to < from {
+        to = to.checked_add(1.year()).ok()?;
+    }
+    Some((from, to))
 }
 
 /// A dated freeze at `start..end`, in place of the vaguer hits it covers.
