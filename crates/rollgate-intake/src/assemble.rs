@@ -784,8 +784,8 @@ fn read_parts(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
-/// Whether the number at `at` follows a technology's name and is a version
-/// the input states for that technology elsewhere.
+/// Whether the number at `at` is a version: read as part of a mention, or
+/// following a technology's name and stated as its version elsewhere.
 fn is_stated_version(
     text: &str,
     hits: &[Hit<TechHit>],
@@ -793,6 +793,13 @@ fn is_stated_version(
     at: usize,
 ) -> bool {
     let before = hits.partition_point(|h| h.end <= at);
+    // "Celery 5 workers": the number was read as the mention's version.
+    if hits
+        .get(before)
+        .is_some_and(|h| h.start < at && h.value.version.is_some())
+    {
+        return true;
+    }
     let Some(h) = before.checked_sub(1).map(|k| &hits[k]) else {
         return false;
     };
