@@ -1023,6 +1023,16 @@ fn system(
         s.technology = Some(cx.fact(i, p, tech_ref(t), h.start, h.end));
         if let Some(v) = &h.value.version {
             s.version = Some(cx.fact(i, p, v.clone(), h.start, h.end));
+        } else if let Some(engine) = &t.engine {
+            // "Amazon MSK with Kafka 3.6": a managed service's version is
+            // the one stated for the engine it runs.
+            if let Some(e) = hits
+                .iter()
+                .find(|e| &e.value.id == engine && e.value.version.is_some() && !e.value.negated)
+            {
+                let v = e.value.version.clone().expect("filtered on a version");
+                s.version = Some(cx.fact(i, p, v, e.start, e.end));
+            }
         }
     } else {
         // "Aurora PostgreSQL 15": the engine of a single-engine managed service.

@@ -202,3 +202,14 @@ fn what_the_new_service_has_as_its_own_is_not_the_target() {
     let f = read("<migration-type>Move from Heroku Postgres to our own PostgreSQL 16 servers</migration-type>");
     assert_eq!(side(&f, false).0, "postgresql");
 }
+
+#[test]
+fn a_managed_service_takes_the_version_stated_for_its_engine() {
+    // Corpus: kafka-to-msk-email.
+    let f = read(
+        "<migration-type>Move our self-hosted Apache Kafka 2.8 cluster to Amazon MSK (Kafka 3.6).</migration-type>\
+         <to-state>Amazon MSK with Kafka 3.6, KRaft mode, three availability zones.</to-state>",
+    );
+    assert_eq!(side(&f, true), ("kafka".into(), Some("2.8".into())));
+    assert_eq!(side(&f, false), ("msk".into(), Some("3.6".into())));
+}
