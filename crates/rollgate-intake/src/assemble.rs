@@ -317,30 +317,37 @@ pub fn assemble(
                         facts.migration.component = Some(cx.fact(i, p, h.value, h.start, h.end));
                     }
                 }
-                if let Some(at) = arrow(text) {
-                    // The two sides are the clause around the arrow: a list
-                    // of changes ("Next 13 -> 15\n- React 18.2 -> 19") has
-                    // one pair per line, and the first names the subject.
-                    let (cs, ce) = extract::clause_around(text, at.0);
-                    let (cs, ce) = (cs.min(at.0), ce.max(at.1));
+                if let Some(pair) = subject_pair(cx.k, text, hits) {
                     let left: Vec<_> = hits
                         .iter()
-                        .filter(|h| h.start >= cs && h.end <= at.0)
+                        .filter(|h| h.start >= pair.left.0 && h.end <= pair.left.1)
                         .cloned()
                         .collect();
                     let right: Vec<_> = hits
                         .iter()
-                        .filter(|h| h.start >= at.1 && h.end <= ce)
+                        .filter(|h| h.start >= pair.right.0 && h.end <= pair.right.1)
                         .cloned()
                         .collect();
-                    let l = system(&mut cx, i, p, &left, cs, at.0);
-                    let mut r = system(&mut cx, i, p, &right, at.1, ce);
-                    // "Next 13 -> 15": a bare version on the right is the
-                    // same technology's.
-                    if r.technology.is_none() {
-                        if let (Some(t), Some(v)) = (&l.technology, bare_version(&text[at.1..ce])) {
-                            r.technology = Some(t.clone());
-                            r.version = Some(cx.fact(i, p, v.clone(), at.1, at.1 + v.len()));
+                    let mut l = system(&mut cx, i, p, &left, pair.left.0, pair.left.1);
+                    let mut r = system(&mut cx, i, p, &right, pair.right.0, pair.right.1);
+                    // "MySQL from 5.7 to 8.0": the version after "from"
+                    // belongs to the technology named before it.
+                    if l.version.is_none() {
+                        if let (Some(_), Some((s, v))) = (&l.technology, pair.left_version.clone())
+                        {
+                            l.version = Some(cx.fact(i, p, v.clone(), s, s + v.len()));
+                        }
+                    }
+                    // "Next 13 -> 15", "Django 3.2 → 4.2, and Python …": a
+                    // bare version right after the arrow is the same
+                    // technology's, whatever the rest of the clause names.
+                    if let Some((s, v)) = pair.right_version.clone() {
+                        if let Some(t) = &l.technology {
+                            r = SystemFacts {
+                                technology: Some(t.clone()),
+                                version: Some(cx.fact(i, p, v.clone(), s, s + v.len())),
+                                ..r
+                            };
                         }
                     }
                     arrow_sides = Some((l, r));
@@ -457,6 +464,32 @@ pub fn assemble(
         }
         fill_system(&mut facts.source, l);
         fill_system(&mut facts.target, r);
+        // "from MongoDB to PostgreSQL" with "MongoDB 4.4 on Atlas" in the
+        // from-state: the side's own tag states its version.
+        for (side, tag) in [
+            (&mut facts.source, Tag::FromState),
+            (&mut facts.target, Tag::ToState),
+        ] {
+            let (Some(t), None) = (&side.technology, &side.version) else {
+                continue;
+            };
+            let stated = prose.iter().enumerate().find_map(|(i, p)| {
+                (p.tag == tag)
+                    .then(|| {
+                        tech_hits[i].iter().find(|h| {
+                            h.value.id == t.value.id
+                                && h.value.version.is_some()
+                                && !h.value.negated
+                        })
+                    })
+                    .flatten()
+                    .map(|h| (i, h))
+            });
+            if let Some((i, h)) = stated {
+                let v = h.value.version.clone().expect("filtered on a version");
+                side.version = Some(cx.fact(i, &prose[i], v, h.start, h.end));
+            }
+        }
     }
 
     if let Some(spec) = spec {
@@ -751,8 +784,8 @@ fn read_parts(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
-/// Whether the number at `at` follows a technology's name and is a version
-/// the input states for that technology elsewhere.
+/// Whether the number at `at` is a version: read as part of a mention, or
+/// following a technology's name and stated as its version elsewhere.
 fn is_stated_version(
     text: &str,
     hits: &[Hit<TechHit>],
@@ -760,6 +793,13 @@ fn is_stated_version(
     at: usize,
 ) -> bool {
     let before = hits.partition_point(|h| h.end <= at);
+    // "Celery 5 workers": the number was read as the mention's version.
+    if hits
+        .get(before)
+        .is_some_and(|h| h.start < at && h.value.version.is_some())
+    {
+        return true;
+    }
     let Some(h) = before.checked_sub(1).map(|k| &hits[k]) else {
         return false;
     };
@@ -811,22 +851,140 @@ fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Opt
     warning
 }
 
-fn arrow(text: &str) -> Option<(usize, usize)> {
-    // "Replace Auth0 with Clerk": the old one, then the new one.
-    let replace =
-        crate::re!(r"(?i)^\s*(?:replac(?:e|ing)|swap(?:ping)?)\b.*?(\s(?:with|by|for)\s)");
-    if let Some(c) = replace.captures(text) {
+/// The two sides of the change the migration type names, as ranges of its
+/// text, with the bare versions that belong to the side's technology.
+struct SubjectPair {
+    left: (usize, usize),
+    right: (usize, usize),
+    /// "from 5.7": a version after "from" with the name before it.
+    left_version: Option<(usize, String)>,
+    /// "→ 4.2": a version right after the connector, before any name.
+    right_version: Option<(usize, String)>,
+}
+
+/// How many connectors ("to", "→", "replace … with") of a migration type
+/// are tried: the subject is named early, and the cap keeps a pathological
+/// input linear.
+const MAX_CONNECTORS: usize = 32;
+
+/// The pair of sides the migration type names: the first connector ("→",
+/// "to", "into", "replace X with Y") with a technology on the left (after
+/// "from", when the clause says "from X to Y") and a technology or a bare
+/// version on the right. The right side stops where a bundled change
+/// begins ("…, and Python 3.8 → 3.11", "plus Ruby …", "together with …"),
+/// so a second change never lends its technology to the first. When no
+/// connector has both, the first one with something on the left is kept,
+/// so its side can still fill what the state tags leave open.
+fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<SubjectPair> {
+    let mut connectors: Vec<(usize, usize)> = Vec::new();
+    let replace = crate::re!(
+        r"(?i)\b(?:replac(?:e|es|ed|ing)|swap(?:s|ped|ping)?)\b[^.;\n]*?(\s(?:with|by|for)\s)"
+    );
+    for c in replace.captures_iter(text).take(MAX_CONNECTORS) {
         let m = c.get(1).expect("group 1");
-        return Some((m.start(), m.end()));
+        connectors.push((m.start(), m.end()));
     }
-    for a in ["→", "->", "=>", "⇒", "⟶"] {
-        if let Some(i) = text.find(a) {
-            return Some((i, i + a.len()));
+    let arrows = crate::re!(r"→|->|=>|⇒|⟶");
+    let has_arrow = arrows.is_match(text);
+    if has_arrow {
+        connectors.extend(
+            arrows
+                .find_iter(text)
+                .take(MAX_CONNECTORS)
+                .map(|m| (m.start(), m.end())),
+        );
+    } else {
+        let to = crate::re!(r"(?i)\s(?:to|into|onto)\s");
+        connectors.extend(
+            to.find_iter(text)
+                .take(MAX_CONNECTORS)
+                .map(|m| (m.start(), m.end())),
+        );
+    }
+    connectors.sort();
+    let primary = |h: &Hit<TechHit>| {
+        !h.value.negated
+            && k.catalog
+                .get(&h.value.id)
+                .is_some_and(|t| is_primary_kind(t.kind) || t.engine.is_some())
+            && !is_own_part(text, h.start)
+    };
+    let from_word = crate::re!(r"(?i)\b(?:from|replac(?:e|es|ed|ing)|swap(?:s|ped|ping)?)\s");
+    let bundle = crate::re!(
+        r"(?i)[,;(+\n]|\s(?:and|plus|also|together\s+with|as\s+well\s+as|while|because|which|so)\b"
+    );
+    let mut fallback = None;
+    for &(a, b) in connectors.iter().take(MAX_CONNECTORS) {
+        let (cs, ce) = extract::clause_around(text, a);
+        let (cs, ce) = (cs.min(a), ce.max(b));
+        // "Move the Celery broker from RabbitMQ to SQS": the old side is
+        // what follows "from", not the first name in the clause.
+        let from = from_word
+            .find_iter(&text[cs..a])
+            .last()
+            .map(|m| cs + m.end());
+        let left_range = from.unwrap_or(cs);
+        let mut left = (left_range, a);
+        let mut left_version = None;
+        if !hits
+            .iter()
+            .any(|h| h.start >= left.0 && h.end <= left.1 && primary(h))
+        {
+            // "Upgrade of MySQL from 5.7 to 8.0": the name is before "from".
+            let Some(f) = from else { continue };
+            if !hits
+                .iter()
+                .any(|h| h.start >= cs && h.end <= f && primary(h))
+            {
+                continue;
+            }
+            left_version = bare_version(&text[f..a]).map(|v| {
+                let lead = text[f..a].len() - text[f..a].trim_start().len();
+                let lead = lead + usize::from(text[f + lead..].starts_with(['v', 'V']));
+                (f + lead, v)
+            });
+            left = (cs, a);
         }
+        let right_end = bundle
+            .find_at(text, b)
+            .map(|m| m.start())
+            .filter(|&e| e > b)
+            .unwrap_or(ce)
+            .min(ce);
+        let right = (b, right_end);
+        let first_right = hits
+            .iter()
+            .find(|h| h.start >= right.0 && h.end <= right.1 && primary(h));
+        let version_at = {
+            let t = &text[b..right_end];
+            let lead = t.len() - t.trim_start().len();
+            let lead = lead + usize::from(t[lead..].starts_with(['v', 'V']));
+            bare_version(t).map(|v| (b + lead, v))
+        };
+        let right_version = version_at.filter(|(at, _)| first_right.is_none_or(|h| h.start > *at));
+        let pair = SubjectPair {
+            left,
+            right,
+            left_version,
+            right_version,
+        };
+        if first_right.is_some() || pair.right_version.is_some() {
+            return Some(pair);
+        }
+        fallback.get_or_insert(pair);
     }
-    let re = crate::re!(r"(?i)\s(?:to|into|onto)\s");
-    let m = re.find(text)?;
-    Some((m.start(), m.end()))
+    fallback
+}
+
+/// Whether the name at `at` is something the new thing has as "its own"
+/// ("into its own service with its own PostgreSQL database"): a part of
+/// that thing, not what moves. "Our own" is a hosting statement instead.
+fn is_own_part(text: &str, at: usize) -> bool {
+    let before = extract::behind(text, at, 40).to_ascii_lowercase();
+    let own =
+        crate::re!(r"(?:^|[^\w])(?:(\w+)[\s,]+)?own(?:\s+(?:small|new|separate|dedicated))?\s*$");
+    own.captures(&before)
+        .is_some_and(|c| c.get(1).is_none_or(|w| w.as_str() != "our"))
 }
 
 fn system(
@@ -845,7 +1003,8 @@ fn system(
             continue;
         };
         if is_primary_kind(t.kind) {
-            if primary_hit.is_none() {
+            // "With its own PostgreSQL database" is part of the side, not it.
+            if primary_hit.is_none() && !is_own_part(text, h.start) {
                 primary_hit = Some(h);
             }
         } else if t.kind.is_hosting() {
@@ -864,6 +1023,16 @@ fn system(
         s.technology = Some(cx.fact(i, p, tech_ref(t), h.start, h.end));
         if let Some(v) = &h.value.version {
             s.version = Some(cx.fact(i, p, v.clone(), h.start, h.end));
+        } else if let Some(engine) = &t.engine {
+            // "Amazon MSK with Kafka 3.6": a managed service's version is
+            // the one stated for the engine it runs.
+            if let Some(e) = hits
+                .iter()
+                .find(|e| &e.value.id == engine && e.value.version.is_some() && !e.value.negated)
+            {
+                let v = e.value.version.clone().expect("filtered on a version");
+                s.version = Some(cx.fact(i, p, v, e.start, e.end));
+            }
         }
     } else {
         // "Aurora PostgreSQL 15": the engine of a single-engine managed service.
@@ -1192,7 +1361,22 @@ fn read_schedule(
             facts.schedule.holidays.push(f);
             continue;
         }
-        if facts.schedule.deadline.is_none() && extract::dates::is_deadline_context(text, h.start) {
+        // Of several deadlines ("the contract ends 31 December; we want to
+        // be finished before Christmas"), the earliest still ahead binds.
+        let binds = |d: Date| {
+            facts.schedule.deadline.as_ref().is_none_or(|old| {
+                let old = old.value.date;
+                (d >= start && (old < start || d < old)) || (old < start && d > old)
+            })
+        };
+        // "Would like it done within 6 weeks" is a wish about the length,
+        // read as a preferred duration below, not a date to meet.
+        let relative = crate::re!(r"(?i)^(?:in|within)\s");
+        let wish = crate::re!(r"(?i)\b(?:would\s+like|ideally|prefer|hope|aim)");
+        if relative.is_match(&text[h.start..]) && wish.is_match(&text[cs..h.start]) {
+            continue;
+        }
+        if binds(h.value.date) && extract::dates::is_deadline_context(text, h.start) {
             let reason = crate::re!(r"(?i)\b(?:for|because\s+of|due\s+to|ahead\s+of|in\s+time\s+for)\s+(?:the\s+|our\s+|a\s+)?([^.;,]+)")
                 .captures(&text[h.end..ce.max(h.end)])
                 .map(|c| c[1].trim().to_string());

@@ -490,3 +490,339 @@ fn integrations_more_phrasings() {
     assert_eq!(integration::items("a, b (c, d); e\nf").len(), 4);
     assert_eq!(integration::items("").len(), 0);
 }
+
+#[test]
+fn history_without_a_doing_verb_still_has_its_duration_outcome_and_lesson() {
+    // Corpus: django-32-to-42-plus-python, sendgrid-to-ses, cassandra-3-to-4,
+    // kafka-to-msk-email, extract-billing-rails, rails-61-to-72-chat.
+    let e = |t: &str| {
+        experience::experience(t, &|_| None)
+            .into_iter()
+            .map(|h| h.value)
+            .collect::<Vec<_>>()
+    };
+    type Want = (
+        bool,
+        Option<u32>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: &[(&str, Want)] = &[
+        (
+            "2.2 → 3.2 took a quarter and was rolled back once (middleware change broke auth cookies)",
+            (true, Some(91), Some("was rolled back"), Some("middleware change broke auth cookies")),
+        ),
+        (
+            "5.2 -> 6.1 took 4 months, rolled back once (zeitwerk autoloading)",
+            (true, Some(120), Some("was rolled back"), Some("zeitwerk autoloading")),
+        ),
+        (
+            "Mandrill → SendGrid, 2020: 6 weeks; deliverability dipped for a week during IP warm-up",
+            (true, Some(42), None, Some("deliverability dipped for a week during IP warm-up")),
+        ),
+        (
+            "We did 3.0 to 3.11 two years ago; it took two months and one node had to be rebuilt from scratch.",
+            (true, Some(60), None, Some("one node had to be rebuilt from scratch")),
+        ),
+        (
+            "It took five months and we had to roll back twice because consumers lost offsets.",
+            (true, Some(150), Some("was rolled back"), Some("consumers lost offsets")),
+        ),
+        (
+            "search extraction last year: planned 2 months, took 6; monolith kept writing old tables via unknown callbacks",
+            (true, Some(180), None, Some("monolith kept writing old tables via unknown callbacks")),
+        ),
+        (
+            "12 -> 13 done last year in 3 weeks, no rollback",
+            (true, Some(21), Some("went without rollback"), None),
+        ),
+        (
+            "We upgraded Laravel 5.8 to 8 in 2021, it was two months, we had problem with the queue workers after deploy.",
+            (true, Some(60), None, Some("we had problem with the queue workers after deploy")),
+        ),
+    ];
+    for (t, (done, took, outcome, lesson)) in cases {
+        let got = e(t);
+        assert_eq!(got.len(), 1, "{t}: {got:?}");
+        let g = &got[0];
+        assert_eq!(
+            (
+                g.done,
+                g.took_days,
+                g.outcome.as_deref(),
+                g.lesson.as_deref()
+            ),
+            (*done, *took, *outcome, *lesson),
+            "{t}"
+        );
+    }
+    // Saying nothing was done, in few words or with any verb.
+    for t in [
+        "none with Redis",
+        "nope, first time",
+        "we have not run Redis before",
+        "first extraction for this team",
+        "We never changed SMS provider.",
+    ] {
+        let got = e(t);
+        assert!(got.len() == 1 && !got[0].done, "{t}: {got:?}");
+    }
+    // A year after "in" is not a duration; a problem that did not happen
+    // is not something never done.
+    assert!(e("Moved from Mandrill to SendGrid in 2021.")[0]
+        .took_days
+        .is_none());
+    assert!(e("We have not had issues with it since.").is_empty());
+    // An obligation after the semicolon is a constraint to ask about.
+    let got = e("Did three RDS major upgrades (9.6 → 10 → 11); the last took 40 minutes of downtime, which we cannot afford now.");
+    assert!(got.iter().all(|x| x.lesson.is_none()), "{got:?}");
+}
+
+/// The deadline rollgate reads from a constraints text.
+fn deadline_of(text: &str) -> Option<Date> {
+    let k = Knowledge::builtin().unwrap();
+    let f = rollgate_intake::read_bytes(
+        "in.txt",
+        format!("<constraints>{text}</constraints>").as_bytes(),
+        None,
+        &k,
+        START,
+    )
+    .unwrap();
+    f.schedule.deadline.map(|d| d.value.date)
+}
+
+#[test]
+fn deadlines_in_relative_back_referring_and_competing_words() {
+    // Corpus: mysql57-to-80, rails-61-to-72-chat, extract-billing-rails,
+    // extract-reporting, pg11-to-pg15-rds.b, twilio-to-vonage-sms,
+    // kafka-to-msk-email, solr-to-elasticsearch, vue2-to-vue3.
+    for (t, want) in [
+        ("Management wants it done in two quarters.", date(2026, 10, 27)),
+        ("- within two quarters", date(2026, 10, 27)),
+        ("Leadership wants it within two quarters.", date(2026, 10, 27)),
+        ("Vue 2 is EOL. done in 3 months. no freezes.", date(2026, 7, 27)),
+        (
+            "Amazon starts charging for extended support after October 31, 2026, so we must be off version 11 before that date.",
+            date(2026, 10, 31),
+        ),
+        (
+            "Twilio price increase from 1 August 2026, so we want to finish before.",
+            date(2026, 8, 1),
+        ),
+        ("Our EC2 reserved instances expire on 31 January 2027.", date(2027, 1, 31)),
+        (
+            "The Hetzner contract ends on 31 December 2026. January is our busiest month, so we want to be finished before Christmas.",
+            date(2026, 12, 25),
+        ),
+    ] {
+        assert_eq!(deadline_of(t), Some(want), "{t}");
+    }
+    // A date that only starts something is no deadline.
+    assert_eq!(
+        deadline_of("The new pricing starts on 1 August 2026."),
+        None
+    );
+    assert_eq!(
+        deadline_of("We will hire in two quarters, then grow."),
+        None
+    );
+    // A wish about the length is a preferred duration, not a deadline.
+    assert_eq!(deadline_of("Would like it done within 6 weeks."), None);
+}
+
+#[test]
+fn team_counts_per_region_by_place_and_negated() {
+    // Corpus: mysql57-to-80, cassandra-3-to-4, twilio-to-vonage-sms,
+    // laravel-8-to-11-php, heroku-pg-to-crunchy.
+    let k = Knowledge::builtin().unwrap();
+    let m = |t: &str| -> Vec<(String, u32)> {
+        team::members(t, &k.roles)
+            .into_iter()
+            .map(|h| (h.value.role, h.value.count))
+            .collect()
+    };
+    let one = |r: &str, n: u32| vec![(r.to_string(), n)];
+    for (t, want) in [
+        (
+            "Two engineers per region, we have Poland and Vietnam, so in total four.",
+            one("engineer", 4),
+        ),
+        (
+            "Two engineers per region, we have EMEA and APAC, so four.",
+            one("engineer", 4),
+        ),
+        (
+            "two engineers per region (Poland and Vietnam)",
+            one("engineer", 4),
+        ),
+        (
+            "Two SREs per region (EU and US), four in total",
+            one("sre", 4),
+        ),
+        (
+            "three SREs per office across Berlin, Austin and Pune",
+            one("sre", 9),
+        ),
+        // The places are not said: the count stays as written.
+        ("two SREs per region", one("sre", 2)),
+        (
+            "We are 2 developers in Bucharest and 1 in Chisinau",
+            one("engineer", 3),
+        ),
+        ("None of them is a DBA.", vec![]),
+        ("2 backend engineers, 1 contractor DBA (10 h/week)", {
+            let mut v = one("backend-engineer", 2);
+            v.extend(one("dba", 1));
+            v
+        }),
+    ] {
+        assert_eq!(m(t), want, "{t}");
+    }
+    let dba = team::members("1 contractor DBA", &k.roles);
+    assert!(dba[0].value.contractor);
+}
+
+#[test]
+fn capabilities_named_by_product_or_in_plain_verbs() {
+    // Corpus: braintree-to-stripe, cognito-to-clerk-chat, laravel-8-to-11-php,
+    // es-to-opensearch, segment-to-rudderstack, kafka-to-msk-email,
+    // mysql57-to-80, heroku-pg-to-crunchy.
+    let c = |t: &str| {
+        capability::capabilities(t)
+            .into_iter()
+            .map(|h| (h.value.kind, h.value.present))
+            .collect::<Vec<_>>()
+    };
+    use CapabilityKind::*;
+    for (t, want) in [
+        ("Flipper flags per merchant", vec![(FeatureFlags, true)]),
+        (
+            "Vercel instant rollback, PostHog flags",
+            vec![(FeatureFlags, true)],
+        ),
+        (
+            "No canary, no flags.",
+            vec![(CanaryDeploys, false), (FeatureFlags, false)],
+        ),
+        (
+            "can mirror queries to a second cluster (shadow)",
+            vec![(ShadowTraffic, true)],
+        ),
+        (
+            "can dual-send events from the SDK wrapper",
+            vec![(DualWrite, true)],
+        ),
+        (
+            "MirrorMaker 2 can replicate topics between clusters.",
+            vec![(Replication, true)],
+        ),
+        (
+            "We can read from replicas with ProxySQL rules.",
+            vec![(ReadRouting, true)],
+        ),
+        // Routing reads to replicas says the replicas exist, too.
+        (
+            "ProxySQL already routes reads to the replicas.",
+            vec![(ReadRouting, true), (Replication, true)],
+        ),
+        (
+            "Heroku does not let us stream WAL out, so no logical replication from the source",
+            vec![(Replication, false)],
+        ),
+    ] {
+        assert_eq!(c(t), want, "{t}");
+    }
+    // Flags that are not feature flags.
+    for t in ["the audit raised red flags", "JVM flags and CLI flags"] {
+        assert!(c(t).is_empty(), "{t}: {:?}", c(t));
+    }
+}
+
+#[test]
+fn stakes_by_part_in_lists_and_stakes_the_text_denies() {
+    // Corpus: sendgrid-to-ses.b, extract-billing-rails.b,
+    // segment-to-rudderstack, solr-to-elasticsearch.
+    let parts = |t: &str| -> Vec<(Criticality, String)> {
+        criticality::parts(t).into_iter().map(|h| h.value).collect()
+    };
+    assert_eq!(
+        parts("- password reset emails: critical\n- weekly digest: low"),
+        vec![
+            (Criticality::Critical, "password reset emails".to_string()),
+            (Criticality::Low, "weekly digest".to_string())
+        ]
+    );
+    assert_eq!(
+        parts("- renewals + charging: critical\n- invoice PDF download: medium\n- internal revenue dashboard: low").len(),
+        3
+    );
+    let stakes = |t: &str| -> Vec<String> {
+        criticality::stakes(t)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    assert!(
+        !stakes("medium - marketing and product analytics; billing does not depend on it")
+            .contains(&"revenue".to_string())
+    );
+    assert!(!stakes("no payments involved").contains(&"revenue".to_string()));
+    assert!(stakes("employers pay per application").contains(&"revenue".to_string()));
+    // "No data loss" states the stake, it does not deny it.
+    assert!(stakes("no data loss is acceptable").contains(&"data-loss".to_string()));
+}
+
+#[test]
+fn the_accepted_duration_is_the_tolerance_not_how_long_a_rollback_takes() {
+    // Corpus: rails-61-to-72-chat, node16-to-22, nextjs-13-to-15-react.
+    let t = |s: &str| duration::tolerance(s).map(|h| h.value.max_minutes);
+    for (s, want) in [
+        ("heroku releases:rollback is like 2 min, so 15 min is our budget", 15),
+        (
+            "Cloud Run traffic split back to the previous revision, under 2 minutes; we accept 10 minutes.",
+            10,
+        ),
+        ("instant rollback on Vercel, < 5 min", 5),
+        // Equally firm: the first stays.
+        ("within 15 minutes; the rollback itself takes 5 minutes", 15),
+        ("30 minutes", 30),
+    ] {
+        assert_eq!(t(s), Some(want), "{s}");
+    }
+}
+
+#[test]
+fn a_freeze_that_points_back_to_its_dates() {
+    // Corpus: activemq-to-rabbitmq, extract-search-laravel.
+    let f = |t: &str| -> Vec<Freeze> {
+        dates::freezes(t, START)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    for (t, from, to) in [
+        (
+            "Peak season from November 15 to December 31, no changes in this time.",
+            date(2026, 11, 15),
+            date(2026, 12, 31),
+        ),
+        (
+            "Spring campaign runs from March 1 to March 31 2027, no changes in that period.",
+            date(2027, 3, 1),
+            date(2027, 3, 31),
+        ),
+        (
+            "The stocktake runs Dec 28 to Jan 3; nothing ships then.",
+            date(2026, 12, 28),
+            date(2027, 1, 3),
+        ),
+    ] {
+        match &f(t)[..] {
+            [Freeze::Range { from: a, to: b, .. }] => assert_eq!((*a, *b), (from, to), "{t}"),
+            other => panic!("{t}: {other:?}"),
+        }
+    }
+    // Dates that are not a range, or a freeze that does not point back.
+    assert!(f("The launch is on June 1, no changes in this time.").is_empty());
+}

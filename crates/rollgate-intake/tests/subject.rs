@@ -126,3 +126,90 @@ fn a_list_of_changes_pairs_each_arrow_with_its_own_line() {
     let f = read("<constraints>The next 3 months are busy. Next, we hire.</constraints>");
     assert!(f.technologies.is_empty(), "{:?}", f.technologies);
 }
+
+#[test]
+fn a_bundled_change_does_not_lend_its_technology_to_the_subject() {
+    // Corpus: django-32-to-42-plus-python, rails-61-to-72-chat,
+    // spring-boot-2-to-3.b, pg13-to-16-plus-python.
+    for (text, subject) in [
+        (
+            "Django 3.2 → 4.2, and Python 3.8 → 3.11 at the same time",
+            ("django", "3.2", "4.2"),
+        ),
+        ("Rails 6.1 -> 7.2 plus Ruby 2.7 -> 3.3", ("rails", "6.1", "7.2")),
+        (
+            "Spring Boot 2.7 to 3.2 upgrade for payments backend, and Java 11 to 17 because Boot 3 need it",
+            ("spring-boot", "2.7", "3.2"),
+        ),
+        (
+            "PostgreSQL 13 to 16 on Cloud SQL, and the Python runtime from 3.9 to 3.12",
+            ("postgresql", "13", "16"),
+        ),
+        ("Upgrade of MySQL from 5.7 to 8.0, self hosted", ("mysql", "5.7", "8.0")),
+    ] {
+        let f = read(&format!(
+            "<migration-type>{text}</migration-type><from-state>Python 3.8, Ruby 2.7, Java 11</from-state>"
+        ));
+        let (id, from, to) = subject;
+        assert_eq!(side(&f, true), (id.into(), Some(from.into())), "{text}");
+        assert_eq!(side(&f, false), (id.into(), Some(to.into())), "{text}");
+    }
+}
+
+#[test]
+fn the_old_side_follows_from_and_replacing_need_not_open_the_sentence() {
+    let f = read(
+        "<migration-type>Move the Celery broker from RabbitMQ to Amazon SQS</migration-type>\
+         <from-state>Django 4.2, Celery 5 workers, RabbitMQ 3.8 cluster</from-state>",
+    );
+    // The version comes from the from-state, where the side is described.
+    assert_eq!(side(&f, true), ("rabbitmq".into(), Some("3.8".into())));
+    assert_eq!(side(&f, false).0, "sqs");
+    let f = read(
+        "<migration-type>We are replacing Oracle Database 12c with PostgreSQL 16 for the policy system.</migration-type>\
+         <from-state>A Java 11 Spring Boot application on Oracle 12c</from-state>",
+    );
+    assert_eq!(
+        side(&f, true),
+        ("oracle-database".into(), Some("12c".into()))
+    );
+    assert_eq!(side(&f, false), ("postgresql".into(), Some("16".into())));
+    // The first "to" ("want to change") has no technology before it.
+    let f = read(
+        "<migration-type>Hello, we want to change our product search from Elasticsearch 7.10 to OpenSearch 2.13, the managed one from Amazon.</migration-type>",
+    );
+    assert_eq!(
+        side(&f, true),
+        ("elasticsearch".into(), Some("7.10".into()))
+    );
+    assert_eq!(side(&f, false), ("opensearch".into(), Some("2.13".into())));
+}
+
+#[test]
+fn what_the_new_service_has_as_its_own_is_not_the_target() {
+    // Corpus: extract-billing-rails.a, extract-pricing-dotnet.
+    let f = read(
+        "<migration-type>We are extracting the billing module from our Rails monolith into its own service with its own PostgreSQL database.</migration-type>\
+         <from-state>Rails 7.0 monolith on PostgreSQL 15</from-state>\
+         <to-state>A billing service (Rails 7.1 API-only) with its own PostgreSQL 15 database</to-state>",
+    );
+    assert_eq!(side(&f, false), ("rails".into(), Some("7.1".into())));
+    let f = read(
+        "<migration-type>carve pricing out of the .NET monolith -> pricing service (own SQL Server DB)</migration-type>",
+    );
+    assert_ne!(side(&f, false).0, "sql-server");
+    // "Our own" says where it runs; the named thing is still the target.
+    let f = read("<migration-type>Move from Heroku Postgres to our own PostgreSQL 16 servers</migration-type>");
+    assert_eq!(side(&f, false).0, "postgresql");
+}
+
+#[test]
+fn a_managed_service_takes_the_version_stated_for_its_engine() {
+    // Corpus: kafka-to-msk-email.
+    let f = read(
+        "<migration-type>Move our self-hosted Apache Kafka 2.8 cluster to Amazon MSK (Kafka 3.6).</migration-type>\
+         <to-state>Amazon MSK with Kafka 3.6, KRaft mode, three availability zones.</to-state>",
+    );
+    assert_eq!(side(&f, true), ("kafka".into(), Some("2.8".into())));
+    assert_eq!(side(&f, false), ("msk".into(), Some("3.6".into())));
+}

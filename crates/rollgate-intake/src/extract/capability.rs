@@ -16,15 +16,15 @@ pub struct CapabilityHit {
 const PATTERNS: &[(CapabilityKind, &str)] = &[
     (
         CapabilityKind::FeatureFlags,
-        r"feature[\s-]?flags?|feature[\s-]toggles?|flag(?:ging)?\s+(?:service|system|provider|platform)|\bflags?\s+via\b|remote\s+config",
+        r"feature[\s-]?flags?|feature[\s-]toggles?|flag(?:ging)?\s+(?:service|system|provider|platform)|\bflags?\s+via\b|remote\s+config|flags\b",
     ),
     (
         CapabilityKind::ReadRouting,
-        r"route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?",
+        r"route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?|routes?\s+(?:the\s+)?reads?|reads?\s+from\s+(?:the\s+)?replicas?",
     ),
     (
         CapabilityKind::DualWrite,
-        r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both",
+        r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both|dual[\s-]?send(?:s|ing)?|send\s+to\s+both",
     ),
     (
         CapabilityKind::CanaryDeploys,
@@ -41,11 +41,11 @@ const PATTERNS: &[(CapabilityKind, &str)] = &[
     ),
     (
         CapabilityKind::Replication,
-        r"streaming\s+replication|read[\s-]replicas?|standby|replicas?\b",
+        r"streaming\s+replication|logical\s+replication|read[\s-]replicas?|standby|replicas?\b|replicat(?:e|es|ing)\b",
     ),
     (
         CapabilityKind::ShadowTraffic,
-        r"shadow\s+(?:traffic|reads?|mode)|traffic\s+mirroring|mirror(?:ed|ing)?\s+traffic",
+        r"shadow\s+(?:traffic|reads?|mode)|traffic\s+mirroring|mirror(?:s|ed|ing)?\s+(?:the\s+|all\s+)?(?:traffic|queries|requests|reads|searches|calls)|\(shadow\)|as\s+(?:a\s+)?shadow",
     ),
     (
         CapabilityKind::Staging,
@@ -81,9 +81,15 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
             if of_kind.first_from(cs).is_some_and(|(_, end, _)| end <= ce) {
                 continue;
             }
+            let lower = m.as_str().to_ascii_lowercase();
+            // A bare "flags" is feature flags ("Flipper flags per merchant",
+            // "PostHog flags"), unless the word before makes it another
+            // kind of flag.
+            if lower == "flags" && !is_feature_flags(text, m.start()) {
+                continue;
+            }
             claimed.claim(m.start(), m.end(), out.len());
             of_kind.claim(m.start(), m.end(), out.len());
-            let lower = m.as_str().to_ascii_lowercase();
             let mut present = !negated_before(text, m.start());
             if *kind == CapabilityKind::ConfigWithoutDeploy {
                 // "changes need a redeploy" is the absence of the capability.
@@ -108,6 +114,25 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
     // "route reads via env var per service": cover the mechanism words too.
     out.sort_by_key(|h| h.start);
     out
+}
+
+/// Whether a bare "flags" at `at` means feature flags: not "red flags",
+/// "CLI flags", "compiler flags" and the like.
+fn is_feature_flags(text: &str, at: usize) -> bool {
+    let before = super::behind(text, at, 24).to_ascii_lowercase();
+    let word = before.split_whitespace().next_back().unwrap_or("");
+    !matches!(
+        word.trim_matches(|c: char| !c.is_alphanumeric()),
+        "red"
+            | "warning"
+            | "cli"
+            | "command-line"
+            | "line"
+            | "compiler"
+            | "build"
+            | "jvm"
+            | "startup"
+    )
 }
 
 fn mechanism(kind: CapabilityKind, clause: &str, original: &str) -> Option<String> {

@@ -9,7 +9,7 @@ use super::Hit;
 /// it is a part ("module", "service", "endpoints").
 pub fn moving_component(text: &str) -> Option<Hit<String>> {
     let re = crate::re!(
-        r"(?i)\b(?:extract(?:ing)?|split(?:ting)?|carv(?:e|ing)|pull(?:ing)?|break(?:ing)?|spin(?:ning)?|mov(?:e|ing)|migrat(?:e|ing)|separat(?:e|ing))\s+(?:out\s+)?(?:the\s+|our\s+|a\s+)?((?:[^,.;:\n(]|\([^)\n]{0,60}\)){2,80}?)\s+(?:out\s+of|from|off)\s+(?:the\s+|our\s+|a\s+)?(?:[\w.-]+\s+){0,3}?(?:monolith|main\s+app|core\s+app|legacy\s+app)"
+        r"(?i)\b(?:extract(?:ing)?|extraction\s+of|extraction\s*:|split(?:ting)?|carv(?:e|ing)|pull(?:ing)?|break(?:ing)?|spin(?:ning)?|mov(?:e|ing)|migrat(?:e|ing)|separat(?:e|ing)|tak(?:e|ing))\s+(?:out\s+)?(?:the\s+|our\s+|a\s+)?((?:[^,.;:\n(]|\([^)\n]{0,60}\)){2,80}?)\s+(?:out\s+of|from|off)\s+(?:the\s+|our\s+|a\s+)?(?:[\w.-]+\s+){0,3}?(?:monolith|main\s+app|core\s+app|legacy\s+app)"
     );
     let caps = re.captures(text)?;
     let m = caps.get(1)?;
@@ -61,6 +61,20 @@ mod tests {
         assert_eq!(
             part("Extract the catalogue search endpoints from the Rails monolith into a separate service."),
             Some("catalogue search".into())
+        );
+        // As a noun, or with "take out" (corpus: extract-billing-rails.b,
+        // extract-search-laravel, extract-accounts-spring.b).
+        assert_eq!(
+            part("- monolith extraction: billing module out of the Rails monolith"),
+            Some("billing".into())
+        );
+        assert_eq!(
+            part("Extraction of the search feature from our Laravel monolith to a new search service"),
+            Some("search".into())
+        );
+        assert_eq!(
+            part("Take out accounts module from Spring monolith to separate service"),
+            Some("accounts".into())
         );
         assert_eq!(part("PostgreSQL 14 to PostgreSQL 16"), None);
         assert_eq!(

@@ -118,7 +118,11 @@ const STAKES: &[(&str, &str)] = &[
     (r"\bhipaa\b", "hipaa"),
     (r"\bsoc\s?2\b", "soc2"),
     (r"\bgdpr\b", "gdpr"),
-    (r"revenue|money|payments?|checkout|billing", "revenue"),
+    // "Employers pay per application": what customers pay for is revenue.
+    (
+        r"revenue|money|payments?|checkout|billing|\bpays?\s+(?:per|for|us|by)\b|\bpaid\s+per\b",
+        "revenue",
+    ),
     (r"customer\s+trust|reputation|churn", "reputation"),
     // "losing users' passwords is not acceptable", "some downtime is fine,
     // losing data is not": zero tolerance for loss, apart from downtime.
@@ -144,9 +148,25 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
         "medium" | "moderate" => Criticality::Medium,
         _ => Criticality::Low,
     };
+    // "- password reset emails: critical", one part per line.
+    let part_colon = crate::re!(
+        r"(?im)^[ \t]*(?:[-*•][ \t]*)?([A-Za-z][^:\n]{1,60}?)[ \t]*:[ \t]*(critical|high|medium|moderate|low)\b"
+    );
     let mut out: Vec<Hit<(Criticality, String)>> = Vec::new();
+    for c in part_colon.captures_iter(text) {
+        let part = c.get(1).expect("part");
+        let end = c.get(2).expect("level").end();
+        out.push(Hit::new(
+            (level(&c[2]), part.as_str().trim().to_string()),
+            part.start(),
+            end,
+        ));
+    }
     for c in level_for.captures_iter(text) {
         let w = c.get(0).expect("whole");
+        if out.iter().any(|h| h.start < w.end() && w.start() < h.end) {
+            continue;
+        }
         out.push(Hit::new(
             (level(&c[1]), c[2].trim().to_string()),
             w.start(),
@@ -176,8 +196,17 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
 pub fn stakes(text: &str) -> Vec<Hit<String>> {
     static TABLE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| compile(STAKES));
     let mut out = Vec::new();
+    // "Billing does not depend on it": a stake the text denies is none.
+    // Data loss is the exception: "no data loss" states that stake.
+    let denied = crate::re!(
+        r"(?i)^\s+(?:does|do|is|are|will|would)\s*(?:not|n't)\b|^\s+(?:doesn't|don't|isn't|aren't|won't)\b"
+    );
     for (re, kind) in TABLE.iter() {
-        if let Some(m) = re.find(text) {
+        if let Some(m) = re.find_iter(text).find(|m| {
+            *kind == "data-loss"
+                || !super::negated_before(text, m.start())
+                    && !denied.is_match(super::ahead(text, m.end(), 24))
+        }) {
             out.push(Hit::new(kind.to_string(), m.start(), m.end()));
         }
     }

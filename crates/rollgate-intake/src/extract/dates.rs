@@ -305,7 +305,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         push(&mut found, d, reading, false, w.start(), w.end());
     }
     let relative = crate::re!(
-        r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|days?))\b"
+        r"(?i)\b(?:(this|next)\s+(month|quarter|year)|(?:the\s+)?end\s+of\s+(?:the\s+)?(month|quarter|year)|(?:year[\s-]end|eoy|eoq)|(?:in|within)\s+(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(weeks?|months?|quarters?|days?))\b"
     );
     for c in relative.captures_iter(text) {
         let w = c.get(0).unwrap();
@@ -331,6 +331,10 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
                     .and_then(|d| jiff::Span::new().try_days(d).ok())
             } else if unit.starts_with("month") {
                 jiff::Span::new().try_months(n).ok()
+            } else if unit.starts_with("quarter") {
+                // "Within two quarters": six months from the start date.
+                n.checked_mul(3)
+                    .and_then(|m| jiff::Span::new().try_months(m).ok())
             } else {
                 jiff::Span::new().try_days(n).ok()
             };
@@ -346,6 +350,22 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
             )
         };
         push(&mut found, d, reading, false, w.start(), w.end());
+    }
+    // "Before Christmas": the next 25 December.
+    let christmas = crate::re!(r"(?i)\b(?:christmas|xmas)\b");
+    for m in christmas.find_iter(text) {
+        let d = next_occurrence(start, 12, 25);
+        push(
+            &mut found,
+            d,
+            format!(
+                "Christmas ({})",
+                d.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            false,
+            m.start(),
+            m.end(),
+        );
     }
     let (mut out, _) = found;
     out.sort_by_key(|h| h.start);
@@ -403,6 +423,10 @@ pub fn reference_month(text: &str) -> Option<Hit<i8>> {
 
 /// Words that mark a date as the deadline.
 pub fn is_deadline_context(text: &str, at: usize) -> bool {
+    // "Within two quarters" says by when on its own.
+    if super::ahead(text, at, 7).eq_ignore_ascii_case("within ") {
+        return true;
+    }
     let (cs, _) = super::clause_around(text, at);
     let before = text[cs..at].to_ascii_lowercase();
     [
@@ -422,7 +446,7 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         // The end of something the team depends on is a deadline too:
         // "our vendor contract runs out at the end of June".
         "runs out",
-        "expires",
+        "expire",
         "expiry",
         "ends ",
         "ending",
@@ -435,9 +459,31 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         "shuts down",
         "switched off",
         "renewal",
+        // "Done in two quarters", "finished within…": when it must be done.
+        "done",
+        "finish",
+        "complete",
+        "wants it",
+        "promised",
     ]
     .iter()
     .any(|w| before.contains(w))
+        || refers_back_as_deadline(text, at)
+}
+
+/// Whether the words after a date make it the deadline by pointing back to
+/// it: "…after October 31, so we must be off version 11 before that date",
+/// "price increase from 1 August, so we want to finish before".
+fn refers_back_as_deadline(text: &str, at: usize) -> bool {
+    let (_, ce) = super::clause_around(text, at);
+    let sentence_end = text[at..]
+        .find(['.', ';', '\n'])
+        .map_or(ce.max(at), |e| at + e + 1);
+    let after = text[at..sentence_end.max(ce).min(text.len())].to_ascii_lowercase();
+    let back = crate::re!(
+        r"\b(?:before|by|until)\s+(?:that|then|this|it)\b|\b(?:finish|finished|done|gone|off|out|migrated|complete)\s+(?:\w+\s+)?before\s*(?:[.;!]|$)"
+    );
+    back.is_match(&after)
 }
 
 /// How a duration in the constraints is meant.
@@ -613,25 +659,49 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 }
             }
         }
-        if found.len() >= 2 {
-            let joiner = text[m.end() + found[0].end..m.end() + found[1].start]
-                .trim()
-                .to_ascii_lowercase();
-            if ["to", "until", "-", "–", "through", "thru", "and", "till"]
-                .contains(&joiner.as_str())
-            {
-                let from = found[0].value.date;
-                let mut to = found[1].value.date;
-                // "Dec 15 to Jan 5" crosses a year end.
-                if to < from {
-                    to = to.checked_add(1.year()).unwrap_or(to);
+        if found.len() >= 2
+            && is_range_joiner(&text[m.end() + found[0].end..m.end() + found[1].start])
+        {
+            let from = found[0].value.date;
+            let mut to = found[1].value.date;
+            // "Dec 15 to Jan 5" crosses a year end.
+            if to < from {
+                to = to.checked_add(1.year()).unwrap_or(to);
+            }
+            let end = m.end() + found[1].end;
+            set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
+            continue;
+        }
+        let (cs, _) = super::clause_around(text, m.start());
+        // "Peak season from November 15 to December 31, no changes in this
+        // time": the freeze points back to the dates before it.
+        let back = crate::re!(
+            r"(?i)^\s*(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?|dates?)\b|^\s*then\b"
+        );
+        if back.is_match(&text[m.end()..window_end]) && !out.overlaps(cs, m.start()) {
+            // The dates stand in the same clause, or in the one before a
+            // semicolon ("runs Dec 28 to Jan 3; nothing ships then").
+            let mut from = cs;
+            let mut range = range_in(&text[cs..m.start()], start);
+            if range.is_none() && text[..cs].trim_end().ends_with(';') {
+                let semi = text[..cs].trim_end().len() - 1;
+                let (ps, _) = super::clause_around(text, semi.saturating_sub(1));
+                if !out.overlaps(ps, semi) {
+                    from = ps;
+                    range = range_in(&text[ps..m.start()], start);
                 }
-                let end = m.end() + found[1].end;
-                set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
+            }
+            if let Some(range) = range {
+                set_range(
+                    &mut out,
+                    text[from..window_end].trim(),
+                    range,
+                    from,
+                    window_end,
+                );
                 continue;
             }
         }
-        let (cs, _) = super::clause_around(text, m.start());
         if out.overlaps(cs, window_end) {
             continue;
         }
@@ -654,6 +724,27 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
     }
     out.into_vec()
+}
+
+/// Whether the words between two dates make them a range ("to", "until").
+fn is_range_joiner(between: &str) -> bool {
+    ["to", "until", "-", "–", "through", "thru", "and", "till"]
+        .contains(&between.trim().to_ascii_lowercase().as_str())
+}
+
+/// The first two dates of `text` joined as a range, the second moved a
+/// year on when it falls before the first ("Dec 15 to Jan 5").
+fn range_in(text: &str, start: Date) -> Option<(Date, Date)> {
+    let found = dates(text, start);
+    let pair = found
+        .windows(2)
+        .find(|w| is_range_joiner(&text[w[0].end..w[1].start]))?;
+    let from = pair[0].value.date;
+    let mut to = pair[1].value.date;
+    if to < from {
+        to = to.checked_add(1.year()).ok()?;
+    }
+    Some((from, to))
 }
 
 /// A dated freeze at `start..end`, in place of the vaguer hits it covers.

@@ -175,10 +175,22 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         .into_iter()
         .map(|h| (h.start, h.end, h.value.0, h.value.1))
         .collect();
-    let acceptable = candidates.iter().find(|c| {
-        let (cs, ce) = super::clause_around(text, c.0);
-        !c.3 && !is_unacceptable_clause(&text[cs..ce])
-    });
+    let acceptable: Vec<&(usize, usize, u64, bool)> = candidates
+        .iter()
+        .filter(|c| {
+            let (cs, ce) = super::clause_around(text, c.0);
+            !c.3 && !is_unacceptable_clause(&text[cs..ce])
+        })
+        .collect();
+    // Of several durations, the one the text accepts ("15 min is our
+    // budget", "we accept 10 minutes") is the tolerance, before one merely
+    // bounded ("< 5 min", "under 15 minutes"), before one that says how
+    // long something takes ("rollback is like 2 min", "instant rollback").
+    let acceptable = acceptable
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (acceptance(text, c.0, c.1), std::cmp::Reverse(*i)))
+        .map(|(_, c)| *c);
     let chosen = acceptable.or_else(|| candidates.first())?;
     let (start, end, minutes, multi_bound) = *chosen;
     let (cs, ce) = super::clause_around(text, start);
@@ -191,6 +203,27 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         minutes
     };
     Some(Hit::new(Tolerance { max_minutes }, start, end))
+}
+
+/// How firmly the words around a duration make it the accepted bound: 2
+/// for acceptance words in its part of the clause, 1 for an upper-bound
+/// qualifier, 0 for none.
+fn acceptance(text: &str, start: usize, end: usize) -> u8 {
+    let before = super::behind(text, start, 60);
+    let before = &before[before.rfind([',', ';', '.', '(']).map_or(0, |i| i + 1)..];
+    let after = super::ahead(text, end, 60);
+    let after = &after[..after.find([',', ';', '.', ')']).unwrap_or(after.len())];
+    let accept = crate::re!(
+        r"(?i)\b(?:accept(?:s|able|ed)?|budget|tolerat\w*|can\s+live\s+with|is\s+fine|is\s+ok(?:ay)?|is\s+allowed)\b"
+    );
+    let bound = crate::re!(r"(?i)(?:\bmax(?:imum)?\b|\bat\s+most\b|\bor\s+less\b|\btops\b)");
+    if accept.is_match(before) || accept.is_match(after) {
+        2
+    } else if qualifier_before(text, start) < start || bound.is_match(after) {
+        1
+    } else {
+        0
+    }
 }
 
 /// Upper bound qualifiers before a number ("under 15 minutes"), so callers

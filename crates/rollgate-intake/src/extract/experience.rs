@@ -7,11 +7,13 @@ use crate::facts::Experience;
 /// Experience statements, one per clause that states one.
 /// `role_of` maps a clause to the role it is about ("the DBA" → dba).
 pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<Hit<Experience>> {
+    // A clause that says how long something took or that it was rolled
+    // back is about a migration that was done, whatever its verb.
     let done_re = crate::re!(
-        r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|moved|switched|replaced|extracted|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
+        r"(?i)\b(?:did|done|performed|ran|run|completed|led|migrated|upgraded|moved|switched|changed|replaced|extracted|reindexed|took|lasted|rolled\s+back|roll\s+back|been\s+through|experience\s+with|experienced\s+(?:with|in)|familiar\s+with|handled|went\s+(?:well|smoothly|badly|fine)|years?\s+ago|months?\s+ago|last\s+year)\b"
     );
     let not_re = crate::re!(
-        r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed|changed|switched|swapped|upgraded|moved|replaced|split|extracted|touched|run|ran)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?migration|new\s+to|none)\b"
+        r"(?i)\b(?:nobody|no\s+one|none\s+of\s+us|not\s+done|never\s+(?:done|did|migrated|performed|changed|switched|swapped|upgraded|moved|replaced|split|extracted|touched|run|ran)|have\s+not|haven't|has\s+not|hasn't|no\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+)?experience|first\s+time|first\s+(?:ever\s+)?(?:migration|extraction|upgrade|switch|move)|new\s+to|none|nope)\b"
     );
     let subject_re = crate::re!(
         r"(?i)\b((?:changed|switched|swapped)\s+(?:[\w-]+\s+)?engines?|engine\s+(?:changes?|switch(?:es)?|swaps?|migrations?)|vendor\s+(?:switch|change|migration|swap)|(?:major|minor)?[\s-]?(?:version\s+)?upgrades?|in[\s-]place\s+upgrades?|migrations?|cutovers?|switch(?:es)?|moves?|re-?platforming|splits?|extractions?)\b"
@@ -19,22 +21,38 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
     let count_re = crate::re!(
         r"(?i)\b(\d+|one|two|three|four|five|six|a\s+couple\s+of|a\s+few|several|many|multiple|dozens\s+of)\s+(?:prior\s+|previous\s+|past\s+|similar\s+|successful\s+|minor\s+|major\s+|[\w.→>-]+\s+){0,4}?(?:migrations?|upgrades?|switch(?:es)?|cutovers?|moves?)\b"
     );
-    let version_step = crate::re!(r"\d+(?:\.\d+)?\s*(?:→|->|to)\s*\d+");
+    let version_step = crate::re!(r"\d+(?:\.(?:\d+|x))?\s*(?:→|->|to)\s*\d+");
     let mut out: Vec<Hit<Experience>> = Vec::new();
     for clause in clauses(text) {
         let c = &text[clause.start..clause.end];
         // "…; it took a quarter and was rolled back once because of …":
         // a clause about the last one adds to it.
+        let negative = not_re.find(c);
+        let positive = done_re.find(c);
         if let Some(last) = out.last_mut() {
-            if continues(c) && subject_re.find(c).is_none() {
+            // "…: 6 weeks; deliverability dipped during IP warm-up": after a
+            // semicolon, a clause that names no new migration tells how
+            // the last one went.
+            // A clause that carries an obligation ("which we cannot afford
+            // now") is a constraint to ask about, not a lesson.
+            let obligation =
+                crate::re!(r"(?i)\b(?:must|never|only|cannot|can't|can\s+not|sign\s+off|afford)\b");
+            let after_semicolon = text[..clause.start].trim_end().ends_with(';')
+                && last.value.done
+                && !obligation.is_match(c)
+                && negative.is_none()
+                && version_step.find(c).is_none();
+            if (continues(c) || after_semicolon) && subject_re.find(c).is_none() {
                 add_details(&mut last.value, c);
+                if after_semicolon && last.value.lesson.is_none() {
+                    last.value.lesson = Some(c.trim().trim_end_matches(['.', ';']).to_string());
+                }
                 last.end = clause.end;
                 continue;
             }
         }
-        let negative = not_re.find(c);
-        let positive = done_re.find(c);
-        if negative.is_none() && positive.is_none() {
+        let took = how_long(c);
+        if negative.is_none() && positive.is_none() && took.is_none() {
             continue;
         }
         let subject = match subject_re.find(c) {
@@ -43,11 +61,22 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
             None if version_step.is_match(c) => "upgrade".to_string(),
             // "We've migrated 3 services": the verb names the subject.
             None => match positive.map(|m| m.as_str().to_ascii_lowercase()) {
-                Some(v) if matches!(v.as_str(), "migrated" | "moved" | "switched" | "replaced") => {
-                    "migration".to_string()
-                }
                 Some(v) if v == "extracted" => "extraction".to_string(),
                 Some(v) if v == "upgraded" => "upgrade".to_string(),
+                Some(v)
+                    if matches!(
+                        v.as_str(),
+                        "migrated" | "moved" | "switched" | "changed" | "replaced" | "reindexed"
+                    ) || took.is_some()
+                        || v.contains("roll") =>
+                {
+                    "migration".to_string()
+                }
+                // "None with Redis", "nope, first time", "we have not run
+                // Redis before": nothing of this kind was done.
+                _ if negative.is_some() && says_not_done(c) => "migration of this kind".to_string(),
+                // "Mandrill → SendGrid, 2020: 6 weeks".
+                None if took.is_some() => "migration".to_string(),
                 _ => continue,
             },
         };
@@ -98,6 +127,7 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         .iter()
         .find(|(k, _)| lower.contains(k))
         .map(|(_, v)| v.to_string());
+        let outcome = rollback_outcome(&lower).or(outcome);
         let mut value = Experience {
             who: role_of(c).unwrap_or_else(|| "team".to_string()),
             count,
@@ -127,19 +157,8 @@ fn continues(clause: &str) -> bool {
 /// How long it took, how it went and what was learned, when the clause says.
 fn add_details(e: &mut Experience, clause: &str) {
     let lower = clause.to_ascii_lowercase();
-    let took = crate::re!(
-        r"(?i)\btook\s+(?:us\s+)?(?:about\s+|around\s+|almost\s+|over\s+)?(a|an|one|two|three|four|five|six|\d+)\s+(day|week|month|quarter|year)s?\b"
-    );
-    if let Some(c) = took.captures(clause) {
-        let n = parse_number(&c[1]).unwrap_or(1.0);
-        let unit = match c[2].to_ascii_lowercase().as_str() {
-            "day" => 1.0,
-            "week" => 7.0,
-            "month" => 30.0,
-            "quarter" => 91.0,
-            _ => 365.0,
-        };
-        e.took_days = Some((n * unit).round() as u32);
+    if let Some(days) = how_long(clause) {
+        e.took_days = Some(days);
     }
     for (key, outcome) in [
         ("rolled back", "was rolled back"),
@@ -152,13 +171,104 @@ fn add_details(e: &mut Experience, clause: &str) {
             e.outcome = Some(outcome.to_string());
         }
     }
-    let because = crate::re!(r"(?i)\b(?:because\s+(?:of\s+)?|due\s+to\s+|after\s+)(.+)$");
-    if let Some(c) = because.captures(clause) {
-        let reason = c[1].trim().trim_end_matches(['.', ';', '!']).trim();
-        if !reason.is_empty() && e.lesson.is_none() {
-            e.lesson = Some(reason.to_string());
+    if let Some(o) = rollback_outcome(&lower) {
+        if e.outcome.as_deref() != Some("was rolled back") {
+            e.outcome = Some(o);
         }
     }
+    if e.lesson.is_none() {
+        e.lesson = lesson(clause);
+    }
+}
+
+/// Words that report a problem in a past migration.
+const PROBLEM_WORDS: &str = r"(?:had\s+to\s+be|broke|failed|lost|dipped|drifted|timed\s+out|corrupted|crashed|problems?\s+with|issues?\s+with)";
+
+/// What was learned, in the input's words: the cause after "because" or
+/// "due to"; else the part of the clause that reports a problem ("one node
+/// had to be rebuilt", "deliverability dipped for a week", "we had problem
+/// with the queue workers"); else a parenthesis next to a rollback
+/// ("rolled back once (zeitwerk autoloading)"); else what came "after".
+fn lesson(clause: &str) -> Option<String> {
+    let clean = |s: &str| {
+        let s = s.trim().trim_end_matches(['.', ';', '!', ')']).trim();
+        (!s.is_empty()).then(|| s.to_string())
+    };
+    let because = crate::re!(r"(?i)\b(?:because\s+(?:of\s+)?|due\s+to\s+)(.+)$");
+    if let Some(c) = because.captures(clause) {
+        return clean(&c[1]);
+    }
+    let problem = crate::re!(&format!(r"(?i)[^,;()]*\b{PROBLEM_WORDS}\b[^,;()]*"));
+    if let Some(m) = problem.find(clause) {
+        // "It took two months and one node had to be rebuilt": the lesson
+        // is the part joined by the last "and" before the problem word.
+        let t = m.as_str();
+        let word = crate::re!(&format!(r"(?i)\b{PROBLEM_WORDS}\b"));
+        let at = word.find(t).map_or(0, |w| w.start());
+        let joint = crate::re!(r"(?i)\s(?:and|but)\s");
+        let from = joint.find_iter(&t[..at]).last().map_or(0, |j| j.end());
+        return clean(&t[from..]);
+    }
+    let paren = crate::re!(r"(?i)\b(?:rolled\s+back|roll\s+back)\b[^()]*\(([^()]+)\)");
+    if let Some(c) = paren.captures(clause) {
+        return clean(&c[1]);
+    }
+    let after = crate::re!(r"(?i)\bafter\s+(.+)$");
+    after.captures(clause).and_then(|c| clean(&c[1]))
+}
+
+/// "Was rolled back" when the clause says a rollback happened ("had to
+/// roll back twice"), "went without rollback" when it says none did.
+fn rollback_outcome(lower: &str) -> Option<String> {
+    let none = crate::re!(
+        r"\b(?:no|without(?:\s+a)?|never)\s+(?:rollbacks?|roll[\s-]?backs?|rolled\s+back)\b"
+    );
+    let some = crate::re!(r"\b(?:rolled\s+back|roll(?:ed)?[\s-]?back|rollbacks?)\b");
+    if none.is_match(lower) {
+        Some("went without rollback".to_string())
+    } else if some.is_match(lower) {
+        Some("was rolled back".to_string())
+    } else {
+        None
+    }
+}
+
+/// How long it took, in days: "took a quarter", "took almost a year", "in
+/// about a month", "it was two months", "…: 6 weeks", and "planned for two
+/// months and took six" (the unit said once, for both numbers).
+fn how_long(clause: &str) -> Option<u32> {
+    let took = crate::re!(
+        r"(?i)(?:\btook|\blasted|\bin|\bit\s+was|\bwas|:)\s+(?:us\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+|roughly\s+|over\s+|just\s+over\s+|more\s+than\s+)?(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(day|week|month|quarter|year)s?\b"
+    );
+    let unit_days = |u: &str| match u.to_ascii_lowercase().as_str() {
+        "day" => 1.0,
+        "week" => 7.0,
+        "month" => 30.0,
+        "quarter" => 91.0,
+        _ => 365.0,
+    };
+    // "In 2021" is a year, not a duration: the number must not be one.
+    if let Some(c) = took.captures(clause) {
+        let n = parse_number(&c[1]).unwrap_or(1.0);
+        return Some((n * unit_days(&c[2])).round() as u32);
+    }
+    let elided = crate::re!(
+        r"(?i)\bplanned\s+(?:(?:for|as)\s+)?(?:a|an|one|two|three|four|five|six|\d+)\s+(day|week|month|quarter|year)s?\b.*?\btook\s+(?:about\s+|almost\s+)?(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b"
+    );
+    let c = elided.captures(clause)?;
+    let n = parse_number(&c[2])?;
+    Some((n * unit_days(&c[1])).round() as u32)
+}
+
+/// Whether a negated clause says that something was never done, rather
+/// than that a problem did not happen ("we have not had issues since").
+fn says_not_done(clause: &str) -> bool {
+    let lower = clause.trim().to_ascii_lowercase();
+    let short = lower.split_whitespace().count() <= 4;
+    let verb = crate::re!(
+        r"\b(?:never|not|n't)\s+(?:\w+\s+)?(?:run|ran|used|done|did|worked|operated|changed|switched|migrated|moved|extracted|upgraded)\b|\bfirst\s+(?:time|ever|migration|extraction|upgrade|switch|move)\b"
+    );
+    short || verb.is_match(&lower)
 }
 
 /// A short description of what was done: the subject noun with the

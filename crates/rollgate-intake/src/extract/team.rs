@@ -52,7 +52,7 @@ fn role_pattern(
         .collect::<Vec<_>>()
         .join("|");
     let pattern = format!(
-        r"(?i)\b(\d+|a\s+couple\s+of|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|the|our|my)\s+((?:(?:senior|junior|staff|principal|lead|experienced|part[\s-]time|full[\s-]time|contract|contracted|freelance|external|offshore|outsourced|dedicated|shared|on[\s-]call|in[\s-]house)\s+)*)({alternation})(?:s|es)?\b(\s*(?:\(\s*)?(?:contractors?|consultants?|freelancers?|part[\s-]time|on\s+contract|from\s+an?\s+agency|\(contract\))\)?)?"
+        r"(?i)\b(\d+|a\s+couple\s+of|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|the|our|my)\s+((?:(?:senior|junior|staff|principal|lead|experienced|part[\s-]time|full[\s-]time|contract|contracted|contractors?|consultants?|freelancers?|freelance|external|offshore|outsourced|dedicated|shared|on[\s-]call|in[\s-]house)\s+)*)({alternation})(?:s|es)?\b(\s*(?:\(\s*)?(?:contractors?|consultants?|freelancers?|part[\s-]time|on\s+contract|from\s+an?\s+agency|\(contract\))\)?)?"
     );
     let re = std::sync::Arc::new(regex::Regex::new(&pattern).expect("role pattern compiles"));
     // Specific roles only: a bare "engineer" in a list says nothing.
@@ -94,6 +94,11 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
             continue;
         };
         let role = &roles.roles()[*idx];
+        let whole = caps.get(0).unwrap();
+        // "None of them is a DBA", "not a DBA": nobody in that role.
+        if super::negated_before(text, whole.start()) {
+            continue;
+        }
         let det = caps[1].to_ascii_lowercase();
         let count = match det.as_str() {
             "the" | "our" | "my" => 1.0,
@@ -102,6 +107,7 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
                 None => continue,
             },
         };
+        let count = count * per_group(text, whole.end(), count) + more_elsewhere(text, whole.end());
         if !(1.0..=10_000.0).contains(&count) {
             continue;
         }
@@ -122,7 +128,6 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
         .iter()
         .any(|w| modifiers.contains(w));
         let part_time = modifiers.contains("part");
-        let whole = caps.get(0).unwrap();
         let member = TeamMember {
             role: role.id.clone(),
             role_name: role.name.clone(),
@@ -168,6 +173,68 @@ pub fn members(text: &str, roles: &RoleBook) -> Vec<Hit<TeamMember>> {
     }
     out.sort_by_key(|h| h.start);
     out
+}
+
+const NUMBER_WORD: &str = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
+
+/// The factor a count stated "per region" (site, office, country…) stands
+/// for: the total the text gives ("so four in total"), divided back, or the
+/// number of places it lists ("(EU and US)", "we have Poland and
+/// Vietnam"). 1 when the count is not per anything, or the places are not
+/// said (the count then stays as written).
+fn per_group(text: &str, at: usize, each: f64) -> f64 {
+    let ahead = super::ahead(text, at, 160);
+    let per = crate::re!(
+        r"(?i)^\s*(?:per|each|in\s+each|for\s+each|in\s+every)\s+(?:region|site|office|country|location|time\s?zone|continent|hub)\b"
+    );
+    let Some(m) = per.find(ahead) else {
+        return 1.0;
+    };
+    let rest = &ahead[m.end()..];
+    let rest = &rest[..rest.find(['.', ';', '\n']).unwrap_or(rest.len())];
+    let total = crate::re!(&format!(
+        r"(?i)\b(?:in\s+total|total(?:ly)?|altogether|so)\s*,?\s*({NUMBER_WORD})\b|\b({NUMBER_WORD})\s+(?:in\s+total|total|altogether|overall)\b"
+    ));
+    if let Some(c) = total.captures(rest) {
+        let n = c
+            .get(1)
+            .or(c.get(2))
+            .and_then(|g| parse_number(&g.as_str().to_ascii_lowercase()));
+        if let Some(n) = n.filter(|n| *n >= each) {
+            return n / each;
+        }
+    }
+    let places = crate::re!(
+        r"(?:\(|\bhave\s+|\bin\s+|\bacross\s+|:\s*)([A-Z][\w-]*(?:\s*(?:,|and|&|\+|/)\s*[A-Z][\w-]*)+)"
+    );
+    if let Some(c) = places.captures(rest) {
+        let list = crate::re!(r"\s*(?:,|\band\b|&|\+|/)\s*");
+        let n = list.split(&c[1]).filter(|s| !s.trim().is_empty()).count();
+        if n >= 2 {
+            return n as f64;
+        }
+    }
+    1.0
+}
+
+/// People of the same role counted by place after the first count: "2
+/// developers in Bucharest and 1 in Chisinau" adds the 1.
+fn more_elsewhere(text: &str, at: usize) -> f64 {
+    let ahead = super::ahead(text, at, 160);
+    let first = crate::re!(r"^\s+(?:in|from|at|based\s+in)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?");
+    let Some(m) = first.find(ahead) else {
+        return 0.0;
+    };
+    let more = crate::re!(&format!(
+        r"(?i)^\s*(?:,|\band\b|\+)\s*({NUMBER_WORD})\s+(?:more\s+)?(?:in|from|at)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
+    ));
+    let mut rest = &ahead[m.end()..];
+    let mut sum = 0.0;
+    while let Some(c) = more.captures(rest) {
+        sum += parse_number(&c[1].to_ascii_lowercase()).unwrap_or(0.0);
+        rest = &rest[c.get(0).expect("whole").end()..];
+    }
+    sum
 }
 
 /// A stated team size: `team of 6`, `6 people`, `a 4-person team`, `solo`.

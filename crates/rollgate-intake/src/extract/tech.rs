@@ -32,6 +32,11 @@ pub struct TechMatcher {
     /// Whether a version may be glued to the name ("pg16", "python3"):
     /// only for products people version, not for "ec2" or "ecs".
     glued: Vec<bool>,
+    /// Whether the product is software people count in units of their own
+    /// ("Celery 5 workers", "Node 18 services"): a small number between its
+    /// name and such a unit is its version, since a count of them is
+    /// written before the name ("5 Celery workers").
+    unit_after_version: Vec<bool>,
 }
 
 impl TechMatcher {
@@ -72,7 +77,12 @@ impl TechMatcher {
         let mut exact_ids = Vec::new();
         let mut ids = Vec::new();
         let mut glued = Vec::new();
+        let mut unit_after_version = Vec::new();
         for (i, tech) in catalog.technologies().iter().enumerate() {
+            unit_after_version.push(matches!(
+                tech.kind,
+                TechKind::JobQueue | TechKind::WebFramework | TechKind::Runtime
+            ));
             ids.push(tech.id.clone());
             glued.push(matches!(
                 tech.kind,
@@ -123,6 +133,7 @@ impl TechMatcher {
             exact_ids,
             ids,
             glued,
+            unit_after_version,
         }
     }
 
@@ -152,7 +163,8 @@ impl TechMatcher {
             if start < last_end || !boundary_before(text, start) {
                 continue;
             }
-            let Some((version, end_with_version)) = version_after(text, end, self.glued[tech])
+            let Some((version, end_with_version)) =
+                version_after(text, end, self.glued[tech], self.unit_after_version[tech])
             else {
                 continue;
             };
@@ -253,16 +265,45 @@ const QUANTITY_WORDS: &[&str] = &[
     "x",
 ];
 
+/// Units that software is run in: after a framework's or runtime's name and
+/// a small number ("Celery 5 workers"), the number is the version.
+const OWN_UNITS: &[&str] = &[
+    "worker",
+    "workers",
+    "service",
+    "services",
+    "app",
+    "apps",
+    "pod",
+    "pods",
+    "process",
+    "processes",
+    "container",
+    "containers",
+    "dyno",
+    "dynos",
+];
+
+/// The highest major version a framework or runtime has had (Java 21,
+/// Node 22): a larger number before its units is a count.
+const MAX_MAJOR: u32 = 30;
+
 /// The version right after a technology name, if any: `Postgres 14.7`,
 /// `pg16`, `Rails v7.1`, `Node 20.x`. Returns `None` (no mention at all)
 /// when the alias runs into more letters, `Some((None, at))` for no version.
-fn version_after(text: &str, at: usize, glued_ok: bool) -> Option<(Option<String>, usize)> {
+fn version_after(
+    text: &str,
+    at: usize,
+    glued_ok: bool,
+    unit_after_version: bool,
+) -> Option<(Option<String>, usize)> {
     let rest = &text[at..];
     if !glued_ok && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some((None, at));
     }
+    // A letter suffix is Oracle's ("8i", "11g", "12c"), part of the version.
     let re = crate::re!(
-        r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x)?)\b"
+        r"^(?:\s?|\s+(?:v|version|ver\.?)\s?|\s?v)(\d{1,4}(?:\.\d{1,4}){0,3}(?:\.x|[cgi])?)\b"
     );
     let Some(caps) = re.captures(rest) else {
         return Some((None, at));
@@ -276,7 +317,20 @@ fn version_after(text: &str, at: usize, glued_ok: bool) -> Option<(Option<String
         .to_ascii_lowercase();
     // "Go 1.19 services": a dotted version is never a count.
     let dotted = version.as_str().contains('.');
-    if !dotted && (QUANTITY_WORDS.contains(&next_word.as_str()) || after.starts_with('%')) {
+    let unit = unit_after_version && OWN_UNITS.contains(&next_word.as_str());
+    let small = version
+        .as_str()
+        .parse::<u32>()
+        .is_ok_and(|n| n <= MAX_MAJOR);
+    // "Django 40 apps": no framework has had forty majors; a count.
+    if unit && !dotted && !small {
+        return Some((None, at));
+    }
+    let own_unit = unit && small;
+    if !dotted
+        && !own_unit
+        && (QUANTITY_WORDS.contains(&next_word.as_str()) || after.starts_with('%'))
+    {
         return Some((None, at));
     }
     // "1,000" after a name is a count, not version 1.
@@ -343,6 +397,11 @@ mod tests {
             vec![v("mysql", Some("5.7")), v("postgresql", Some("16"))]
         );
         assert_eq!(find("Rails 7.1"), vec![v("rails", Some("7.1"))]);
+        assert_eq!(find("Oracle 12c"), vec![v("oracle-database", Some("12c"))]);
+        assert_eq!(
+            find("Oracle 11g RAC"),
+            vec![v("oracle-database", Some("11g"))]
+        );
         assert_eq!(find("Next.js 14"), vec![v("nextjs", Some("14"))]);
         assert_eq!(find("Node 18.x"), vec![v("nodejs", Some("18.x"))]);
         assert_eq!(
@@ -431,6 +490,18 @@ mod tests {
         assert_eq!(find("Kafka 12 brokers")[0].0, "kafka");
         assert_eq!(find("Postgres 600 GB"), vec![v("postgresql", None)]);
         assert_eq!(find("MySQL 40 tables"), vec![v("mysql", None)]);
+        assert_eq!(find("Django 40 apps"), vec![v("django", None)]);
+    }
+
+    #[test]
+    fn a_small_number_between_software_and_its_units_is_its_version() {
+        // Corpus: extract-notifications-chat ("Celery 5 workers on 6 VMs").
+        assert_eq!(
+            find("Celery 5 workers on 6 VMs"),
+            vec![v("celery", Some("5"))]
+        );
+        assert_eq!(find("Node 18 services"), vec![v("nodejs", Some("18"))]);
+        assert_eq!(find("Sidekiq 7 processes"), vec![v("sidekiq", Some("7"))]);
     }
 
     #[test]
