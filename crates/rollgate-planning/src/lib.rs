@@ -12,6 +12,7 @@ pub mod check;
 pub mod closing;
 pub mod ctx;
 mod family;
+mod history;
 pub mod integrations;
 pub mod killswitch;
 pub mod model;
@@ -94,6 +95,8 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .collect();
     integrations::apply(&mut phases, integrations::treat(&cx, &addressed));
     approvals::apply(&cx, &mut phases);
+    let mut history_warnings = Vec::new();
+    history::apply(&cx, &mut phases, &mut history_warnings);
     let kill_switch = killswitch::build(&cx, &chosen, &phases);
     // Gaps were chosen from the switch; the phases' own estimates may need
     // one more, so every gate and answer that points at the gaps holds.
@@ -147,6 +150,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let fits = deadline.map(|d| on_new.1 <= d);
     let slack = deadline.map(|d| cal.calendar.working_days_between(on_new.1, d));
     let mut warnings: Vec<String> = cal.warnings.clone();
+    warnings.extend(history_warnings);
     let mut latest_start = None;
     let mut compressible = Vec::new();
     if let Some(d) = deadline {

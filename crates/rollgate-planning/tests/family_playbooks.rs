@@ -238,3 +238,23 @@ fn bulk_mail_warms_up_after_the_first_transactional_type() {
     let codes = names.iter().position(|n| n.contains("login codes"));
     assert!(receipts < first_news && first_news < codes, "{names:?}");
 }
+
+#[test]
+fn a_lesson_from_the_last_migration_becomes_a_prep_step_and_a_check() {
+    let (p, facts) = plan_text(
+        "<migration-type>Rails 7.0 to 7.2</migration-type><from-state>Rails 7.0</from-state><to-state>Rails 7.2</to-state>\
+         <prior-migration-experience>the 6.1 to 7.0 upgrade was rolled back because of a cookie serializer change that logged everyone out</prior-migration-experience>",
+    );
+    let lesson = facts
+        .experience
+        .iter()
+        .find_map(|e| e.value.lesson.clone())
+        .expect("the lesson is read");
+    assert!(p.phases[0]
+        .actions
+        .iter()
+        .any(|a| a.description.contains(&lesson)));
+    assert!(p.phases[1..]
+        .iter()
+        .any(|ph| ph.checks.iter().any(|c| c.description.contains(&lesson))));
+}
