@@ -303,14 +303,17 @@ pub fn html(plan: &Plan) -> String {
         );
         let _ = writeln!(
             o,
-            "<div class=\"meta\">{} → {} · transition {} · hold: {} · kill switch <code>{}</code> · reads {}% / writes {}% on the new side</div><p>{}</p>",
+            "<div class=\"meta\">{} → {} · transition {} · hold: {} · kill switch <code>{}</code> · {}</div><p>{}</p>",
             p.start_date,
             p.end_date,
             esc(&p.transition_at),
             esc(&p.hold),
             esc(&p.kill_switch_state),
-            p.traffic.reads_percent,
-            p.traffic.writes_percent,
+            if plan.summary.family == "database" {
+                format!("reads {}% / writes {}% on the new side", p.traffic.reads_percent, p.traffic.writes_percent)
+            } else {
+                format!("{}% moved to the new side", p.traffic_percent)
+            },
             esc(&p.goal)
         );
         let _ = writeln!(o, "<h4>Actions</h4>");

@@ -355,9 +355,17 @@ fn compose(plan: &Plan, opts: Options) -> String {
     let _ = writeln!(o);
 
     let _ = writeln!(o, "## Timeline\n");
+    // Reads and writes are a database's words; other families move a
+    // share of their own unit (message types, users, releases).
+    let by_reads = plan.summary.family == "database";
     let _ = writeln!(
         o,
-        "| # | Phase | Starts | Gate by | Reads / writes on new | Kill switch | Rollback |"
+        "| # | Phase | Starts | Gate by | {} | Kill switch | Rollback |",
+        if by_reads {
+            "Reads / writes on new"
+        } else {
+            "Moved to new"
+        }
     );
     let _ = writeln!(o, "|---|---|---|---|---|---|---|");
     for (i, p) in plan.phases.iter().enumerate() {
@@ -368,13 +376,19 @@ fn compose(plan: &Plan, opts: Options) -> String {
         };
         let _ = writeln!(
             o,
-            "| {} | {}{pnr} | {} | {} | {}% / {}% | `{}` | {} |",
+            "| {} | {}{pnr} | {} | {} | {} | `{}` | {} |",
             i + 1,
             p.name,
             p.start_date,
             p.end_date,
-            p.traffic.reads_percent,
-            p.traffic.writes_percent,
+            if by_reads {
+                format!(
+                    "{}% / {}%",
+                    p.traffic.reads_percent, p.traffic.writes_percent
+                )
+            } else {
+                format!("{}%", p.traffic_percent)
+            },
             p.kill_switch_state,
             minutes(p.rollback.estimated_minutes)
         );
