@@ -131,6 +131,8 @@ pub enum RollbackTime {
     CanaryDeploy,
     /// A rebuild of what was retired.
     Rebuild,
+    /// Calendar days: a new contract, account or registration.
+    Days(u64),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -77,8 +77,10 @@ document.querySelectorAll('pre').forEach(function (pre) {
 fn minutes(m: u64) -> String {
     if m < 120 {
         format!("~{m} min")
-    } else {
+    } else if m < 2 * 24 * 60 {
         format!("~{:.1} h", m as f64 / 60.0)
+    } else {
+        format!("~{} days", m / (24 * 60))
     }
 }
 

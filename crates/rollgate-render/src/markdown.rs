@@ -55,8 +55,10 @@ fn steps(out: &mut String, steps: &[Step], numbered: bool) {
 fn minutes(m: u64) -> String {
     if m < 120 {
         format!("~{m} min")
-    } else {
+    } else if m < 2 * 24 * 60 {
         format!("~{:.1} h", m as f64 / 60.0)
+    } else {
+        format!("~{} days", m / (24 * 60))
     }
 }
 

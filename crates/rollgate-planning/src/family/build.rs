@@ -401,6 +401,7 @@ fn rollback_minutes(cx: &Ctx<'_>, id: StrategyId, t: &RollbackTime) -> u64 {
             .map(|p| p.minutes)
             .unwrap_or((cx.est.deploy_minutes / 3.0).ceil() as u64),
         RollbackTime::Rebuild => (cx.est.deploy_minutes * 4.0).ceil() as u64,
+        RollbackTime::Days(d) => d * 24 * 60,
     }
 }
 
