@@ -69,6 +69,10 @@ struct Subject {
     source_hosting: Vec<String>,
     #[serde(default)]
     target_hosting: Vec<String>,
+    /// Changes bundled with the subject, as `ID FROM->TO` ("python
+    /// 3.8->3.11").
+    #[serde(default)]
+    bundled: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +84,10 @@ struct Roles {
     /// Catalog ids that must be read as (part of) an integration.
     #[serde(default)]
     integration: Vec<String>,
+    /// Words (or catalog ids) of what the input puts outside this
+    /// migration ("express", "cloud").
+    #[serde(default)]
+    out_of_scope: Vec<String>,
     /// Integration kinds that must not be read from any integration
     /// ("payment" for a framework upgrade that merely calls Stripe).
     #[serde(default)]
@@ -346,7 +354,60 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
 
+    let bundled: Vec<String> = f
+        .migration
+        .bundled
+        .iter()
+        .map(|b| {
+            let b = &b.value;
+            let side = |t: &rollgate_intake::TechRef, v: &Option<String>| match v {
+                Some(v) if b.from.id == b.to.id => v.clone(),
+                Some(v) => format!("{} {v}", t.id),
+                None => t.id.clone(),
+            };
+            if b.from.id == b.to.id {
+                format!(
+                    "{} {}->{}",
+                    b.from.id,
+                    side(&b.from, &b.from_version),
+                    side(&b.to, &b.to_version)
+                )
+            } else {
+                format!(
+                    "{}->{}",
+                    side(&b.from, &b.from_version),
+                    side(&b.to, &b.to_version)
+                )
+            }
+        })
+        .collect();
+    for w in &s.bundled {
+        c.push(
+            "bundled",
+            format!("bundled: {w}"),
+            (!bundled.contains(w)).then(|| format!("got {bundled:?}")),
+        );
+    }
+
     // Roles.
+    for w in &e.roles.out_of_scope {
+        let lw = w.to_lowercase();
+        let got: Vec<String> = f
+            .migration
+            .out_of_scope
+            .iter()
+            .map(|o| o.value.what.to_lowercase())
+            .collect();
+        let ok = f.migration.out_of_scope.iter().any(|o| {
+            o.value.what.to_lowercase().contains(&lw)
+                || o.value.technologies.iter().any(|t| t.id == *w)
+        });
+        c.push(
+            "scope",
+            format!("scope: {w} is out of this migration"),
+            (!ok).then(|| format!("got {got:?}")),
+        );
+    }
     for id in &e.roles.not_subject {
         let on = [tech(&f.source), tech(&f.target)]
             .into_iter()
