@@ -291,6 +291,16 @@ pub fn assemble(
         ) {
             read_capabilities(&mut cx, i, p, hits, &mut facts);
         }
+        if matches!(
+            p.tag,
+            Tag::MigrationType
+                | Tag::FromState
+                | Tag::ToState
+                | Tag::Constraints
+                | Tag::IntegrationPoints
+        ) {
+            read_scope(&mut cx, i, p, hits, &mut facts);
+        }
         // Integration points describe consumers, not what the store holds.
         if matches!(
             p.tag,
@@ -351,6 +361,7 @@ pub fn assemble(
                         }
                     }
                     arrow_sides = Some((l, r));
+                    read_bundled(&mut cx, i, p, hits, pair.right.1, &mut facts);
                 }
             }
             Tag::FromState => {
@@ -541,6 +552,15 @@ pub fn assemble(
         }
     }
     add_structured_mentions(&mut facts);
+    // A technology that is the subject keeps that role: "Sidekiq keeps its
+    // own Redis" in a move to Redis does not make Redis unchanged.
+    let subject: Vec<String> = [&facts.source, &facts.target]
+        .iter()
+        .filter_map(|s| s.technology.as_ref().map(|t| t.value.id.clone()))
+        .collect();
+    for o in &mut facts.migration.out_of_scope {
+        o.value.technologies.retain(|t| !subject.contains(&t.id));
+    }
     derive_family(&cx, &prose, spec, &mut facts);
     derive_changes(&cx, &mut facts);
 
@@ -902,13 +922,7 @@ fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<Subj
         );
     }
     connectors.sort();
-    let primary = |h: &Hit<TechHit>| {
-        !h.value.negated
-            && k.catalog
-                .get(&h.value.id)
-                .is_some_and(|t| is_primary_kind(t.kind) || t.engine.is_some())
-            && !is_own_part(text, h.start)
-    };
+    let primary = |h: &Hit<TechHit>| names_a_system(k, text, h);
     let from_word = crate::re!(r"(?i)\b(?:from|replac(?:e|es|ed|ing)|swap(?:s|ped|ping)?)\s");
     let bundle = crate::re!(
         r"(?i)[,;(+\n]|\s(?:and|plus|also|together\s+with|as\s+well\s+as|while|because|which|so)\b"
@@ -974,6 +988,190 @@ fn subject_pair(k: &Knowledge, text: &str, hits: &[Hit<TechHit>]) -> Option<Subj
         fallback.get_or_insert(pair);
     }
     fallback
+}
+
+/// Whether a mention can be a side of a change: a technology that is what
+/// a system is (or a managed service with an engine), not negated, and not
+/// a part the new thing has as "its own".
+fn names_a_system(k: &Knowledge, text: &str, h: &Hit<TechHit>) -> bool {
+    !h.value.negated
+        && k.catalog
+            .get(&h.value.id)
+            .is_some_and(|t| is_primary_kind(t.kind) || t.engine.is_some())
+        && !is_own_part(text, h.start)
+}
+
+/// What the input puts outside this migration: "maybe later we go to cloud
+/// (not in this migration)", "PostgreSQL 14 on RDS (not changing)", "the
+/// Express upgrade comes later", "Sidekiq is NOT part of this", "not in
+/// scope". One per clause, in the words before the marker (or, when the
+/// marker opens the clause, the rest of it), with the technologies named
+/// there: those are unchanged dependencies, not the subject.
+fn read_scope(cx: &mut Ctx<'_>, i: usize, p: &Prose, hits: &[Hit<TechHit>], facts: &mut Facts) {
+    let text = p.text.as_str();
+    let marker = crate::re!(
+        r"(?i)\(\s*(?:not\s+(?:part\s+of|in)\s+(?:this|the)?\s*(?:migration|project|scope)|not\s+changing|out\s+of\s+scope|unchanged|later)\s*\)|\b(?:not\s+(?:part\s+of|in)\s+(?:this|the)\s+(?:migration|project|scope)|not\s+part\s+of\s+(?:this|it|the\s+migration)|out\s+of\s+scope|not\s+in\s+scope|(?:is|are)\s+not\s+(?:changing|touched|moving)|(?:comes?|happens?|is|are)\s+later|stays?\s+on\s+its\s+own|stays?\s+as\s+(?:it\s+)?is|(?:follows?|comes?|happens?|moves?|goes)\s+in\s+(?:a\s+)?(?:second|later|next|separate|future)\s+(?:phase|project|step|migration)|in\s+phase\s+(?:2|two)|not\s+now)\b|\blater\s*(?:[;,.)]|$)"
+    );
+    // "Two weeks later", "later than June": time, not scope.
+    let time_before = crate::re!(r"(?i)\b(?:days?|weeks?|months?|years?|hours?|minutes?)\s*$");
+    for c in extract::clauses(text) {
+        let clause = &text[c.start..c.end];
+        let Some(m) = marker.find_iter(clause).find(|m| {
+            !(m.as_str()
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("later")
+                && time_before.is_match(&clause[..m.start()]))
+        }) else {
+            continue;
+        };
+        // "(monolith today, service later)": a contrast in time, not scope.
+        if m.as_str()
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("later")
+            && crate::re!(r"(?i)\b(?:today|currently)\b").is_match(clause)
+        {
+            continue;
+        }
+        let before = clause[..m.start()].trim_end();
+        // The words the marker is about: back to the last comma or open
+        // parenthesis, past a copula ("Sidekiq is NOT part of this") and a
+        // relative pronoun ("PostgreSQL 14 on RDS, which is not changing").
+        let copula = crate::re!(r"(?i)(?:\s+(?:and|but))?\s+(?:is|are|was|were)(?:\s+not)?\s*$");
+        let before = copula
+            .find(before)
+            .map_or(before, |c| &before[..c.start()])
+            .trim_end_matches([',', '-', '–', ' ']);
+        let mut cut = piece_start(before);
+        let pronoun = crate::re!(r"(?i)^\s*(?:which|that|it|this|they)\s*$");
+        let before = if cut > 0 && pronoun.is_match(&before[cut..]) {
+            let earlier = before[..cut - 1].trim_end();
+            cut = piece_start(earlier);
+            earlier
+        } else {
+            before
+        };
+        let (s, e) = if before[cut..].trim().is_empty() {
+            (m.end(), clause.len())
+        } else {
+            (cut, before.len())
+        };
+        let piece = &clause[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let piece = piece.trim().trim_end_matches(['.', ';', ',']);
+        // A closing parenthesis stays when it closes one in the piece.
+        let piece = if piece.matches(')').count() > piece.matches('(').count() {
+            piece.trim_end_matches(')')
+        } else {
+            piece
+        };
+        let what = piece
+            .trim_start_matches(['(', '-', '*', '+'])
+            .trim()
+            .to_string();
+        if what.is_empty() {
+            continue;
+        }
+        let (s, e) = (c.start + s + lead, c.start + e);
+        let technologies: Vec<TechRef> = hits
+            .iter()
+            .filter(|h| h.start >= s && h.end <= e && !h.value.negated)
+            .filter_map(|h| cx.tech_ref(&h.value.id))
+            .fold(Vec::new(), |mut v, t| {
+                if !v.iter().any(|x: &TechRef| x.id == t.id) {
+                    v.push(t);
+                }
+                v
+            });
+        cx.cover(i, c.start + m.start(), c.start + m.end());
+        let f = cx.fact(i, p, OutOfScope { what, technologies }, s, e);
+        facts.migration.out_of_scope.push(f);
+    }
+}
+
+/// Where the piece of `text` that ends it begins: after the last comma or
+/// semicolon, or after an open parenthesis not closed before the end.
+fn piece_start(text: &str) -> usize {
+    let mut depth = 0i32;
+    for (k, ch) in text.char_indices().rev() {
+        match ch {
+            ')' => depth += 1,
+            '(' if depth > 0 => depth -= 1,
+            '(' => return k + 1,
+            ',' | ';' if depth == 0 => return k + 1,
+            _ => {}
+        }
+    }
+    0
+}
+
+/// How many bundled changes a migration type is read for.
+const MAX_BUNDLED: usize = 8;
+
+/// The changes the migration type names after the subject's pair, each
+/// read as a pair of its own ("…, and Python 3.8 → 3.11").
+fn read_bundled(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    mut from: usize,
+    facts: &mut Facts,
+) {
+    let text = p.text.as_str();
+    for _ in 0..MAX_BUNDLED {
+        if from >= text.len() || !text.is_char_boundary(from) {
+            break;
+        }
+        let shifted: Vec<Hit<TechHit>> = hits
+            .iter()
+            .filter(|h| h.start >= from)
+            .map(|h| Hit::new(h.value.clone(), h.start - from, h.end - from))
+            .collect();
+        let slice = &text[from..];
+        let Some(pair) = subject_pair(cx.k, slice, &shifted) else {
+            break;
+        };
+        let k = cx.k;
+        let within = |r: (usize, usize)| {
+            shifted
+                .iter()
+                .find(|h| h.start >= r.0 && h.end <= r.1 && names_a_system(k, slice, h))
+        };
+        let next = from + pair.right.1.max(pair.left.1 + 1);
+        let (Some(l), right) = (within(pair.left), within(pair.right)) else {
+            from = next;
+            continue;
+        };
+        let (to, to_version) = match (&pair.right_version, right) {
+            (Some((_, v)), _) => (l, Some(v.clone())),
+            (None, Some(r)) => (r, r.value.version.clone()),
+            (None, None) => {
+                from = next;
+                continue;
+            }
+        };
+        let (Some(from_tech), Some(to_tech)) =
+            (cx.tech_ref(&l.value.id), cx.tech_ref(&to.value.id))
+        else {
+            from = next;
+            continue;
+        };
+        let change = BundledChange {
+            from: from_tech,
+            from_version: l
+                .value
+                .version
+                .clone()
+                .or_else(|| pair.left_version.as_ref().map(|(_, v)| v.clone())),
+            to: to_tech,
+            to_version,
+        };
+        let f = cx.fact(i, p, change, from + pair.left.0, from + pair.right.1);
+        facts.migration.bundled.push(f);
+        from = next;
+    }
 }
 
 /// Whether the name at `at` is something the new thing has as "its own"

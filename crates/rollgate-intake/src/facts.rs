@@ -132,6 +132,37 @@ pub struct MigrationFacts {
     /// What a datastore is used for: cache, sessions, job-queue,
     /// rate-limiter, locks, pub-sub, search-index, leaderboard.
     pub store_uses: Vec<Fact<String>>,
+    /// Changes the migration type names besides the subject ("…, and
+    /// Python 3.8 → 3.11", "plus Ruby 2.7 -> 3.3"): each its own change,
+    /// never the subject.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bundled: Vec<Fact<BundledChange>>,
+    /// What the input puts outside this migration ("(not in this
+    /// migration)", "later", "stays on its own Redis", "not changing"), with
+    /// the technologies it names: unchanged dependencies, not subjects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub out_of_scope: Vec<Fact<OutOfScope>>,
+}
+
+/// A change bundled with the subject: one technology, or one replaced by
+/// another, with the versions stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BundledChange {
+    pub from: TechRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_version: Option<String>,
+    pub to: TechRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_version: Option<String>,
+}
+
+/// Something the input says this migration does not change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutOfScope {
+    /// In the input's words, without the marker ("moving to the cloud").
+    pub what: String,
+    /// Catalog technologies named in it.
+    pub technologies: Vec<TechRef>,
 }
 
 /// One side of the migration: the system today, or the one we move to.

@@ -18,11 +18,20 @@ const FORMS: [Option<InputForm>; 5] = [
 ];
 
 fn seeds() -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(root).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
+    // The bundled examples and the intake corpus (not its expectations).
+    for root in [
+        manifest.join("../../examples"),
+        manifest.join("tests/corpus"),
+    ] {
+        let mut paths: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file() && !p.to_string_lossy().ends_with(".expect.toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
             out.push(std::fs::read_to_string(path).unwrap());
         }
     }
@@ -158,7 +167,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_examples_never_panic(seed in 0usize..64, muts in proptest::collection::vec(mutation(), 1..6)) {
+    fn mutated_examples_never_panic(seed in 0usize..256, muts in proptest::collection::vec(mutation(), 1..6)) {
         let seeds = seeds();
         let mut bytes = seeds[seed % seeds.len()].clone().into_bytes();
         for m in &muts {
@@ -173,5 +182,47 @@ fn every_example_reads_without_error() {
     for s in seeds() {
         let facts = read_bytes("example", s.as_bytes(), None, &KNOWLEDGE, date(2026, 4, 27));
         assert!(facts.is_ok(), "{s}\n{:?}", facts.err());
+    }
+}
+
+/// Every tag body of a tagged input repeated `times` over, in place.
+fn grow_tag_bodies(text: &str, times: usize) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let Some(close_rel) = rest[open..].find('>') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close_rel];
+        let end_tag = format!("</{name}>");
+        let body_start = open + close_rel + 1;
+        if name.starts_with('/') || name.is_empty() || name.contains(char::is_whitespace) {
+            out.push_str(&rest[..body_start]);
+            rest = &rest[body_start..];
+            continue;
+        }
+        let Some(body_len) = rest[body_start..].find(&end_tag) else {
+            out.push_str(&rest[..body_start]);
+            rest = &rest[body_start..];
+            continue;
+        };
+        let body = &rest[body_start..body_start + body_len];
+        out.push_str(&rest[..body_start]);
+        for _ in 0..times {
+            out.push_str(body);
+            out.push('\n');
+        }
+        out.push_str(&end_tag);
+        rest = &rest[body_start + body_len + end_tag.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_corpus_grown_sixteenfold_reads_without_panic_and_with_linear_output() {
+    for s in seeds() {
+        let grown = grow_tag_bodies(&s, 16);
+        feed(grown.as_bytes());
     }
 }

