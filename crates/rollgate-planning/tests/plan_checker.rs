@@ -24,12 +24,18 @@ fn new_findings(p: &Plan, facts: &Facts) -> Vec<Inconsistency> {
 }
 
 fn examples() -> Vec<(String, Facts)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    inputs_in("../../examples")
+}
+
+/// Every input in a folder (expectation files and other non-inputs are
+/// skipped), read through the real intake.
+fn inputs_in(folder: &str) -> Vec<(String, Facts)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut v = Vec::new();
     let mut paths: Vec<_> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expect."))
         .collect();
     paths.sort();
     for path in paths {
@@ -40,6 +46,28 @@ fn examples() -> Vec<(String, Facts)> {
         v.push((name, facts));
     }
     v
+}
+
+#[test]
+fn no_corpus_input_contradicts_itself() {
+    // The intake corpus: inputs written in many voices, all families.
+    let list = inputs_in("../rollgate-intake/tests/corpus");
+    assert!(list.len() >= 40, "{} corpus inputs", list.len());
+    let mut all = Vec::new();
+    for (name, facts) in &list {
+        for mode in [Mode::Auto, Mode::CriticalPath] {
+            let p = plan(facts, &K, mode);
+            for i in new_findings(&p, facts) {
+                all.push(format!("{name} ({mode:?}): {i}"));
+            }
+        }
+    }
+    assert!(
+        all.is_empty(),
+        "{} inconsistencies:\n{}",
+        all.len(),
+        all.join("\n")
+    );
 }
 
 #[test]
