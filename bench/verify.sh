@@ -24,7 +24,7 @@ if ! command -v reladiff >/dev/null; then
   pip install -q "reladiff[postgresql]==0.6.0"
 fi
 cargo build --release -q -p rollgate
-ROLLGATE=$PWD/target/release/rollgate
+ROLLGATE=${CARGO_TARGET_DIR:-$PWD/target}/release/rollgate
 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 work=$(mktemp -d /tmp/rollgate-bench.XXXXXX)

@@ -14,6 +14,7 @@
 //! verdict and its text form). This file puts them in order.
 
 mod catalog;
+mod cells;
 mod checks;
 mod content;
 mod error;
@@ -81,6 +82,11 @@ pub struct Options {
     /// A differing range above this many rows is halved by key before its
     /// rows are grouped by key hash, so that every statement stays short.
     pub grouped_max_rows: i64,
+    /// Tables keyed by one integer column are hashed in cells of
+    /// consecutive keys, at most this many per side in one statement: more
+    /// cells mean smaller ones (fewer rows read back per difference) and
+    /// more memory (about 100 bytes per cell and side).
+    pub cells: i64,
     /// At most this many queries per second on each server (0: no limit).
     pub rate_limit: u32,
     /// At most this many queries at a time on each server.
@@ -111,6 +117,7 @@ impl std::fmt::Debug for Options {
             .field("leaf_rows", &self.leaf_rows)
             .field("sample", &self.sample)
             .field("grouped_max_rows", &self.grouped_max_rows)
+            .field("cells", &self.cells)
             .field("rate_limit", &self.rate_limit)
             .field("jobs", &self.jobs)
             .field("single_scan_rows", &self.single_scan_rows)
@@ -132,6 +139,7 @@ impl Default for Options {
             leaf_rows: 20_000,
             sample: 20,
             grouped_max_rows: 2_000_000,
+            cells: 65_536,
             rate_limit: 0,
             jobs: 1,
             single_scan_rows: None,
@@ -152,6 +160,9 @@ impl Options {
         if self.chunk_rows < 2 || self.leaf_rows < 1 {
             return bad("chunk_rows must be at least 2 and leaf_rows at least 1");
         }
+        if !(2..=1 << 22).contains(&self.cells) {
+            return bad("cells must be between 2 and 4194304");
+        }
         if self.statement_timeout_ms == 0 {
             return bad("a statement timeout of 0 would mean none; give one in milliseconds");
         }
@@ -163,6 +174,7 @@ impl Options {
             grouped_max_rows: self.grouped_max_rows.max(2),
             leaf_rows: self.leaf_rows,
             sample: self.sample,
+            cells: self.cells,
         }
     }
 }

@@ -211,6 +211,12 @@ pub struct VerifyArgs {
     /// At most this many differing keys are listed per table and kind.
     #[arg(long, default_value_t = 20)]
     pub sample: usize,
+    /// Tables keyed by one integer column are hashed in at most this many
+    /// cells of consecutive keys per grouped statement: more cells read
+    /// back fewer rows per difference and hold more memory (about 100
+    /// bytes per cell and server).
+    #[arg(long, default_value_t = 65_536, value_parser = clap::value_parser!(i64).range(2..=4_194_304))]
+    pub cells: i64,
     /// At most this many queries at a time on each server (one connection
     /// per job and server).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]

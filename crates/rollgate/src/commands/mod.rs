@@ -29,6 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 chunk_rows: args.chunk_rows,
                 leaf_rows: args.leaf_rows,
                 sample: args.sample,
+                cells: args.cells,
                 jobs: args.jobs as usize,
                 rate_limit: args.rate_limit,
                 single_scan_rows: None,
