@@ -143,19 +143,26 @@ pub(crate) fn first_pass(
 ) -> Result<((i64, i64), Vec<Cell>), VerifyError> {
     let mut p = Params::default();
     let s = p.int(i64::from(shift));
+    // Planned as written, `GROUP BY key >> shift` is taken for one group per
+    // key, so the planner aggregates in one process and computes every
+    // row's hash there, while the plain whole-table hash it is measured
+    // against gets parallel workers. Read through a UNION ALL (with a
+    // branch that finds nothing through the key's index), the cell column
+    // has no statistics, the default estimate of a few hundred groups
+    // lets each worker hash and aggregate its own rows (Partial
+    // HashAggregate), and the extra branch costs one index probe.
+    // Measured at 10 M rows on a loaded 2-core machine: 1.4x the plain
+    // scan, against 1.6-1.9x for the plan of the plain GROUP BY.
     let sql = p.sql(format!(
-        "SELECT {k}::int8 >> {s}::int4, count(*), coalesce(sum({hash}), 0)::text FROM {tab} t GROUP BY 1",
+        "SELECT cell, count(*), coalesce(sum(h), 0)::text FROM \
+         (SELECT {k}::int8 >> {s}::int4 AS cell, {hash} AS h FROM {tab} t \
+          UNION ALL SELECT {k}::int8, {hash} FROM {tab} t WHERE {k} IS NULL) c \
+         GROUP BY cell",
         k = key(t),
         tab = t.qualified(),
     ));
-    // The planner takes every key for its own group (it knows nothing of
-    // `>>`), so it would run this scan without the parallel workers the
-    // plain whole-table hash gets; free parallelism gives it the same plan
-    // shape (measured: 1.0-1.1x the plain scan instead of 1.9x).
-    pair.set("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0")?;
-    let result = pair.same(&sql, &format!("cell checksums of {}", t.display()));
-    pair.set("SET parallel_setup_cost TO DEFAULT; SET parallel_tuple_cost TO DEFAULT")?;
-    let (a, b) = result?;
+    pair.jit(true)?;
+    let (a, b) = pair.same(&sql, &format!("cell checksums of {}", t.display()))?;
     let (a, b) = (sums(a), sums(b));
     let total = |m: &Sums| m.values().map(|v| v.0).sum::<i64>();
     Ok(((total(&a), total(&b)), differing(&a, &b, shift)))
@@ -204,6 +211,7 @@ pub(crate) fn locate(
     sizes: Sizes,
     diff: &mut Diff,
 ) -> Result<(), VerifyError> {
+    pair.jit(false)?;
     let (leaves, mut big): (Vec<Cell>, Vec<Cell>) = cells
         .into_iter()
         .partition(|c| c.shift == 0 || c.most_rows() <= LEAF_CELL_ROWS);

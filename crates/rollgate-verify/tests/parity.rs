@@ -415,6 +415,13 @@ fn every_path_to_the_rows_finds_the_same_differences() {
             },
         ),
         (
+            "whole table first",
+            Options {
+                expect_equal: true,
+                ..base.clone()
+            },
+        ),
+        (
             "one big leaf",
             Options {
                 leaf_rows: 1_000_000,

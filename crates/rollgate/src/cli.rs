@@ -217,6 +217,11 @@ pub struct VerifyArgs {
     /// bytes per cell and server).
     #[arg(long, default_value_t = 65_536, value_parser = clap::value_parser!(i64).range(2..=4_194_304))]
     pub cells: i64,
+    /// Expect equal tables: hash each integer-keyed table whole first (one
+    /// plain scan settles an equal table) and group it in cells only when
+    /// it differs, which then costs both scans.
+    #[arg(long)]
+    pub expect_equal: bool,
     /// At most this many queries at a time on each server (one connection
     /// per job and server).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]

@@ -30,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 leaf_rows: args.leaf_rows,
                 sample: args.sample,
                 cells: args.cells,
+                expect_equal: args.expect_equal,
                 jobs: args.jobs as usize,
                 rate_limit: args.rate_limit,
                 single_scan_rows: None,
