@@ -29,6 +29,9 @@ pub enum RowHash {
     HashRecordExtended,
     /// md5 of the row's text form: slower, available everywhere.
     Md5Text,
+    /// Across engines: md5 of a canonical text of the row that MySQL,
+    /// MariaDB and PostgreSQL write identically.
+    Md5CanonicalText,
 }
 
 /// A sample row whose value differs, with the names of the columns that
@@ -209,7 +212,7 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
                 .collect();
             format!("hash_record_extended(ROW({}), 0)", fields.join(", "))
         }
-        RowHash::Md5Text => {
+        RowHash::Md5Text | RowHash::Md5CanonicalText => {
             let fields: Vec<String> = cols
                 .iter()
                 .map(|c| format!("t.{}", quote_ident(&c.name)))

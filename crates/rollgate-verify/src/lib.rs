@@ -17,7 +17,9 @@ mod catalog;
 mod cells;
 mod checks;
 mod content;
+mod cross;
 mod error;
+mod mysql_side;
 mod report;
 mod run;
 mod schema;
@@ -26,7 +28,7 @@ mod session;
 pub use checks::SequenceReport;
 pub use content::{ChangedRow, RowHash};
 pub use error::VerifyError;
-pub use report::{text, Proof, Report, TableReport};
+pub use report::{text, Proof, Report, TableReport, Uncanonical};
 pub use schema::SchemaDifference;
 
 use catalog::Table;
@@ -67,7 +69,11 @@ pub struct Options {
     pub source: String,
     pub target: String,
     /// A LIKE pattern on `schema.table`; None means every user table.
+    /// Across engines: on the table name alone.
     pub tables: Option<String>,
+    /// Across engines: the PostgreSQL schema holding the tables of the
+    /// MySQL database (default `public`).
+    pub schema: Option<String>,
     /// Row counts from statistics instead of comparing contents.
     pub estimate: bool,
     /// Re-check differing ranges after this many seconds.
@@ -115,6 +121,7 @@ impl std::fmt::Debug for Options {
             .field("source", &shown("source", &self.source))
             .field("target", &shown("target", &self.target))
             .field("tables", &self.tables)
+            .field("schema", &self.schema)
             .field("estimate", &self.estimate)
             .field("recheck_after", &self.recheck_after)
             .field("statement_timeout_ms", &self.statement_timeout_ms)
@@ -138,6 +145,7 @@ impl Default for Options {
             source: String::new(),
             target: String::new(),
             tables: None,
+            schema: None,
             estimate: false,
             recheck_after: None,
             statement_timeout_ms: 60_000,
@@ -274,9 +282,14 @@ fn recheck(
     Ok(after)
 }
 
-/// Verifies that the target holds the source's data.
+/// Verifies that the target holds the source's data. When either side is
+/// a MySQL or MariaDB URL (`mysql://`, `mariadb://`), the comparison runs
+/// across engines (see `cross`).
 pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
     opts.validate()?;
+    if mysql_side::is_mysql_url(&opts.source) || mysql_side::is_mysql_url(&opts.target) {
+        return cross::verify_across(opts);
+    }
     let ends = (
         Endpoint::parse("source", &opts.source)?,
         Endpoint::parse("target", &opts.target)?,
@@ -431,6 +444,7 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         tables: tables_out,
         sequences,
         foreign_key_violations,
+        uncanonical: Vec::new(),
         warnings,
         equal,
     })

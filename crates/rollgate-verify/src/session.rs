@@ -267,7 +267,7 @@ impl RateLimit {
         })
     }
 
-    fn wait(&self) {
+    pub(crate) fn wait(&self) {
         let Some(interval) = self.interval else {
             return;
         };
