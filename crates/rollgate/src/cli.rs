@@ -43,7 +43,7 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Prove two databases hold the same data (a gate: exit 0 equal, 1 differ, 2 error).
-    Verify(VerifyCmd),
+    Verify(Box<VerifyCmd>),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
     Schema(SchemaArgs),

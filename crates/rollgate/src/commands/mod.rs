@@ -18,6 +18,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
         Command::Verify(cmd) => {
+            let cmd = *cmd;
             let args = match (cmd.engine, cmd.args) {
                 (Some(crate::cli::VerifyCommand::Postgres(args)), _) => args,
                 (None, Some(args)) => args,
