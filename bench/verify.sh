@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark for `rollgate verify postgres` (issue 7): two throwaway clusters
-# on loopback, one table of ROWS rows (default 10,000,000) in three states
-# (identical, 10 changed rows, 10,000 changed rows). For each state it
-# times: the floors (a server-side scan hashing every row, one side and
+# Benchmark for `rollgate verify postgres` (issues 7 and 16): two throwaway
+# clusters on loopback, one table of ROWS rows (default 10,000,000) in three
+# states (identical, 10 changed rows, 10,000 changed rows). For each state
+# it times: the floors (a server-side scan hashing every row, one side and
 # both at once; the same with md5 of the row text, what diff tools
-# commonly hash; count(*)), rollgate's time to a verdict (release build)
-# with its peak memory, and reladiff (from PyPI) on the same data. Prints a
-# Markdown table.
+# commonly hash; count(*)), rollgate's time to a verdict (release build,
+# default options, then with --expect-equal) with its peak memory, and
+# reladiff (from PyPI) on the same data. Prints a Markdown table.
+# ROLLGATE_ARGS adds options to both rollgate runs (e.g. "--cells 262144").
 #
 # Each cluster is pinned to its own CPU (taskset) when the machine has two
 # or more, so the two "servers" do not steal each other's core, as two
@@ -24,7 +25,7 @@ if ! command -v reladiff >/dev/null; then
   pip install -q "reladiff[postgresql]==0.6.0"
 fi
 cargo build --release -q -p rollgate
-ROLLGATE=$PWD/target/release/rollgate
+ROLLGATE=${CARGO_TARGET_DIR:-$PWD/target}/release/rollgate
 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 work=$(mktemp -d /tmp/rollgate-bench.XXXXXX)
@@ -63,8 +64,8 @@ secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 # should equal "one side". The hash floor uses the cheapest row hash the
 # server has (the one rollgate uses); the md5 floor is what text-hashing
 # tools pay.
-echo "| state | floor: hash scan, one side | floor: hash scan, both at once | floor: md5 of row text, one side | floor: count(*) | rollgate verify | rollgate peak RSS | reladiff | rollgate / one-side floor | reladiff / rollgate |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| state | floor: hash scan, one side | floor: hash scan, both at once | floor: md5 of row text, one side | floor: count(*) | rollgate verify | rollgate peak RSS | rollgate --expect-equal | reladiff | rollgate / one-side floor | --expect-equal / one-side floor | reladiff / rollgate |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 measure() {
   local state=$1
   local scan="SELECT count(*), sum(hash_record_extended(ROW(t.a, t.b, t.c, t.d, t.id), 0)) FROM bench t"
@@ -73,20 +74,26 @@ measure() {
   both_floor=$(secs "$tb0" "$tb1")
   t0=$(now); psql "$A" -qAt -c "$scan" >/dev/null; t1=$(now)
   psql "$A" -qAt -c "SELECT count(*) FROM bench" >/dev/null; t2=$(now)
-  /usr/bin/time -f "%M" -o "$work/rss" "$ROLLGATE" verify postgres --source "$A" --target "$B" --tables public.bench --format json > "$work/verdict.json" || true; t3=$(now)
+  # shellcheck disable=SC2086 # ROLLGATE_ARGS is a list of options
+  /usr/bin/time -f "%M" -o "$work/rss" "$ROLLGATE" verify postgres --source "$A" --target "$B" --tables public.bench --format json ${ROLLGATE_ARGS:-} > "$work/verdict.json" || true; t3=$(now)
+  # shellcheck disable=SC2086
+  te0=$(now); "$ROLLGATE" verify postgres --source "$A" --target "$B" --tables public.bench --format json --expect-equal ${ROLLGATE_ARGS:-} > "$work/verdict-ee.json" || true
+  te1=$(now)
   if [ "${RELADIFF:-1}" = 1 ]; then
     reladiff "$UA" bench "$UB" bench -k id -c a -c b -c c -c d > "$work/reladiff.out" 2>&1 || true
   fi
   t4=$(now)
   tm0=$(now); if [ "${MD5:-1}" = 1 ]; then psql "$A" -qAt -c "$md5" >/dev/null; fi; tm1=$(now)
-  local floor rg rl
-  floor=$(secs "$t0" "$t1"); rg=$(secs "$t2" "$t3"); rl=$(secs "$t3" "$t4")
-  python3 - "$work/verdict.json" "$state" <<'PY' >&2
+  local floor rg rl ee
+  floor=$(secs "$t0" "$t1"); rg=$(secs "$t2" "$t3"); rl=$(secs "$te1" "$t4"); ee=$(secs "$te0" "$te1")
+  for f in "$work/verdict.json" "$work/verdict-ee.json"; do
+    python3 - "$f" "$state" <<'PY' >&2
 import json, sys
 v = json.load(open(sys.argv[1])); t = v["tables"][0]
-print(f"{sys.argv[2]}: rollgate says equal={v['equal']} rows={t['source_rows']}/{t['target_rows']} missing={t['missing_count']} extra={t['extra_count']} changed={t['changed_count']}")
+print(f"{sys.argv[2]} ({sys.argv[1].rsplit('/', 1)[1]}): rollgate says equal={v['equal']} rows={t['source_rows']}/{t['target_rows']} missing={t['missing_count']} extra={t['extra_count']} changed={t['changed_count']}")
 PY
-  echo "| $state | ${floor}s | ${both_floor}s | $(secs "$tm0" "$tm1")s | $(secs "$t1" "$t2")s | ${rg}s | $(( $(tail -1 "$work/rss") / 1024 )) MiB | ${rl}s | $(python3 -c "print(f'{$rg/$floor:.2f}x')") | $(python3 -c "print(f'{$rl/$rg:.1f}x')") |"
+  done
+  echo "| $state | ${floor}s | ${both_floor}s | $(secs "$tm0" "$tm1")s | $(secs "$t1" "$t2")s | ${rg}s | $(( $(tail -1 "$work/rss") / 1024 )) MiB | ${ee}s | ${rl}s | $(python3 -c "print(f'{$rg/$floor:.2f}x')") | $(python3 -c "print(f'{$ee/$floor:.2f}x')") | $(python3 -c "print(f'{$rl/$rg:.1f}x')") |"
 }
 measure "identical"
 psql "$B" -q -c "UPDATE bench SET a = a + 1 WHERE id IN (SELECT (g * ($ROWS / 10))::bigint FROM generate_series(1, 10) g)"

@@ -24,6 +24,16 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] && [ -z "${PG_BIN:-}" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql-15 >/dev/null
 fi
+# The cross-engine verifier tests start a throwaway MariaDB server of
+# their own (mariadb-install-db + mariadbd on a loopback port, removed after
+# the test). RUNLEVEL=1 keeps the package from starting its system service:
+# nothing listens on 3306 because of this script.
+if [ ! -x /usr/sbin/mariadbd ] && [ -z "${MARIADB_BIN:-}" ]; then
+  echo "== installing MariaDB server binaries (Debian package)"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq mariadb-server >/dev/null
+fi
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   echo "== creating the postgres user for test clusters"
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres

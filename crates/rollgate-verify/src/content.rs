@@ -29,6 +29,9 @@ pub enum RowHash {
     HashRecordExtended,
     /// md5 of the row's text form: slower, available everywhere.
     Md5Text,
+    /// Across engines: md5 of a canonical text of the row that MySQL,
+    /// MariaDB and PostgreSQL write identically.
+    Md5CanonicalText,
 }
 
 /// A sample row whose value differs, with the names of the columns that
@@ -141,6 +144,9 @@ pub(crate) struct Sizes {
     pub(crate) grouped_max_rows: i64,
     pub(crate) leaf_rows: i64,
     pub(crate) sample: usize,
+    /// At most this many groups per side from one grouped statement of
+    /// the cell passes.
+    pub(crate) cells: i64,
 }
 
 /// Picks the row hash both servers compute identically: a fixed row of
@@ -206,7 +212,7 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
                 .collect();
             format!("hash_record_extended(ROW({}), 0)", fields.join(", "))
         }
-        RowHash::Md5Text => {
+        RowHash::Md5Text | RowHash::Md5CanonicalText => {
             let fields: Vec<String> = cols
                 .iter()
                 .map(|c| format!("t.{}", quote_ident(&c.name)))
@@ -562,6 +568,26 @@ fn compare_rows(
         tab = t.qualified(),
     ));
     let (a, b) = pair.same(&sql, &format!("rows of {}", t.display()))?;
+    let rows = (a.len() as i64, b.len() as i64);
+    let (mut found, _) = match_rows(pair, t, a, b, sizes, diff)?;
+    if !found.is_empty() {
+        found.ranges.push(DifferingRange { range: r, rows });
+    }
+    diff.merge(found, sizes.sample);
+    Ok(())
+}
+
+/// Matches rows read back as (key as text[], row hash) from both sides:
+/// the differences found (not yet merged into `diff`, which only says how
+/// many changed rows were sampled already) and the keys that differ.
+pub(crate) fn match_rows(
+    pair: &mut Pair,
+    t: &Table,
+    a: Vec<postgres::Row>,
+    b: Vec<postgres::Row>,
+    sizes: Sizes,
+    diff: &Diff,
+) -> Result<(Diff, Vec<Vec<String>>), VerifyError> {
     // Keys are matched in memory rather than by the servers' sort order:
     // two servers may collate text keys differently.
     let map = |rows: Vec<postgres::Row>| -> BTreeMap<Vec<String>, i64> {
@@ -569,16 +595,19 @@ fn compare_rows(
     };
     let (ma, mb) = (map(a), map(b));
     let mut found = Diff::default();
+    let mut keys = Vec::new();
     for (k, ha) in &ma {
         match mb.get(k) {
             None => {
                 found.missing_count += 1;
+                keys.push(k.clone());
                 if found.missing.len() < sizes.sample {
                     found.missing.push(key_display(k));
                 }
             }
             Some(hb) if hb != ha => {
                 found.changed_count += 1;
+                keys.push(k.clone());
                 if diff.sampled_elsewhere + diff.changed.len() + found.changed.len() < sizes.sample
                 {
                     let columns = changed_columns(pair, t, k)?;
@@ -593,18 +622,12 @@ fn compare_rows(
     }
     for k in mb.keys().filter(|k| !ma.contains_key(*k)) {
         found.extra_count += 1;
+        keys.push(k.clone());
         if found.extra.len() < sizes.sample {
             found.extra.push(key_display(k));
         }
     }
-    if !found.is_empty() {
-        found.ranges.push(DifferingRange {
-            range: r,
-            rows: (ma.len() as i64, mb.len() as i64),
-        });
-    }
-    diff.merge(found, sizes.sample);
-    Ok(())
+    Ok((found, keys))
 }
 
 /// A key as the report shows it: its columns' text joined by commas, with

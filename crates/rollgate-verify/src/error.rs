@@ -24,6 +24,21 @@ pub enum VerifyError {
         #[source]
         source: postgres::Error,
     },
+    #[error("cannot connect to the {side} database ({server}): {source}")]
+    MySqlConnect {
+        side: &'static str,
+        /// Host, port, database and user; never the password.
+        server: String,
+        #[source]
+        source: mysql::Error,
+    },
+    #[error("{side}: {context}: {source}")]
+    MySqlQuery {
+        side: &'static str,
+        context: String,
+        #[source]
+        source: mysql::Error,
+    },
     #[error("invalid option: {0}")]
     Options(String),
 }

@@ -14,9 +14,12 @@
 //! verdict and its text form). This file puts them in order.
 
 mod catalog;
+mod cells;
 mod checks;
 mod content;
+mod cross;
 mod error;
+mod mysql_side;
 mod report;
 mod run;
 mod schema;
@@ -25,7 +28,7 @@ mod session;
 pub use checks::SequenceReport;
 pub use content::{ChangedRow, RowHash};
 pub use error::VerifyError;
-pub use report::{text, Proof, Report, TableReport};
+pub use report::{text, Proof, Report, TableReport, Uncanonical};
 pub use schema::SchemaDifference;
 
 use catalog::Table;
@@ -66,7 +69,11 @@ pub struct Options {
     pub source: String,
     pub target: String,
     /// A LIKE pattern on `schema.table`; None means every user table.
+    /// Across engines: on the table name alone.
     pub tables: Option<String>,
+    /// Across engines: the PostgreSQL schema holding the tables of the
+    /// MySQL database (default `public`).
+    pub schema: Option<String>,
     /// Row counts from statistics instead of comparing contents.
     pub estimate: bool,
     /// Re-check differing ranges after this many seconds.
@@ -81,6 +88,16 @@ pub struct Options {
     /// A differing range above this many rows is halved by key before its
     /// rows are grouped by key hash, so that every statement stays short.
     pub grouped_max_rows: i64,
+    /// Tables keyed by one integer column are hashed in cells of
+    /// consecutive keys, at most this many per side in one statement: more
+    /// cells mean smaller ones (fewer rows read back per difference) and
+    /// more memory (about 100 bytes per cell and side).
+    pub cells: i64,
+    /// For tables keyed by one integer column: hash the whole table first
+    /// and group it in cells only when it differs. An equal table then
+    /// costs one plain scan instead of one grouped scan (measured 1.0x
+    /// against 1.4x the plain scan); a differing one costs both.
+    pub expect_equal: bool,
     /// At most this many queries per second on each server (0: no limit).
     pub rate_limit: u32,
     /// At most this many queries at a time on each server.
@@ -104,6 +121,7 @@ impl std::fmt::Debug for Options {
             .field("source", &shown("source", &self.source))
             .field("target", &shown("target", &self.target))
             .field("tables", &self.tables)
+            .field("schema", &self.schema)
             .field("estimate", &self.estimate)
             .field("recheck_after", &self.recheck_after)
             .field("statement_timeout_ms", &self.statement_timeout_ms)
@@ -111,6 +129,8 @@ impl std::fmt::Debug for Options {
             .field("leaf_rows", &self.leaf_rows)
             .field("sample", &self.sample)
             .field("grouped_max_rows", &self.grouped_max_rows)
+            .field("cells", &self.cells)
+            .field("expect_equal", &self.expect_equal)
             .field("rate_limit", &self.rate_limit)
             .field("jobs", &self.jobs)
             .field("single_scan_rows", &self.single_scan_rows)
@@ -125,6 +145,7 @@ impl Default for Options {
             source: String::new(),
             target: String::new(),
             tables: None,
+            schema: None,
             estimate: false,
             recheck_after: None,
             statement_timeout_ms: 60_000,
@@ -132,6 +153,8 @@ impl Default for Options {
             leaf_rows: 20_000,
             sample: 20,
             grouped_max_rows: 2_000_000,
+            cells: 65_536,
+            expect_equal: false,
             rate_limit: 0,
             jobs: 1,
             single_scan_rows: None,
@@ -152,6 +175,9 @@ impl Options {
         if self.chunk_rows < 2 || self.leaf_rows < 1 {
             return bad("chunk_rows must be at least 2 and leaf_rows at least 1");
         }
+        if !(2..=1 << 22).contains(&self.cells) {
+            return bad("cells must be between 2 and 4194304");
+        }
         if self.statement_timeout_ms == 0 {
             return bad("a statement timeout of 0 would mean none; give one in milliseconds");
         }
@@ -163,6 +189,7 @@ impl Options {
             grouped_max_rows: self.grouped_max_rows.max(2),
             leaf_rows: self.leaf_rows,
             sample: self.sample,
+            cells: self.cells,
         }
     }
 }
@@ -255,9 +282,14 @@ fn recheck(
     Ok(after)
 }
 
-/// Verifies that the target holds the source's data.
+/// Verifies that the target holds the source's data. When either side is
+/// a MySQL or MariaDB URL (`mysql://`, `mariadb://`), the comparison runs
+/// across engines (see `cross`).
 pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
     opts.validate()?;
+    if mysql_side::is_mysql_url(&opts.source) || mysql_side::is_mysql_url(&opts.target) {
+        return cross::verify_across(opts);
+    }
     let ends = (
         Endpoint::parse("source", &opts.source)?,
         Endpoint::parse("target", &opts.target)?,
@@ -412,6 +444,7 @@ pub fn verify(opts: &Options) -> Result<Report, VerifyError> {
         tables: tables_out,
         sequences,
         foreign_key_violations,
+        uncanonical: Vec::new(),
         warnings,
         equal,
     })

@@ -39,6 +39,18 @@ pub enum Proof {
     Estimate,
 }
 
+/// A column compared across engines whose values have no canonical text
+/// both engines write: left out of the row hash.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Uncanonical {
+    pub table: String,
+    pub column: String,
+    pub source_type: String,
+    pub target_type: String,
+    /// Why, and what that leaves uncompared.
+    pub how: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub source: String,
@@ -51,6 +63,9 @@ pub struct Report {
     pub tables: Vec<TableReport>,
     pub sequences: Vec<SequenceReport>,
     pub foreign_key_violations: Vec<String>,
+    /// Across engines: columns left out of the row hash, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncanonical: Vec<Uncanonical>,
     pub warnings: Vec<String>,
     /// Exit 0 when true: no real schema difference, every table equal,
     /// every sequence ahead, every foreign key holding.
@@ -86,6 +101,12 @@ pub fn text(r: &Report) -> String {
             o.push_str(&format!(" ({n})"));
         }
         o.push('\n');
+    }
+    for u in &r.uncanonical {
+        o.push_str(&format!(
+            "not comparable across engines: {}.{} ({} → {}): {}\n",
+            u.table, u.column, u.source_type, u.target_type, u.how
+        ));
     }
     for t in &r.tables {
         let status = if t.equal {

@@ -6,6 +6,7 @@
 //! every worker.
 
 use crate::catalog::Table;
+use crate::cells::{self, Cell};
 use crate::content::{self, Diff, Range};
 use crate::error::VerifyError;
 use crate::session::{Endpoint, Pair, RateLimit, Side};
@@ -26,7 +27,13 @@ enum Task {
     /// Compare one key range; `rows` are known when a bucket pass already
     /// found it differs.
     Range(usize, Range, Option<(i64, i64)>),
+    /// Find the rows of differing cells (all of one shift).
+    Cells(usize, Vec<Cell>),
 }
+
+/// Differing cells are handed out in tasks of about this many rows, so
+/// that `jobs` connections share the narrowing down of one table.
+const ROWS_PER_CELL_TASK: i64 = 200_000;
 
 #[derive(Default)]
 pub(crate) struct TableState {
@@ -78,6 +85,7 @@ impl Run<'_> {
     fn table_task(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
         let t = &self.tables[i];
         let hash = &self.hashes[i].row;
+        pair.jit(true)?;
         if t.pk.is_empty() {
             let c = content::range_hash(pair, t, &Range::ALL, hash)?;
             self.add_rows(i, c.rows);
@@ -91,18 +99,19 @@ impl Run<'_> {
             }
             return Ok(Vec::new());
         }
+        let single_scan = t.estimated_rows <= self.single_scan_limit();
+        if single_scan && cells::applies(t) {
+            match self.cell_scan(pair, i) {
+                Ok(tasks) => return Ok(tasks),
+                Err(e) if is_timeout(&e) => self.timed_out(i),
+                Err(e) => return Err(e),
+            }
+        }
         let histogram = content::histogram_bounds(&mut pair.src, t)?;
-        if t.estimated_rows <= self.single_scan_limit() {
+        if single_scan && !cells::applies(t) {
             match self.single_scans(pair, i, histogram.clone()) {
                 Ok(tasks) => return Ok(tasks),
-                Err(e) if is_timeout(&e) => {
-                    // Nothing was counted yet: a failed pass adds no rows.
-                    let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
-                    s.warnings.push(format!(
-                        "a full scan hit the statement timeout ({} ms): compared range by range",
-                        self.opts.statement_timeout_ms
-                    ));
-                }
+                Err(e) if is_timeout(&e) => self.timed_out(i),
                 Err(e) => return Err(e),
             }
         }
@@ -113,6 +122,39 @@ impl Run<'_> {
         Ok(content::bucket_ranges(&bounds)
             .into_iter()
             .map(|r| Task::Range(i, r, None))
+            .collect())
+    }
+
+    /// A full scan that hit the statement timeout: nothing was counted yet
+    /// (a failed pass adds no rows), and the table goes range by range.
+    fn timed_out(&self, i: usize) {
+        let mut s = self.states[i].lock().unwrap_or_else(|e| e.into_inner());
+        s.warnings.push(format!(
+            "a full scan hit the statement timeout ({} ms): compared range by range",
+            self.opts.statement_timeout_ms
+        ));
+    }
+
+    /// One grouped scan per side over cells of consecutive keys (see
+    /// `cells`): it settles an equal table and names the differing cells,
+    /// which become tasks.
+    fn cell_scan(&self, pair: &mut Pair, i: usize) -> Result<Vec<Task>, VerifyError> {
+        let t = &self.tables[i];
+        if self.opts.expect_equal {
+            // One plain scan settles an equal table at the floor; only a
+            // differing one pays for the cell scan as well.
+            let whole = content::range_hash(pair, t, &Range::ALL, &self.hashes[i].row)?;
+            if whole.equal {
+                self.add_rows(i, whole.rows);
+                return Ok(Vec::new());
+            }
+        }
+        let shift = cells::first_shift(pair, t, self.opts.cells)?;
+        let (rows, differing) = cells::first_pass(pair, t, &self.hashes[i].row, shift)?;
+        self.add_rows(i, rows);
+        Ok(cells::batches(differing, ROWS_PER_CELL_TASK, usize::MAX)
+            .into_iter()
+            .map(|batch| Task::Cells(i, batch))
             .collect())
     }
 
@@ -160,6 +202,42 @@ impl Run<'_> {
         Ok(tasks)
     }
 
+    /// A diff for one task, knowing how many changed rows of its table
+    /// were sampled already.
+    fn fresh_diff(&self, i: usize) -> Diff {
+        Diff {
+            sampled_elsewhere: self.states[i]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .diff
+                .changed
+                .len(),
+            ..Diff::default()
+        }
+    }
+
+    fn merge_diff(&self, i: usize, diff: Diff) {
+        self.states[i]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .diff
+            .merge(diff, self.opts.sample);
+    }
+
+    fn cells_task(&self, pair: &mut Pair, i: usize, batch: Vec<Cell>) -> Result<(), VerifyError> {
+        let mut diff = self.fresh_diff(i);
+        cells::locate(
+            pair,
+            &self.tables[i],
+            &self.hashes[i].row,
+            batch,
+            self.opts.sizes(),
+            &mut diff,
+        )?;
+        self.merge_diff(i, diff);
+        Ok(())
+    }
+
     fn range_task(
         &self,
         pair: &mut Pair,
@@ -180,15 +258,7 @@ impl Run<'_> {
                 c.rows
             }
         };
-        let mut diff = Diff {
-            sampled_elsewhere: self.states[i]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .diff
-                .changed
-                .len(),
-            ..Diff::default()
-        };
+        let mut diff = self.fresh_diff(i);
         content::locate(
             pair,
             t,
@@ -199,11 +269,7 @@ impl Run<'_> {
             self.opts.sizes(),
             &mut diff,
         )?;
-        self.states[i]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .diff
-            .merge(diff, self.opts.sample);
+        self.merge_diff(i, diff);
         Ok(())
     }
 
@@ -260,6 +326,7 @@ impl Run<'_> {
                 Task::Range(i, r, rows) => {
                     (i, self.range_task(pair, i, r, rows).map(|()| Vec::new()))
                 }
+                Task::Cells(i, batch) => (i, self.cells_task(pair, i, batch).map(|()| Vec::new())),
             };
             let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             match result {

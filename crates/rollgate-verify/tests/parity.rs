@@ -399,6 +399,29 @@ fn every_path_to_the_rows_finds_the_same_differences() {
             },
         ),
         (
+            "two cells per grouped statement",
+            Options {
+                cells: 2,
+                ..base.clone()
+            },
+        ),
+        (
+            "small cells, small leaves",
+            Options {
+                cells: 16,
+                leaf_rows: 1,
+                grouped_max_rows: 10,
+                ..base.clone()
+            },
+        ),
+        (
+            "whole table first",
+            Options {
+                expect_equal: true,
+                ..base.clone()
+            },
+        ),
+        (
             "one big leaf",
             Options {
                 leaf_rows: 1_000_000,
@@ -428,6 +451,82 @@ fn every_path_to_the_rows_finds_the_same_differences() {
             rollgate_verify::text(&r)
         );
     }
+}
+
+/// Cells are arithmetic on the key: negative keys, both ends of bigint,
+/// smallint and integer keys, and a key space so sparse that one outlier
+/// makes the first cells enormous must all be found exactly.
+#[test]
+fn integer_keys_at_the_extremes_and_sparse_key_spaces() {
+    let (a, b) = (Cluster::start(), Cluster::start());
+    for c in [&a, &b] {
+        c.sql(
+            "CREATE TABLE wide (id bigint PRIMARY KEY, v text);
+             INSERT INTO wide SELECT g, 'v' || g FROM generate_series(-500, 500) g;
+             INSERT INTO wide VALUES (-9223372036854775808, 'min'), (9223372036854775807, 'max');
+             CREATE TABLE small (id smallint PRIMARY KEY, v int);
+             INSERT INTO small SELECT g, g FROM generate_series(-32768, 32767, 7) g;
+             CREATE TABLE mid (id integer PRIMARY KEY, v int);
+             INSERT INTO mid SELECT g, g FROM generate_series(1, 5000) g;
+             INSERT INTO mid VALUES (2147483647, 0);",
+        );
+    }
+    b.sql(
+        "UPDATE wide SET v = 'changed' WHERE id IN (-500, -1, 0, 499, 9223372036854775807);
+         DELETE FROM wide WHERE id = -9223372036854775808;
+         INSERT INTO wide VALUES (9223372036854775806, 'extra');
+         UPDATE small SET v = -v WHERE id IN (-32768, 32759);
+         DELETE FROM mid WHERE id = 2500;
+         INSERT INTO mid VALUES (-2147483648, 1);
+         UPDATE mid SET v = 1 WHERE id = 2147483647;",
+    );
+    for cells in [2i64, 3, 64, 65_536] {
+        for leaf_rows in [1i64, 20_000] {
+            let o = Options {
+                source: a.url(),
+                target: b.url(),
+                cells,
+                leaf_rows,
+                ..Options::default()
+            };
+            let r = verify(&o).unwrap();
+            let name = format!("cells {cells}, leaf_rows {leaf_rows}");
+            let wide = found(&r, "public.wide");
+            assert_eq!(wide.missing, vec!["-9223372036854775808"], "{name}");
+            assert_eq!(wide.extra, vec!["9223372036854775806"], "{name}");
+            assert_eq!(
+                wide.changed,
+                vec!["-1", "-500", "0", "499", "9223372036854775807"],
+                "{name}"
+            );
+            assert_eq!((wide.rows), (1003, 1003), "{name}");
+            let small = found(&r, "public.small");
+            assert_eq!(small.changed, vec!["-32768", "32759"], "{name}");
+            assert_eq!(small.counts, [0, 0, 2], "{name}");
+            let mid = found(&r, "public.mid");
+            assert_eq!(mid.missing, vec!["2500"], "{name}");
+            assert_eq!(mid.extra, vec!["-2147483648"], "{name}");
+            assert_eq!(mid.changed, vec!["2147483647"], "{name}");
+            assert_eq!(mid.rows, (5001, 5001), "{name}");
+        }
+    }
+    // Equal again: settled by the first pass alone.
+    b.sql(
+        "DELETE FROM wide; DELETE FROM small; DELETE FROM mid;
+         INSERT INTO wide SELECT g, 'v' || g FROM generate_series(-500, 500) g;
+         INSERT INTO wide VALUES (-9223372036854775808, 'min'), (9223372036854775807, 'max');
+         INSERT INTO small SELECT g, g FROM generate_series(-32768, 32767, 7) g;
+         INSERT INTO mid SELECT g, g FROM generate_series(1, 5000) g;
+         INSERT INTO mid VALUES (2147483647, 0);",
+    );
+    let r = verify(&Options {
+        source: a.url(),
+        target: b.url(),
+        cells: 2,
+        ..Options::default()
+    })
+    .unwrap();
+    assert!(r.equal, "{}", rollgate_verify::text(&r));
 }
 
 #[test]

@@ -43,8 +43,7 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Prove two databases hold the same data (a gate: exit 0 equal, 1 differ, 2 error).
-    #[command(subcommand)]
-    Verify(VerifyCommand),
+    Verify(Box<VerifyCmd>),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
     Schema(SchemaArgs),
@@ -167,6 +166,22 @@ pub struct ServeArgs {
     pub allow_host: Vec<String>,
 }
 
+/// `rollgate verify --source … --target …` (the engines come from the
+/// URLs: mysql:// or mariadb:// on either side compares across engines),
+/// or `rollgate verify postgres …`.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:\n  rollgate verify --source \"$SOURCE_URL\" --target \"$TARGET_URL\"\n  rollgate verify --source mysql://app@db1/shop --target postgresql://app@db2/shop --schema public\n  rollgate verify --source mariadb://app@db1/shop --target postgresql://app@db2/shop --format json\n\nMySQL/MariaDB ↔ PostgreSQL (either way round): tables and columns matched by name, types by a compatibility table, rows hashed in each server from a canonical text. Exit codes: 0 equal, 1 different, 2 error. Passwords in connection strings are never printed."
+)]
+pub struct VerifyCmd {
+    #[command(subcommand)]
+    pub engine: Option<VerifyCommand>,
+    #[command(flatten)]
+    pub args: Option<VerifyArgs>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum VerifyCommand {
     /// Compare two PostgreSQL databases: schema, row counts, contents by
@@ -186,9 +201,14 @@ pub struct VerifyArgs {
     /// Connection string of the target.
     #[arg(long)]
     pub target: String,
-    /// Only tables whose schema.table matches this LIKE pattern.
+    /// Only tables whose schema.table matches this LIKE pattern (across
+    /// engines: the table name).
     #[arg(long, value_name = "PATTERN")]
     pub tables: Option<String>,
+    /// Across engines: the PostgreSQL schema that holds the MySQL
+    /// database's tables (default public).
+    #[arg(long, value_name = "NAME")]
+    pub schema: Option<String>,
     #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
     pub format: FactsFormat,
     /// Row counts from the planner's statistics and no content comparison:
@@ -211,6 +231,17 @@ pub struct VerifyArgs {
     /// At most this many differing keys are listed per table and kind.
     #[arg(long, default_value_t = 20)]
     pub sample: usize,
+    /// Tables keyed by one integer column are hashed in at most this many
+    /// cells of consecutive keys per grouped statement: more cells read
+    /// back fewer rows per difference and hold more memory (about 100
+    /// bytes per cell and server).
+    #[arg(long, default_value_t = 65_536, value_parser = clap::value_parser!(i64).range(2..=4_194_304))]
+    pub cells: i64,
+    /// Expect equal tables: hash each integer-keyed table whole first (one
+    /// plain scan settles an equal table) and group it in cells only when
+    /// it differs, which then costs both scans.
+    #[arg(long)]
+    pub expect_equal: bool,
     /// At most this many queries at a time on each server (one connection
     /// per job and server).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]

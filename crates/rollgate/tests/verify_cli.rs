@@ -4,6 +4,8 @@
 
 #[path = "../../rollgate-verify/tests/support/cluster.rs"]
 mod cluster;
+#[path = "../../rollgate-verify/tests/support/mariadb.rs"]
+mod mariadb;
 
 use cluster::Cluster;
 use std::process::Command;
@@ -251,5 +253,42 @@ fn verify_never_prints_a_password_in_any_form_libpq_accepts() {
             assert!(err.contains("source"), "{err}");
             assert_no_secret(s, &out, &err);
         }
+    }
+}
+
+/// `rollgate verify --source mariadb://… --target postgresql://…`: the
+/// engines come from the URLs; exit 0 equal, 1 different; the MariaDB
+/// password appears nowhere.
+#[test]
+fn verify_across_engines_from_the_urls() {
+    let (m, p) = std::thread::scope(|s| {
+        let m = s.spawn(mariadb::MariaDb::start);
+        (m.join().unwrap(), Cluster::start())
+    });
+    m.sql("CREATE TABLE orders (id bigint PRIMARY KEY, paid tinyint(1), total decimal(10,2), at datetime(3));
+           INSERT INTO orders SELECT seq, seq % 2, seq * 2.5, TIMESTAMP '2026-03-01 12:00:00' + INTERVAL seq SECOND FROM seq_1_to_300;");
+    p.sql("CREATE TABLE orders (id bigint PRIMARY KEY, paid boolean, total numeric(10,2), at timestamp(3));
+           INSERT INTO orders SELECT g, g % 2 = 1, g * 2.5, timestamp '2026-03-01 12:00:00' + g * interval '1 second' FROM generate_series(1, 300) g;");
+    let url = m.url();
+    let (code, out, err) = run(&["verify", "--source", &url, "--target", &p.url()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("MariaDB") && out.contains("EQUAL"), "{out}");
+    p.sql("UPDATE orders SET total = total + 0.01 WHERE id = 42");
+    let (code, out, err) = run(&[
+        "verify",
+        "--source",
+        &url,
+        "--target",
+        &p.url(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["row_hash"], "md5-canonical-text");
+    assert_eq!(v["tables"][0]["changed"][0]["key"], "42");
+    assert_eq!(v["tables"][0]["changed"][0]["columns"][0], "total");
+    for o in [&out, &err] {
+        assert!(!o.contains("S3cret"), "{o}");
     }
 }

@@ -17,18 +17,27 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
-        Command::Verify(crate::cli::VerifyCommand::Postgres(args)) => {
+        Command::Verify(cmd) => {
+            let cmd = *cmd;
+            let args = match (cmd.engine, cmd.args) {
+                (Some(crate::cli::VerifyCommand::Postgres(args)), _) => args,
+                (None, Some(args)) => args,
+                (None, None) => bail!("give --source and --target (see rollgate verify --help)"),
+            };
             let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(progress_bar);
             let opts = rollgate_verify::Options {
                 source: args.source.clone(),
                 target: args.target.clone(),
                 tables: args.tables.clone(),
+                schema: args.schema.clone(),
                 estimate: args.estimate,
                 recheck_after: args.recheck_after,
                 statement_timeout_ms: args.statement_timeout_ms,
                 chunk_rows: args.chunk_rows,
                 leaf_rows: args.leaf_rows,
                 sample: args.sample,
+                cells: args.cells,
+                expect_equal: args.expect_equal,
                 jobs: args.jobs as usize,
                 rate_limit: args.rate_limit,
                 single_scan_rows: None,
