@@ -1462,7 +1462,12 @@ fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
         facts.team.members.push(f);
     }
     if let Some(h) = extract::team::size(&p.text) {
-        facts.team.size = Some(cx.fact(i, p, h.value, h.start, h.end));
+        // "Backend help: 1 person, on request" beside "3 frontend devs": a
+        // size below the people counted by role counts something else.
+        let counted: u32 = facts.team.members.iter().map(|m| m.value.count).sum();
+        if h.value >= counted {
+            facts.team.size = Some(cx.fact(i, p, h.value, h.start, h.end));
+        }
     }
     for h in extract::team::time_zones(&p.text, &cx.k.zones) {
         let f = cx.fact(i, p, h.value.clone(), h.start, h.end);

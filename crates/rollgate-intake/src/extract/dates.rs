@@ -521,6 +521,18 @@ pub enum DurationRole {
 /// (Preferred). Durations with neither reading return `None`.
 pub fn duration_role(text: &str, start: usize, end: usize) -> Option<DurationRole> {
     let (cs, ce) = super::clause_around(text, start);
+    // "Monthly is ok for 1-2 months max", "double hosting costs for two
+    // months at most": a bound on paying for something, not on the plan.
+    let billing = crate::re!(
+        r"(?i)\b(?:monthly|annual(?:ly)?|renew\w*|pay(?:ing)?|billing|costs?|subscriptions?|licen[cs]es?|invoices?|double[\s-](?:hosting|running|costs?))\b"
+    );
+    let near = super::behind(text, start, 80);
+    let near = &near[near.rfind(['.', ';', '(']).map_or(0, |k| k + 1)..];
+    let after = super::ahead(text, end, 60);
+    let after = &after[..after.find(['.', ';', ')']).unwrap_or(after.len())];
+    if billing.is_match(near) || billing.is_match(after) {
+        return None;
+    }
     let before = text[cs..start].to_ascii_lowercase();
     let after = text[end..ce.max(end)].to_ascii_lowercase();
     let after_head: String = after.chars().take(20).collect();
