@@ -1553,8 +1553,13 @@ fn read_schedule(
     }
     let frozen = Coverage::of(&freezes.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
     let in_freeze = |at: usize| frozen.touches(at, at + 1);
+    let retail = crate::re!(r"(?i)^(?:black\s+friday|cyber\s+monday|thanksgiving)$");
     for h in extract::dates::dates(text, start) {
-        if in_freeze(h.start) {
+        // A date inside a freeze belongs to it; but "live before Black
+        // Friday" names the peak as a freeze and as the deadline both.
+        let retail_deadline = retail.is_match(&text[h.start..h.end])
+            && extract::dates::is_deadline_context(text, h.start);
+        if in_freeze(h.start) && !retail_deadline {
             continue;
         }
         let (cs, ce) = extract::clause_around(text, h.start);

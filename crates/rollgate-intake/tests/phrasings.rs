@@ -974,3 +974,35 @@ fn misreads_found_in_the_fresh_review_inputs() {
     let f = read("<team-availability>2 backend engineers. customers' change boards typically need 2 to 6 weeks notice.</team-availability>");
     assert!(f.experience.is_empty(), "{:?}", f.experience);
 }
+
+#[test]
+fn a_freeze_that_ends_on_a_named_retail_day() {
+    // docs/reviews/inputs/fresh/03: "no email infra changes from nov 1 thru
+    // cyber monday".
+    let f: Vec<Freeze> = dates::freezes(
+        "no email infra changes from nov 1 thru cyber monday.",
+        START,
+    )
+    .into_iter()
+    .map(|h| h.value)
+    .collect();
+    match &f[..] {
+        [Freeze::Range { from, to, .. }] => {
+            assert_eq!((*from, *to), (date(2026, 11, 1), date(2026, 11, 30)))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Alone, the retail peak is still Thanksgiving to Cyber Monday.
+    let f: Vec<Freeze> = dates::freezes("No changes during Black Friday / Cyber Monday.", START)
+        .into_iter()
+        .map(|h| h.value)
+        .collect();
+    assert!(
+        matches!(&f[..], [Freeze::Range { from, to, .. }] if (*from, *to) == (date(2026, 11, 26), date(2026, 11, 30))),
+        "{f:?}"
+    );
+    assert_eq!(
+        deadline_of("We must be live before Black Friday."),
+        Some(date(2026, 11, 27))
+    );
+}

@@ -362,6 +362,27 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         };
         push(&mut found, d, reading, false, w.start(), w.end());
     }
+    // "From Nov 1 thru Cyber Monday", "before Black Friday": the retail
+    // days around US Thanksgiving, the next ones on or after the start.
+    let retail = crate::re!(r"(?i)\b(black\s+friday|cyber\s+monday|thanksgiving)\b");
+    for c in retail.captures_iter(text) {
+        let w = c.get(0).expect("whole");
+        let offset = match c[1].to_ascii_lowercase().split_whitespace().next() {
+            Some("black") => 1,
+            Some("cyber") => 4,
+            _ => 0,
+        };
+        let day = |year: i16| thanksgiving(year).and_then(|t| t.checked_add(offset.days()).ok());
+        let d = day(start.year())
+            .filter(|d| *d >= start)
+            .or_else(|| day(start.year() + 1));
+        let reading = format!(
+            "{} ({})",
+            w.as_str(),
+            d.map(|d| d.to_string()).unwrap_or_default()
+        );
+        push(&mut found, d, reading, false, w.start(), w.end());
+    }
     // "Before Christmas": the next 25 December.
     let christmas = crate::re!(r"(?i)\b(?:christmas|xmas)\b");
     for m in christmas.find_iter(text) {
@@ -675,7 +696,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
     let cue = crate::re!(
-        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
     );
     // "Nothing changes in the first full week of January": a week named by
     // its place in a month, in a clause that freezes something.
@@ -745,7 +766,15 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 }
             }
         }
+        // "Black Friday and Cyber Monday" is the retail peak read above
+        // (from Thanksgiving), not a range between the two days.
+        let retail = crate::re!(r"(?i)^(?:black\s+friday|cyber\s+monday|thanksgiving)$");
+        let both_retail = found.len() >= 2
+            && found[..2]
+                .iter()
+                .all(|d| retail.is_match(&text[m.end() + d.start..m.end() + d.end]));
         if found.len() >= 2
+            && !both_retail
             && is_range_joiner(&text[m.end() + found[0].end..m.end() + found[1].start])
         {
             let from = found[0].value.date;
