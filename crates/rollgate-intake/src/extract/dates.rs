@@ -954,6 +954,23 @@ fn black_friday(text: &str, start: Date, base: usize) -> Option<Hit<Freeze>> {
         }
         year += 1;
     };
+    // "Black Friday week", "the week of Black Friday": Monday to Sunday.
+    let week_after = crate::re!(r"(?i)^\s*week\b");
+    let week_before = crate::re!(r"(?i)\bweek\s+of\s+$");
+    if week_after.is_match(&text[m.end()..])
+        || week_before.is_match(super::behind(text, m.start(), 20))
+    {
+        let monday = from.checked_sub(3.days()).ok()?;
+        return Some(Hit::new(
+            Freeze::Range {
+                name: format!("{} week (Monday to Sunday)", m.as_str()),
+                from: monday,
+                to: monday.checked_add(6.days()).ok()?,
+            },
+            base + m.start(),
+            base + m.end(),
+        ));
+    }
     Some(Hit::new(
         Freeze::Range {
             name: format!("{} (Thanksgiving to Cyber Monday)", m.as_str()),
