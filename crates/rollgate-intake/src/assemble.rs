@@ -1462,7 +1462,12 @@ fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
         facts.team.members.push(f);
     }
     if let Some(h) = extract::team::size(&p.text) {
-        facts.team.size = Some(cx.fact(i, p, h.value, h.start, h.end));
+        // "Backend help: 1 person, on request" beside "3 frontend devs": a
+        // size below the people counted by role counts something else.
+        let counted: u32 = facts.team.members.iter().map(|m| m.value.count).sum();
+        if h.value >= counted {
+            facts.team.size = Some(cx.fact(i, p, h.value, h.start, h.end));
+        }
     }
     for h in extract::team::time_zones(&p.text, &cx.k.zones) {
         let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
@@ -1548,8 +1553,13 @@ fn read_schedule(
     }
     let frozen = Coverage::of(&freezes.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
     let in_freeze = |at: usize| frozen.touches(at, at + 1);
+    let retail = crate::re!(r"(?i)^(?:black\s+friday|cyber\s+monday|thanksgiving)$");
     for h in extract::dates::dates(text, start) {
-        if in_freeze(h.start) {
+        // A date inside a freeze belongs to it; but "live before Black
+        // Friday" names the peak as a freeze and as the deadline both.
+        let retail_deadline = retail.is_match(&text[h.start..h.end])
+            && extract::dates::is_deadline_context(text, h.start);
+        if in_freeze(h.start) && !retail_deadline {
             continue;
         }
         let (cs, ce) = extract::clause_around(text, h.start);

@@ -929,3 +929,80 @@ fn holdout_classes_capabilities_and_stakes() {
         .collect();
     assert!(stakes.contains(&"sla".to_string()), "{stakes:?}");
 }
+
+#[test]
+fn misreads_found_in_the_fresh_review_inputs() {
+    // docs/reviews/inputs/fresh: 01, 03, 04, 05, 02.
+    let k = Knowledge::builtin().unwrap();
+    let read =
+        |t: &str| rollgate_intake::read_bytes("in.txt", t.as_bytes(), None, &k, START).unwrap();
+    // A size below the people counted by role counts something else.
+    let f = read("<team-availability>- 3 frontend devs\n- no backend help needed except for the webhook routes (1 person, on request)</team-availability>");
+    assert_eq!(f.team.headcount(), 3);
+    // "Finance has one person who…" is not a one-person team.
+    assert!(team::size("Finance has one person (Ulrike) who can validate exports").is_none());
+    assert_eq!(
+        team::size("it's a one-person team").map(|h| h.value),
+        Some(1)
+    );
+    // "60 million rows" is sixty million.
+    let counts: Vec<u64> = quantity::counts("around 60 million rows, 1.1 billion documents")
+        .into_iter()
+        .map(|h| h.value.count)
+        .collect();
+    assert_eq!(counts, vec![60_000_000, 1_100_000_000]);
+    // "Dual writes we'd rather avoid" is no capability.
+    let c = capability::capabilities("Dual writes we'd rather avoid after what happened.");
+    assert!(c.iter().all(|h| !h.value.present), "{c:?}");
+    // A bound on paying for something is not the plan's length.
+    let f = read("<constraints>the annual plan ends end of september and finance does NOT want to renew annual (monthly is ok for 1-2 months max).</constraints>");
+    assert!(
+        f.schedule.max_duration_days.is_none(),
+        "{:?}",
+        f.schedule.max_duration_days
+    );
+    assert_eq!(
+        f.schedule.deadline.map(|d| d.value.date),
+        Some(date(2026, 9, 30))
+    );
+    // "In 2022 year" is when; "2 to 6 weeks" is a range, not a version step.
+    let e = experience::experience(
+        "We did upgrade Mongo 3.6 to 4.4 in 2022 year, it took almost two months.",
+        &|_| None,
+    );
+    assert_eq!(e[0].value.took_days, Some(60));
+    let f = read("<team-availability>2 backend engineers. customers' change boards typically need 2 to 6 weeks notice.</team-availability>");
+    assert!(f.experience.is_empty(), "{:?}", f.experience);
+}
+
+#[test]
+fn a_freeze_that_ends_on_a_named_retail_day() {
+    // docs/reviews/inputs/fresh/03: "no email infra changes from nov 1 thru
+    // cyber monday".
+    let f: Vec<Freeze> = dates::freezes(
+        "no email infra changes from nov 1 thru cyber monday.",
+        START,
+    )
+    .into_iter()
+    .map(|h| h.value)
+    .collect();
+    match &f[..] {
+        [Freeze::Range { from, to, .. }] => {
+            assert_eq!((*from, *to), (date(2026, 11, 1), date(2026, 11, 30)))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Alone, the retail peak is still Thanksgiving to Cyber Monday.
+    let f: Vec<Freeze> = dates::freezes("No changes during Black Friday / Cyber Monday.", START)
+        .into_iter()
+        .map(|h| h.value)
+        .collect();
+    assert!(
+        matches!(&f[..], [Freeze::Range { from, to, .. }] if (*from, *to) == (date(2026, 11, 26), date(2026, 11, 30))),
+        "{f:?}"
+    );
+    assert_eq!(
+        deadline_of("We must be live before Black Friday."),
+        Some(date(2026, 11, 27))
+    );
+}

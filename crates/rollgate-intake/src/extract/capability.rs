@@ -90,7 +90,12 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
             }
             claimed.claim(m.start(), m.end(), out.len());
             of_kind.claim(m.start(), m.end(), out.len());
-            let mut present = !negated_before(text, m.start());
+            // "Dual writes we'd rather avoid": not something the team will use.
+            let avoided = crate::re!(
+                r"(?i)^\s*(?:we'd|we\s+would|we)\s+(?:rather\s+|prefer\s+to\s+|want\s+to\s+)?(?:avoid|not\s+use|skip)\b"
+            );
+            let mut present = !negated_before(text, m.start())
+                && !avoided.is_match(super::ahead(text, m.end(), 40));
             if *kind == CapabilityKind::ConfigWithoutDeploy {
                 // "changes need a redeploy" is the absence of the capability.
                 present = lower.starts_with("without")

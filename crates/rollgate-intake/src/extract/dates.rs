@@ -362,6 +362,27 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         };
         push(&mut found, d, reading, false, w.start(), w.end());
     }
+    // "From Nov 1 thru Cyber Monday", "before Black Friday": the retail
+    // days around US Thanksgiving, the next ones on or after the start.
+    let retail = crate::re!(r"(?i)\b(black\s+friday|cyber\s+monday|thanksgiving)\b");
+    for c in retail.captures_iter(text) {
+        let w = c.get(0).expect("whole");
+        let offset = match c[1].to_ascii_lowercase().split_whitespace().next() {
+            Some("black") => 1,
+            Some("cyber") => 4,
+            _ => 0,
+        };
+        let day = |year: i16| thanksgiving(year).and_then(|t| t.checked_add(offset.days()).ok());
+        let d = day(start.year())
+            .filter(|d| *d >= start)
+            .or_else(|| day(start.year() + 1));
+        let reading = format!(
+            "{} ({})",
+            w.as_str(),
+            d.map(|d| d.to_string()).unwrap_or_default()
+        );
+        push(&mut found, d, reading, false, w.start(), w.end());
+    }
     // "Before Christmas": the next 25 December.
     let christmas = crate::re!(r"(?i)\b(?:christmas|xmas)\b");
     for m in christmas.find_iter(text) {
@@ -521,6 +542,18 @@ pub enum DurationRole {
 /// (Preferred). Durations with neither reading return `None`.
 pub fn duration_role(text: &str, start: usize, end: usize) -> Option<DurationRole> {
     let (cs, ce) = super::clause_around(text, start);
+    // "Monthly is ok for 1-2 months max", "double hosting costs for two
+    // months at most": a bound on paying for something, not on the plan.
+    let billing = crate::re!(
+        r"(?i)\b(?:monthly|annual(?:ly)?|renew\w*|pay(?:ing)?|billing|costs?|subscriptions?|licen[cs]es?|invoices?|double[\s-](?:hosting|running|costs?))\b"
+    );
+    let near = super::behind(text, start, 80);
+    let near = &near[near.rfind(['.', ';', '(']).map_or(0, |k| k + 1)..];
+    let after = super::ahead(text, end, 60);
+    let after = &after[..after.find(['.', ';', ')']).unwrap_or(after.len())];
+    if billing.is_match(near) || billing.is_match(after) {
+        return None;
+    }
     let before = text[cs..start].to_ascii_lowercase();
     let after = text[end..ce.max(end)].to_ascii_lowercase();
     let after_head: String = after.chars().take(20).collect();
@@ -663,7 +696,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
     let cue = crate::re!(
-        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+deploys?|no\s+changes|no\s+releases|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
     );
     // "Nothing changes in the first full week of January": a week named by
     // its place in a month, in a clause that freezes something.
@@ -733,7 +766,15 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 }
             }
         }
+        // "Black Friday and Cyber Monday" is the retail peak read above
+        // (from Thanksgiving), not a range between the two days.
+        let retail = crate::re!(r"(?i)^(?:black\s+friday|cyber\s+monday|thanksgiving)$");
+        let both_retail = found.len() >= 2
+            && found[..2]
+                .iter()
+                .all(|d| retail.is_match(&text[m.end() + d.start..m.end() + d.end]));
         if found.len() >= 2
+            && !both_retail
             && is_range_joiner(&text[m.end() + found[0].end..m.end() + found[1].start])
         {
             let from = found[0].value.date;
@@ -913,6 +954,23 @@ fn black_friday(text: &str, start: Date, base: usize) -> Option<Hit<Freeze>> {
         }
         year += 1;
     };
+    // "Black Friday week", "the week of Black Friday": Monday to Sunday.
+    let week_after = crate::re!(r"(?i)^\s*week\b");
+    let week_before = crate::re!(r"(?i)\bweek\s+of\s+$");
+    if week_after.is_match(&text[m.end()..])
+        || week_before.is_match(super::behind(text, m.start(), 20))
+    {
+        let monday = from.checked_sub(3.days()).ok()?;
+        return Some(Hit::new(
+            Freeze::Range {
+                name: format!("{} week (Monday to Sunday)", m.as_str()),
+                from: monday,
+                to: monday.checked_add(6.days()).ok()?,
+            },
+            base + m.start(),
+            base + m.end(),
+        ));
+    }
     Some(Hit::new(
         Freeze::Range {
             name: format!("{} (Thanksgiving to Cyber Monday)", m.as_str()),

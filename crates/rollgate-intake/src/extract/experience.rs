@@ -54,14 +54,14 @@ pub fn experience(text: &str, role_of: &dyn Fn(&str) -> Option<String>) -> Vec<H
         let took = how_long(c);
         // "10.1 -> 10.3 in 2020, about a weekend": in the experience field a
         // version step is an upgrade that was done.
-        let stepped = version_step.is_match(c);
+        let stepped = is_version_step(c);
         if negative.is_none() && positive.is_none() && took.is_none() && !stepped {
             continue;
         }
         let subject = match subject_re.find(c) {
             Some(m) => m.as_str().to_string(),
             // "We did Next 12 → 13 last year": a version step is an upgrade.
-            None if version_step.is_match(c) => "upgrade".to_string(),
+            None if is_version_step(c) => "upgrade".to_string(),
             // "We've migrated 3 services": the verb names the subject.
             None => match positive.map(|m| m.as_str().to_ascii_lowercase()) {
                 Some(v) if v == "extracted" => "extraction".to_string(),
@@ -184,6 +184,17 @@ fn add_details(e: &mut Experience, clause: &str) {
     }
 }
 
+/// Whether the clause steps from one version to another ("10.1 -> 10.3",
+/// "5.x to 7.x"), not across a range of amounts ("2 to 6 weeks").
+fn is_version_step(clause: &str) -> bool {
+    let step = crate::re!(r"\d+(?:\.(?:\d+|x))?\s*(?:→|->|to)\s*\d+(?:\.(?:\d+|x))*");
+    let unit = crate::re!(
+        r"(?i)^\s*(?:weeks?|days?|months?|hours?|years?|minutes?|%|people|persons?|engineers?|times)\b"
+    );
+    step.find_iter(clause)
+        .any(|m| !unit.is_match(&clause[m.end()..]))
+}
+
 /// Words that report a problem in a past migration.
 const PROBLEM_WORDS: &str = r"(?:had\s+to\s+be|broke|failed|lost|dipped|drifted|timed\s+out|corrupted|crashed|problems?\s+with|issues?\s+with)";
 
@@ -254,9 +265,11 @@ fn how_long(clause: &str) -> Option<u32> {
     // "In 2021" is a year, not a duration: the number must not be one.
     // "…, 2 years ago" says when, not how long.
     let ago = crate::re!(r"(?i)^\s*ago\b");
+    // "In 2022 year" is a year: no migration took a hundred units of time.
+    let plausible = |c: &regex::Captures| parse_number(&c[1]).is_some_and(|n| n <= 100.0);
     if let Some(c) = took
         .captures_iter(clause)
-        .find(|c| !ago.is_match(&clause[c.get(0).expect("whole").end()..]))
+        .find(|c| plausible(c) && !ago.is_match(&clause[c.get(0).expect("whole").end()..]))
     {
         let n = parse_number(&c[1]).unwrap_or(1.0);
         return Some((n * unit_days(&c[2])).round() as u32);

@@ -188,6 +188,19 @@ pub fn counts(text: &str) -> Vec<Hit<Count>> {
         let Some(n) = parse_number(&caps[2]) else {
             continue;
         };
+        // "60 million rows", "1.5 billion events": the word scales the number.
+        let scale = match adjectives
+            .split_whitespace()
+            .next()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("thousand") => 1e3,
+            Some("million" | "mln" | "mio") => 1e6,
+            Some("billion" | "bn") => 1e9,
+            _ => 1.0,
+        };
+        let n = n * scale;
         if n < 0.0 || n.fract() != 0.0 && n < 1000.0 {
             continue;
         }

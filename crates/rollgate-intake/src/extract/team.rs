@@ -240,7 +240,7 @@ fn more_elsewhere(text: &str, at: usize) -> f64 {
 /// A stated team size: `team of 6`, `6 people`, `a 4-person team`, `solo`.
 pub fn size(text: &str) -> Option<Hit<u32>> {
     let re = crate::re!(
-        r"(?i)\b(?:team\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)|(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)[\s-](?:people|persons?|person\s+team|engineers?\s+total|devs?\s+total|heads?)|(just\s+me|solo|one[\s-]person|by\s+myself))\b"
+        r"(?i)\b(?:team\s+of\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)|(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)[\s-](?:people|persons?|person\s+team|engineers?\s+total|devs?\s+total|heads?)|(just\s+me|solo|(?:a|just|only)\s+one[\s-]person|one[\s-]person\s+(?:team|show|shop)|by\s+myself))\b"
     );
     let caps = re.captures(text)?;
     let whole = caps.get(0).unwrap();
