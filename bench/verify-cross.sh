@@ -58,12 +58,14 @@ P="host=127.0.0.1 port=$pport user=postgres dbname=postgres"
 M="mariadb://bench@127.0.0.1:$mport/shop"
 
 echo "loading $ROWS rows into MariaDB and PostgreSQL…" >&2
-(my shop -e "CREATE TABLE bench (id bigint PRIMARY KEY, a int, b varchar(40), c datetime(6), d decimal(12,2));
+my shop -e "CREATE TABLE bench (id bigint PRIMARY KEY, a int, b varchar(40), c datetime(6), d decimal(12,2));
   INSERT INTO bench SELECT seq, seq % 1000, CONCAT('row ', seq), TIMESTAMP '2026-01-01 00:00:00' + INTERVAL seq SECOND, (seq % 100000) / 100 FROM seq_1_to_$ROWS;
-  ANALYZE TABLE bench;" >/dev/null) &
+  ANALYZE TABLE bench;" >/dev/null &
+loader=$!
 psql "$P" -q -c "CREATE TABLE bench (id bigint PRIMARY KEY, a int, b varchar(40), c timestamp(6), d numeric(12,2));
   INSERT INTO bench SELECT g, g % 1000, 'row ' || g, timestamp '2026-01-01 00:00:00' + g * interval '1 second', (g % 100000) / 100.0 FROM generate_series(1, $ROWS) g;" -c "VACUUM ANALYZE bench"
-wait
+# Only the loader: `wait` alone would wait for the server too.
+wait "$loader"
 
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
