@@ -383,7 +383,7 @@ impl XSide {
     /// table or column name can never be taken for a placeholder. Every
     /// result column must be text. An `Ints` value becomes an `int8[]` on
     /// PostgreSQL (write `= ANY(\u{0})`) and a list of `?` on MySQL (write
-    /// `IN (\u{0})`; an empty list becomes the id -1, which no bucket has).
+    /// `IN (\u{0})`; an empty list becomes the id i64::MIN, which no bucket has).
     fn rows(
         &mut self,
         sql: &str,
@@ -431,7 +431,7 @@ impl XSide {
                             params.extend(v.iter().map(|i| MyParam::Int(*i)));
                             text.push_str(&vec!["?"; v.len().max(1)].join(", "));
                             if v.is_empty() {
-                                params.push(MyParam::Int(-1));
+                                params.push(MyParam::Int(i64::MIN));
                             }
                         }
                     }
@@ -599,7 +599,9 @@ struct SideSql {
     table: String,
     /// The row's hash (60-bit, non-negative).
     row_hash: String,
-    /// The key's hash (60-bit, non-negative), which buckets rows.
+    /// What buckets rows by key (`% buckets` is taken of it): the key
+    /// itself when it is one integer column (the same number on both
+    /// engines, and no md5 to compute), else its canonical text's hash.
     key_hash: String,
     /// Each key column's canonical text.
     key_texts: Vec<String>,
@@ -628,7 +630,15 @@ impl Plan {
                 self.dst_sql.clone()
             },
             row_hash: md5_60(engine, &concat(&encoded)),
-            key_hash: md5_60(engine, &concat(&encoded[..self.key.len()])),
+            key_hash: match (&self.key[..], engine) {
+                ([c], Engine::MySql) if c.form == Form::Int => {
+                    format!("t.{}", quote_ident_my(&col(c).real))
+                }
+                ([c], Engine::Postgres) if c.form == Form::Int => {
+                    format!("t.{}::int8", crate::catalog::quote_ident(&col(c).real))
+                }
+                _ => md5_60(engine, &concat(&encoded[..self.key.len()])),
+            },
             key_texts: self
                 .key
                 .iter()
@@ -843,8 +853,12 @@ pub(crate) fn map_schemas(src: &[XTable], dst: &[XTable]) -> Mapping {
     m
 }
 
-/// Rows per bucket aimed at.
-const ROWS_PER_BUCKET: i64 = 32;
+/// Rows per bucket aimed at, and at most this many buckets: a grouped scan
+/// of many more groups cost MariaDB more than its hashing (its GROUP BY
+/// goes through a temporary table), and a read-back scans the table
+/// whatever the number of rows it returns.
+const ROWS_PER_BUCKET: i64 = 256;
+const MAX_BUCKETS: i64 = 4096;
 
 /// At most this many bucket ids in one read-back: each read-back scans
 /// the table, so as many as the placeholders MySQL allows per statement
@@ -1066,7 +1080,7 @@ fn compare_table(
     let buckets_for = |rows: i64| {
         ((rows / ROWS_PER_BUCKET).max(1) as u64)
             .next_power_of_two()
-            .min(opts.cells as u64) as i64
+            .min(opts.cells.min(MAX_BUCKETS) as u64) as i64
     };
     let mut n = buckets_for(plan.estimated_rows);
     let (mut a, mut b) = pair.buckets(plan, n)?;
