@@ -378,17 +378,19 @@ impl XSide {
         }
     }
 
-    /// Runs `sql`, whose `{}` placeholders (in order) stand for `values`;
-    /// every result column must be text. An `Ints` value becomes an
-    /// `int8[]` on PostgreSQL (write `= ANY({})`) and a list of `?` on
-    /// MySQL (write `IN ({})`).
+    /// Runs `sql`, whose NUL placeholders (`\u{0}`, in order) stand for
+    /// `values`: NUL cannot occur in an identifier of either engine, so a
+    /// table or column name can never be taken for a placeholder. Every
+    /// result column must be text. An `Ints` value becomes an `int8[]` on
+    /// PostgreSQL (write `= ANY(\u{0})`) and a list of `?` on MySQL (write
+    /// `IN (\u{0})`; an empty list becomes the id i64::MIN, which no bucket has).
     fn rows(
         &mut self,
         sql: &str,
         values: &[XValue],
         context: &str,
     ) -> Result<Vec<Vec<Option<String>>>, VerifyError> {
-        let pieces: Vec<&str> = sql.split("{}").collect();
+        let pieces: Vec<&str> = sql.split('\0').collect();
         debug_assert_eq!(pieces.len(), values.len() + 1, "{sql}");
         match self {
             XSide::Pg(side) => {
@@ -429,7 +431,7 @@ impl XSide {
                             params.extend(v.iter().map(|i| MyParam::Int(*i)));
                             text.push_str(&vec!["?"; v.len().max(1)].join(", "));
                             if v.is_empty() {
-                                params.push(MyParam::Int(-1));
+                                params.push(MyParam::Int(i64::MIN));
                             }
                         }
                     }
@@ -467,7 +469,7 @@ impl XSide {
             match pattern {
                 Some(p) => {
                     values.push(XValue::Text(p.clone()));
-                    format!(" AND {column} LIKE {{}}")
+                    format!(" AND {column} LIKE \u{0}")
                 }
                 None => String::new(),
             }
@@ -501,7 +503,7 @@ impl XSide {
                          ty.typtype::text, greatest(c.reltuples, 0)::int8::text \
                          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
                          JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type ty ON ty.oid = a.atttypid \
-                         WHERE n.nspname = {{}} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+                         WHERE n.nspname = \u{0} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
                            AND a.attnum > 0 AND NOT a.attisdropped{f} \
                          ORDER BY c.relname, a.attnum"
                     ),
@@ -509,7 +511,7 @@ impl XSide {
                      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
                      JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) ON true \
                      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
-                     WHERE i.indisprimary AND n.nspname = {} ORDER BY c.relname, k.ord"
+                     WHERE i.indisprimary AND n.nspname = \u{0} ORDER BY c.relname, k.ord"
                         .to_string(),
                 )
             }
@@ -597,7 +599,9 @@ struct SideSql {
     table: String,
     /// The row's hash (60-bit, non-negative).
     row_hash: String,
-    /// The key's hash (60-bit, non-negative), which buckets rows.
+    /// What buckets rows by key (`% buckets` is taken of it): the key
+    /// itself when it is one integer column (the same number on both
+    /// engines, and no md5 to compute), else its canonical text's hash.
     key_hash: String,
     /// Each key column's canonical text.
     key_texts: Vec<String>,
@@ -626,7 +630,15 @@ impl Plan {
                 self.dst_sql.clone()
             },
             row_hash: md5_60(engine, &concat(&encoded)),
-            key_hash: md5_60(engine, &concat(&encoded[..self.key.len()])),
+            key_hash: match (&self.key[..], engine) {
+                ([c], Engine::MySql) if c.form == Form::Int => {
+                    format!("t.{}", quote_ident_my(&col(c).real))
+                }
+                ([c], Engine::Postgres) if c.form == Form::Int => {
+                    format!("t.{}::int8", crate::catalog::quote_ident(&col(c).real))
+                }
+                _ => md5_60(engine, &concat(&encoded[..self.key.len()])),
+            },
             key_texts: self
                 .key
                 .iter()
@@ -841,8 +853,17 @@ pub(crate) fn map_schemas(src: &[XTable], dst: &[XTable]) -> Mapping {
     m
 }
 
-/// Rows per bucket aimed at.
-const ROWS_PER_BUCKET: i64 = 32;
+/// Rows per bucket aimed at, and at most this many buckets: a grouped scan
+/// of many more groups cost MariaDB more than its hashing (its GROUP BY
+/// goes through a temporary table), and a read-back scans the table
+/// whatever the number of rows it returns.
+const ROWS_PER_BUCKET: i64 = 256;
+const MAX_BUCKETS: i64 = 4096;
+
+/// At most this many bucket ids in one read-back: each read-back scans
+/// the table, so as many as the placeholders MySQL allows per statement
+/// (65,535) comfortably hold.
+const MAX_BUCKETS_PER_READ: usize = 50_000;
 
 /// Per bucket: (rows, hash sum as text).
 type Buckets = BTreeMap<i64, (i64, String)>;
@@ -880,14 +901,14 @@ impl XPair {
         let (a, b) = self.both(
             |e, s| match e {
                 Engine::MySql => format!(
-                    "SELECT CAST(MOD({kh}, {{}}) AS CHAR), CAST(COUNT(*) AS CHAR), CAST(COALESCE(SUM({rh}), 0) AS CHAR) \
+                    "SELECT CAST(MOD({kh}, \u{0}) AS CHAR), CAST(COUNT(*) AS CHAR), CAST(COALESCE(SUM({rh}), 0) AS CHAR) \
                      FROM {tab} t GROUP BY 1",
                     kh = s.key_hash,
                     rh = s.row_hash,
                     tab = s.table
                 ),
                 Engine::Postgres => format!(
-                    "SELECT ({kh} % {{}})::text, count(*)::text, coalesce(sum({rh}), 0)::text FROM {tab} t GROUP BY 1",
+                    "SELECT ({kh} % \u{0})::text, count(*)::text, coalesce(sum({rh}), 0)::text FROM {tab} t GROUP BY 1",
                     kh = s.key_hash,
                     rh = s.row_hash,
                     tab = s.table
@@ -920,14 +941,14 @@ impl XPair {
         let (a, b) = self.both(
             |e, s| match e {
                 Engine::MySql => format!(
-                    "SELECT {keys}, CAST({rh} AS CHAR) FROM {tab} t WHERE MOD({kh}, {{}}) IN ({{}})",
+                    "SELECT {keys}, CAST({rh} AS CHAR) FROM {tab} t WHERE MOD({kh}, \u{0}) IN (\u{0})",
                     keys = s.key_texts.join(", "),
                     rh = s.row_hash,
                     kh = s.key_hash,
                     tab = s.table
                 ),
                 Engine::Postgres => format!(
-                    "SELECT {keys}, ({rh})::text FROM {tab} t WHERE ({kh} % {{}}) = ANY({{}})",
+                    "SELECT {keys}, ({rh})::text FROM {tab} t WHERE ({kh} % \u{0}) = ANY(\u{0})",
                     keys = s.key_texts.join(", "),
                     rh = s.row_hash,
                     kh = s.key_hash,
@@ -974,20 +995,20 @@ impl XPair {
                     .map(|((real, ty, form), text)| match e {
                         Engine::MySql => {
                             let v = if *form == Form::Hex {
-                                "UNHEX({})"
+                                "UNHEX(\u{0})"
                             } else {
-                                "{}"
+                                "\u{0}"
                             };
-                            format!("t.{} = {v} AND {text} = {{}}", quote_ident_my(real))
+                            format!("t.{} = {v} AND {text} = \u{0}", quote_ident_my(real))
                         }
                         Engine::Postgres => {
                             let v = if *form == Form::Hex {
-                                "decode({}, 'hex')".to_string()
+                                "decode(\u{0}, 'hex')".to_string()
                             } else {
-                                format!("{{}}::{ty}")
+                                format!("\u{0}::{ty}")
                             };
                             format!(
-                                "t.{} = {v} AND {text} = {{}}",
+                                "t.{} = {v} AND {text} = \u{0}",
                                 crate::catalog::quote_ident(real)
                             )
                         }
@@ -1059,7 +1080,7 @@ fn compare_table(
     let buckets_for = |rows: i64| {
         ((rows / ROWS_PER_BUCKET).max(1) as u64)
             .next_power_of_two()
-            .min(opts.cells as u64) as i64
+            .min(opts.cells.min(MAX_BUCKETS) as u64) as i64
     };
     let mut n = buckets_for(plan.estimated_rows);
     let (mut a, mut b) = pair.buckets(plan, n)?;
@@ -1134,7 +1155,7 @@ fn compare_table(
         Ok(())
     };
     for (id, r) in diff {
-        if !batch.is_empty() && (in_batch + r > batch_rows || batch.len() >= 1000) {
+        if !batch.is_empty() && (in_batch + r > batch_rows || batch.len() >= MAX_BUCKETS_PER_READ) {
             flush(pair, &mut batch, &mut report)?;
             in_batch = 0;
         }

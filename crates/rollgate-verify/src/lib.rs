@@ -96,7 +96,8 @@ pub struct Options {
     /// For tables keyed by one integer column: hash the whole table first
     /// and group it in cells only when it differs. An equal table then
     /// costs one plain scan instead of one grouped scan (measured 1.0x
-    /// against 1.4x the plain scan); a differing one costs both.
+    /// against 1.5-1.7x the plain scan on the bench); a differing one
+    /// costs both.
     pub expect_equal: bool,
     /// At most this many queries per second on each server (0: no limit).
     pub rate_limit: u32,

@@ -286,3 +286,48 @@ fn statements_of(log: &str, who: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// Tables big enough for many buckets, by an integer key (bucketed by the
+/// key itself, negative keys included) and by a text key (by its md5):
+/// scattered differences are all found, exactly.
+#[test]
+fn many_buckets_by_integer_and_text_keys() {
+    let (m, p) = std::thread::scope(|s| {
+        let m = s.spawn(MariaDb::start);
+        (m.join().unwrap(), Cluster::start())
+    });
+    m.sql(
+        "CREATE TABLE nums (id bigint PRIMARY KEY, v varchar(20));
+           INSERT INTO nums SELECT CAST(seq AS SIGNED) - 3000, CONCAT('v', seq) FROM seq_1_to_9000;
+           CREATE TABLE names (k varchar(30) PRIMARY KEY, v int);
+           INSERT INTO names SELECT CONCAT('key-', seq), seq FROM seq_1_to_6000;",
+    );
+    p.sql(
+        "CREATE TABLE nums (id bigint PRIMARY KEY, v varchar(20));
+           INSERT INTO nums SELECT g - 3000, 'v' || g FROM generate_series(1, 9000) g;
+           CREATE TABLE names (k varchar(30) PRIMARY KEY, v int);
+           INSERT INTO names SELECT 'key-' || g, g FROM generate_series(1, 6000) g;
+           UPDATE nums SET v = 'changed' WHERE id IN (-2999, -1, 0, 4500, 5999);
+           DELETE FROM nums WHERE id = -1000;
+           INSERT INTO nums VALUES (7000, 'extra');
+           UPDATE names SET v = -v WHERE k IN ('key-1', 'key-3000', 'key-6000');
+           DELETE FROM names WHERE k = 'key-17';",
+    );
+    let r = verify(&Options {
+        source: m.url(),
+        target: p.url(),
+        leaf_rows: 100,
+        ..Options::default()
+    })
+    .unwrap();
+    let text = rollgate_verify::text(&r);
+    let nums = table(&r, "nums");
+    let mut changed: Vec<String> = nums.changed.iter().map(|c| c.key.clone()).collect();
+    changed.sort();
+    assert_eq!(changed, vec!["-1", "-2999", "0", "4500", "5999"], "{text}");
+    assert_eq!(nums.missing_in_target, vec!["-1000"], "{text}");
+    assert_eq!(nums.extra_in_target, vec!["7000"], "{text}");
+    let names = table(&r, "names");
+    assert_eq!((names.changed_count, names.missing_count), (3, 1), "{text}");
+    assert_eq!(names.missing_in_target, vec!["key-17"], "{text}");
+}
