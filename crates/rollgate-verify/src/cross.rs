@@ -14,11 +14,12 @@
 //! values have no text both engines write alike (floating point, JSON)
 //! are left out of the hash and named in the report.
 //!
-//! Rows are bucketed by a hash of their key's canonical text rather than
-//! by key ranges: the two engines order text keys by different collations,
-//! so a key range would not hold the same rows on both sides. The price is
-//! that reading back a differing bucket scans the table again (no index
-//! serves a hash), in batches of about ten leaves.
+//! Rows are bucketed by their key modulo the bucket count (one integer
+//! key) or by a hash of the key's canonical text, rather than by key
+//! ranges: the two engines order text keys by different collations, so a
+//! key range would not hold the same rows on both sides. The price is that
+//! reading back differing buckets scans the table again (no index serves a
+//! bucket), as many buckets per scan as hold about ten leaves of rows.
 
 use crate::content::{key_display, ChangedRow, RowHash};
 use crate::error::VerifyError;

@@ -242,6 +242,33 @@ fn read_only_bound_parameters_timeouts_and_no_password_across_engines() {
         .iter()
         .any(|(_, s)| s == "SET SESSION TRANSACTION READ ONLY"));
 
+    // The rate limit holds on MariaDB too: n statements (after the session
+    // setup) need (n - 1) / 5 seconds at 5 per second. Every statement
+    // the verifier sends after connecting is prepared and logged twice
+    // (Prepare, then Execute): Executes count; the plain Queries are the
+    // session setup and the driver's own at connect.
+    let before = m.log().len();
+    let started = std::time::Instant::now();
+    let r = verify(&Options {
+        source: m.url(),
+        target: p.url(),
+        tables: Some("item%".into()),
+        rate_limit: 5,
+        ..Options::default()
+    })
+    .unwrap();
+    let elapsed = started.elapsed();
+    assert!(r.equal);
+    let limited = statements_of(&m.log()[before..], "app@")
+        .iter()
+        .filter(|(c, _)| c == "Execute")
+        .count();
+    assert!(limited >= 3, "{limited}");
+    assert!(
+        elapsed.as_secs_f64() >= (limited as f64 - 1.0) / 5.0,
+        "{limited} statements in {elapsed:?}"
+    );
+
     // A statement over the timeout is stopped by the server.
     m.sql("CREATE TABLE many (id int PRIMARY KEY, v text); INSERT INTO many SELECT seq, REPEAT(MD5(seq), 8) FROM seq_1_to_300000;");
     p.sql("CREATE TABLE many (id int PRIMARY KEY, v text); INSERT INTO many SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 300000) g;");
