@@ -170,10 +170,14 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         candidates.remove_overlapping(whole.start(), whole.end());
         candidates.push(Hit::new((bound, true), whole.start(), whole.end()));
     }
+    // A window during which going back stays possible ("acceptable for a
+    // window of up to 14 days after each cohort moves") is not how fast a
+    // rollback must be.
     let candidates: Vec<(usize, usize, u64, bool)> = candidates
         .into_vec()
         .into_iter()
         .map(|h| (h.start, h.end, h.value.0, h.value.1))
+        .filter(|c| !is_window(text, c.0, c.1))
         .collect();
     let acceptable: Vec<&(usize, usize, u64, bool)> = candidates
         .iter()
@@ -203,6 +207,16 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         minutes
     };
     Some(Hit::new(Tolerance { max_minutes }, start, end))
+}
+
+/// Whether a duration is a window of time ("a window of up to 14 days",
+/// "14 days after each cohort moves") rather than a time to act within.
+fn is_window(text: &str, start: usize, end: usize) -> bool {
+    let before = super::behind(text, start, 40);
+    let before = &before[before.rfind([',', ';', '.', '(']).map_or(0, |i| i + 1)..];
+    let after = super::ahead(text, end, 30);
+    crate::re!(r"(?i)window").is_match(before)
+        || crate::re!(r"(?i)^\s*(?:after|following)\s+(?:each|every|the|it|a)\b").is_match(after)
 }
 
 /// How firmly the words around a duration make it the accepted bound: 2
@@ -238,6 +252,13 @@ pub fn qualifier_before(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_for_going_back_is_not_the_tolerance() {
+        let t = "- Per SAML tenant: reversion within 30 minutes of a reported login failure.\n- Platform-wide: within 2 hours.\n- Note: acceptable for a window of up to 14 days after each cohort moves, not beyond.";
+        assert_eq!(tolerance(t).unwrap().value.max_minutes, 30);
+        assert!(tolerance("rollback stays possible for 14 days after each move").is_none());
+    }
 
     fn minutes(text: &str) -> Option<u64> {
         tolerance(text).map(|h| h.value.max_minutes)
