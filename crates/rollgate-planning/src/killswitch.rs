@@ -120,32 +120,14 @@ pub fn env_var(cx: &Ctx<'_>) -> String {
 pub fn build(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch {
     let s = states(cx);
     let flag = flag_name(cx);
-    let (mechanism, provider, rule, fact) = match &cx.switch {
-        Switch::Flag { provider, cite } => (
-            format!("a multi-variation flag in {}, read by the database router at request time; no deploy to flip", provider.name),
-            Some(provider.name.clone()),
-            "kill-switch.flag-service",
-            cite.clone(),
-        ),
-        Switch::LiveConfig { cite } => (
-            "a runtime setting every consumer re-reads without a restart".into(),
-            None,
-            "kill-switch.live-config",
-            cite.clone(),
-        ),
-        Switch::EnvVar { cite } => (
-            format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)),
-            None,
-            "kill-switch.env-var",
-            cite.clone(),
-        ),
-        Switch::None => (
-            "a single connection name (DNS or a shared config value) every consumer uses, built in prep; flipping it needs restarts".into(),
+    let (mechanism, provider, rule, fact) = team_switch(
+        cx,
+        |p| format!("a multi-variation flag in {p}, read by the database router at request time; no deploy to flip"),
+        ("a single connection name (DNS or a shared config value) every consumer uses, built in prep; flipping it needs restarts".into(),
             None,
             "kill-switch.connection-name",
-            "existing-dual-run-capability: no runtime switch named".into(),
-        ),
-    };
+            "existing-dual-run-capability: no runtime switch named".into()),
+    );
     let mut states = vec![SwitchState {
         name: s.old.clone(),
         effect: format!("All reads and writes go to {}.", cx.system_name(true)),
@@ -293,26 +275,10 @@ fn family_switch(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch 
             ),
         }
     } else {
-        match &cx.switch {
-            Switch::Flag { provider, cite } => (
-                format!("a flag in {} with percentage and cohort targeting; no deploy to flip", provider.name),
-                Some(provider.name.clone()),
-                "kill-switch.flag-service",
-                cite.clone(),
-            ),
-            Switch::LiveConfig { cite } => (
-                "a runtime setting every consumer re-reads without a restart".into(),
-                None,
-                "kill-switch.live-config",
-                cite.clone(),
-            ),
-            Switch::EnvVar { cite } => (
-                format!("the environment variable {} in every consumer; flipping it is a rolling restart", env_var(cx)),
-                None,
-                "kill-switch.env-var",
-                cite.clone(),
-            ),
-            Switch::None => (
+        team_switch(
+            cx,
+            |p| format!("a flag in {p} with percentage and cohort targeting; no deploy to flip"),
+            (
                 format!(
                     "{}{}",
                     pb.map(|p| fill(&p.words.switch.mechanism, &Vars::base(cx, Some(p))))
@@ -323,7 +289,7 @@ fn family_switch(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch 
                 "kill-switch.built-in-prep",
                 "existing-dual-run-capability: no runtime switch named".into(),
             ),
-        }
+        )
     };
     KillSwitch {
         mechanism,
@@ -340,5 +306,39 @@ fn family_switch(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch 
         flip_minutes: crate::family::flip_minutes(cx, chosen.id),
         flip: flip_steps(cx, &s.old, "kill switch"),
         because: because(rule, vec![fact, cx.cite_tolerance()]),
+    }
+}
+
+/// The switch the team has (a flag service, a live setting, an environment
+/// variable) or, without one, the switch the plan builds (`none`): its
+/// description, provider, rule id and the fact behind it.
+fn team_switch(
+    cx: &Ctx<'_>,
+    flag: impl Fn(&str) -> String,
+    none: (String, Option<String>, &'static str, String),
+) -> (String, Option<String>, &'static str, String) {
+    match &cx.switch {
+        Switch::Flag { provider, cite } => (
+            flag(&provider.name),
+            Some(provider.name.clone()),
+            "kill-switch.flag-service",
+            cite.clone(),
+        ),
+        Switch::LiveConfig { cite } => (
+            "a runtime setting every consumer re-reads without a restart".into(),
+            None,
+            "kill-switch.live-config",
+            cite.clone(),
+        ),
+        Switch::EnvVar { cite } => (
+            format!(
+                "the environment variable {} in every consumer; flipping it is a rolling restart",
+                env_var(cx)
+            ),
+            None,
+            "kill-switch.env-var",
+            cite.clone(),
+        ),
+        Switch::None => none,
     }
 }

@@ -23,6 +23,20 @@ fn new_findings(p: &Plan, facts: &Facts) -> Vec<Inconsistency> {
         .collect()
 }
 
+/// Every finding for every input, planned in both modes.
+fn contradictions(list: &[(String, Facts)]) -> Vec<String> {
+    let mut all = Vec::new();
+    for (name, facts) in list {
+        for mode in [Mode::Auto, Mode::CriticalPath] {
+            let p = plan(facts, &K, mode);
+            for i in new_findings(&p, facts) {
+                all.push(format!("{name} ({mode:?}): {i}"));
+            }
+        }
+    }
+    all
+}
+
 fn examples() -> Vec<(String, Facts)> {
     inputs_in("../../examples")
 }
@@ -53,15 +67,7 @@ fn no_corpus_input_contradicts_itself() {
     // The intake corpus: inputs written in many voices, all families.
     let list = inputs_in("../rollgate-intake/tests/corpus");
     assert!(list.len() >= 40, "{} corpus inputs", list.len());
-    let mut all = Vec::new();
-    for (name, facts) in &list {
-        for mode in [Mode::Auto, Mode::CriticalPath] {
-            let p = plan(facts, &K, mode);
-            for i in new_findings(&p, facts) {
-                all.push(format!("{name} ({mode:?}): {i}"));
-            }
-        }
-    }
+    let all = contradictions(&list);
     assert!(
         all.is_empty(),
         "{} inconsistencies:\n{}",
@@ -72,17 +78,9 @@ fn no_corpus_input_contradicts_itself() {
 
 #[test]
 fn no_bundled_example_contradicts_itself() {
-    let mut all = Vec::new();
     let list = examples();
     assert!(list.len() >= 19);
-    for (name, facts) in &list {
-        for mode in [Mode::Auto, Mode::CriticalPath] {
-            let p = plan(facts, &K, mode);
-            for i in new_findings(&p, facts) {
-                all.push(format!("{name} ({mode:?}): {i}"));
-            }
-        }
-    }
+    let all = contradictions(&list);
     assert!(
         all.is_empty(),
         "{} inconsistencies:\n{}",
