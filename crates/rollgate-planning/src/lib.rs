@@ -13,6 +13,7 @@ pub mod closing;
 pub mod ctx;
 mod family;
 mod history;
+pub mod ids;
 pub mod integrations;
 pub mod killswitch;
 pub mod model;
@@ -327,7 +328,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let cleanup = closing::cleanup(&cx, cleanup_rules);
     let limits = closing::limits(&cx, limit_rules);
     let takeaways = closing::takeaways(&cx, &chosen, &phases, weeks);
-    Plan {
+    let mut plan = Plan {
         title,
         summary,
         open_questions: open_questions::build(facts),
@@ -347,6 +348,51 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         assumptions,
         options,
         warnings,
+        calendar: plan_calendar(&cal, facts.start_date, end),
+    };
+    ids::assign(&mut plan);
+    plan
+}
+
+/// How far past the plan's end the runner's calendar reaches: a rollout
+/// that slips longer than this should be re-planned, and the runner says so.
+const CALENDAR_MARGIN_DAYS: i64 = 120;
+
+/// The calendar the schedule used, as data: the window and every day off
+/// from a week before the start to a margin after the end.
+fn plan_calendar(
+    cal: &CalendarChoice,
+    start: jiff::civil::Date,
+    end: jiff::civil::Date,
+) -> PlanCalendar {
+    let window = |w: &rollgate_scheduling::Window| ChangeWindow {
+        weekdays: w.weekdays.clone(),
+        from_minute: w.from_minute,
+        to_minute: w.to_minute,
+    };
+    let c = &cal.calendar;
+    let from = start.checked_sub(jiff::ToSpan::days(7)).unwrap_or(start);
+    let to = end
+        .checked_add(jiff::ToSpan::days(CALENDAR_MARGIN_DAYS))
+        .unwrap_or(end);
+    let mut days_off = Vec::new();
+    let mut d = from;
+    while d <= to {
+        if let Some(reason) = c.day_off_reason(d) {
+            days_off.push(DayOff { date: d, reason });
+        }
+        d = match d.tomorrow() {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    PlanCalendar {
+        time_zone: c.zones.first().cloned().unwrap_or_else(|| "UTC".into()),
+        window: window(&c.window),
+        maintenance_window: c.maintenance_window.as_ref().map(window),
+        days_off,
+        covers_from: Some(from),
+        covers_to: Some(to),
     }
 }
 

@@ -3,18 +3,18 @@
 //! ever added.
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a recommendation is in the plan: the rule that produced it and the
 /// input facts it fired on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Because {
     pub rule: String,
     /// Citations of input facts: `field line:col "words"`, or a derived value.
     pub facts: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     pub title: String,
     pub summary: Summary,
@@ -39,9 +39,52 @@ pub struct Plan {
     /// Technologies the plan names that the input did not: always options.
     pub options: Vec<String>,
     pub warnings: Vec<String>,
+    /// When transitions may happen: the calendar the runner enforces.
+    #[serde(default)]
+    pub calendar: PlanCalendar,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An alert fires when `value op threshold` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// >, >=, <, <=, ==
+    pub op: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// The plan's calendar in machine form, so a runner needs no holiday rules
+/// of its own and enforces exactly the days the schedule avoided.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanCalendar {
+    /// IANA zone the window is in (the plan's primary zone).
+    pub time_zone: String,
+    pub window: ChangeWindow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_window: Option<ChangeWindow>,
+    /// Days in `covers_from..=covers_to` on which no transition happens,
+    /// with the reason (holiday, freeze, year-end, before a long weekend).
+    pub days_off: Vec<DayOff>,
+    pub covers_from: Option<Date>,
+    pub covers_to: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeWindow {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekdays: Vec<u8>,
+    /// Minutes after local midnight.
+    pub from_minute: u32,
+    pub to_minute: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOff {
+    pub date: Date,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpenQuestion {
     pub question: String,
     /// What the plan assumes until the team answers.
@@ -50,7 +93,7 @@ pub struct OpenQuestion {
     pub about: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// database | datastore | framework | service | monolith-split, plus
     /// `critical-path` when that mode applies.
@@ -93,7 +136,7 @@ pub struct Summary {
 }
 
 /// A hold that could be shortened, at a stated risk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Compression {
     pub phase: String,
     pub min_days: u32,
@@ -102,7 +145,7 @@ pub struct Compression {
     pub risk: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Question {
     /// rollback_speed | edge_case_parity | data_shape_risk | on_call_burden
     pub id: String,
@@ -115,13 +158,13 @@ pub struct Question {
     pub because: Vec<Because>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Factor {
     pub text: String,
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RiskAssessment {
     pub blast_radius: String,
     pub worst_case: String,
@@ -132,14 +175,14 @@ pub struct RiskAssessment {
     pub total_duration: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Alternative {
     pub name: String,
     pub why_not: String,
 }
 
 /// Something the team lacks that the tolerance needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gap {
     pub missing: String,
     pub consequence: String,
@@ -149,7 +192,7 @@ pub struct Gap {
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Strategy {
     pub id: String,
     pub name: String,
@@ -161,19 +204,27 @@ pub struct Strategy {
     pub because: Because,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub description: String,
     /// The command needs a tool the input did not name: it is an example.
     /// (Serialised before the command so a reader meets the caveat first.)
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub example: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Criterion {
+    /// Stable id, `<phase id>.<metric id>`: what the runner records a
+    /// verdict against.
+    #[serde(default)]
+    pub id: String,
+    /// Stable id of the metric (the same metric in every phase shares it):
+    /// what a bindings file connects to a source.
+    #[serde(default)]
+    pub metric_id: String,
     pub metric: String,
     /// <=, >=, ==, <
     pub op: String,
@@ -183,13 +234,13 @@ pub struct Criterion {
     pub window: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gate {
     pub approvers: Vec<String>,
     pub criteria: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rollback {
     pub steps: Vec<Step>,
     pub estimated_minutes: u64,
@@ -197,13 +248,13 @@ pub struct Rollback {
     pub cost: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Traffic {
     pub reads_percent: u32,
     pub writes_percent: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Phase {
     pub id: String,
     pub name: String,
@@ -234,7 +285,7 @@ pub struct Phase {
     pub because: Vec<Because>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SwitchState {
     pub name: String,
     pub effect: String,
@@ -242,10 +293,10 @@ pub struct SwitchState {
     pub safe_until: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KillSwitch {
     pub mechanism: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     pub flag_name: String,
     pub states: Vec<SwitchState>,
@@ -254,16 +305,26 @@ pub struct KillSwitch {
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Alert {
+    /// Stable id, `alert.<metric id>`.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub metric_id: String,
     pub metric: String,
     pub threshold: String,
+    /// The threshold as a comparison, when it is an absolute number (a
+    /// threshold relative to a baseline has none: the runner cannot judge
+    /// it without the team's baseline query).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
     pub window: String,
     pub action: String,
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ParityCheck {
     pub name: String,
     pub method: String,
@@ -273,7 +334,7 @@ pub struct ParityCheck {
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rota {
     pub phases: String,
     pub primary: String,
@@ -282,13 +343,13 @@ pub struct Rota {
     pub hours: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageRule {
     pub condition: String,
     pub page: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub audience: String,
     pub when: String,
@@ -297,7 +358,7 @@ pub struct Message {
     pub because: Because,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct People {
     pub rota: Vec<Rota>,
     pub escalation: Vec<String>,
@@ -306,7 +367,7 @@ pub struct People {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Risk {
     pub id: String,
     pub title: String,
@@ -318,7 +379,7 @@ pub struct Risk {
 }
 
 /// A plain recommendation with its reason (edge case, cleanup, limit).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
     pub id: String,
     pub title: String,

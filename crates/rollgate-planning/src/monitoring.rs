@@ -17,6 +17,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     let crit = cx.cite_criticality();
     let mut v = vec![
         Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "CPU on the new system".into(),
             threshold: if cx.critical_path {
                 "> 70%".into()
@@ -28,6 +31,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             because: because("mon.cpu", vec![crit.clone()]),
         },
         Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "connections in use".into(),
             threshold: "> 80% of the limit".into(),
             window: "5 minutes".into(),
@@ -40,6 +46,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             ),
         },
         Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "p95 latency of routed requests".into(),
             threshold: format!("> baseline + {:.0}%", b.p95_pct),
             window: window.clone(),
@@ -47,6 +56,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             because: because("mon.latency-p95", vec![crit.clone()]),
         },
         Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "p99 latency of routed requests".into(),
             threshold: format!("> baseline + {:.0}%", b.p99_pct),
             window: window.clone(),
@@ -54,6 +66,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
             because: because("mon.latency-p99", vec![crit.clone()]),
         },
         Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "error rate of routed requests".into(),
             threshold: format!("> {}%", b.error_pct),
             window: format!("{} minutes", (cx.tolerance / 3).clamp(1, 5)),
@@ -63,6 +78,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     ];
     if chosen.id.replicates() {
         v.push(Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "replication lag".into(),
             threshold: format!("> {:.0} s", b.lag_seconds),
             window: "5 minutes".into(),
@@ -74,6 +92,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
         });
         if cx.source_engine.as_deref() == Some("postgresql") {
             v.push(Alert {
+                id: String::new(),
+                metric_id: String::new(),
+                trigger: None,
                 metric: "WAL retained by replication slots on the source".into(),
                 threshold: "> 20% of free disk".into(),
                 window: "immediately".into(),
@@ -89,6 +110,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     }
     if cx.family == Family::Database {
         v.push(Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: "free storage on both databases".into(),
             threshold: "< 20%".into(),
             window: "immediately".into(),
@@ -110,6 +134,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     for s in &cx.facts.stakes {
         if s.value.kind == "revenue" && money_moves {
             v.push(Alert {
+                id: String::new(),
+                metric_id: String::new(),
+                trigger: None,
                 metric: "payment and checkout success rate".into(),
                 threshold: "any drop > 1 point against the same hour last week".into(),
                 window: "15 minutes".into(),
@@ -126,6 +153,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     });
     for g in crate::ctx::integration_groups(delivering) {
         v.push(Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: format!("{}: failed or retried deliveries", g.label),
             threshold: "> 2× the usual hourly count".into(),
             window: "15 minutes".into(),
@@ -141,6 +171,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
     });
     for g in crate::ctx::integration_groups(change_consumers) {
         v.push(Alert {
+            id: String::new(),
+            metric_id: String::new(),
+            trigger: None,
             metric: format!("{}: age of the newest loaded change", g.label),
             threshold: "> 15 minutes".into(),
             window: "15 minutes".into(),
@@ -152,6 +185,9 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
         v.extend(family_alerts(cx, pb));
     }
     v.push(Alert {
+        id: String::new(),
+        metric_id: String::new(),
+        trigger: None,
         metric: "business success rate the team already tracks (sign-ups, logins, orders)".into(),
         threshold: "any drop > 2 points against the same hour last week".into(),
         window: "15 minutes".into(),
@@ -224,6 +260,9 @@ fn family_alerts(cx: &Ctx<'_>, pb: &Playbook) -> Vec<Alert> {
                 (None, None) => String::new(),
             };
             Alert {
+                id: String::new(),
+                metric_id: String::new(),
+                trigger: None,
                 metric: crate::family::fill(&a.metric, &vars),
                 threshold,
                 window: a.window.clone(),

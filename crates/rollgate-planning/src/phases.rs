@@ -58,6 +58,8 @@ pub fn bar(cx: &Ctx<'_>) -> Bar {
 
 pub(crate) fn criterion(metric: &str, op: &str, value: f64, unit: &str, window: &str) -> Criterion {
     Criterion {
+        id: String::new(),
+        metric_id: String::new(),
         metric: metric.into(),
         op: op.into(),
         value,
@@ -279,7 +281,17 @@ pub fn build(
         // Family playbooks returned above.
         _ => {}
     }
+    mark_divergence(&mut b.phases);
     dedupe_approvers(b.phases)
+}
+
+/// Once writes land on the new database, the old one only holds what
+/// reverse replication (if any) brings back: going back is the phase's
+/// rollback procedure, not a flip.
+fn mark_divergence(phases: &mut [Phase]) {
+    if let Some(p) = phases.iter_mut().find(|p| p.traffic.writes_percent > 0) {
+        p.data_diverges = true;
+    }
 }
 
 /// The same person listed twice on a gate signs once.

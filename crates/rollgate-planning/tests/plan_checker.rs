@@ -141,6 +141,8 @@ fn planted_unmeetable_rollback_gate_is_caught() {
     let (mut p, facts) = clean("pg14-ec2-to-pg16-rds.toml");
     p.strategy.gaps.clear();
     p.phases[0].success_criteria[0] = rollgate_planning::Criterion {
+        id: "prep.rehearsed-rollback-time".into(),
+        metric_id: "rehearsed-rollback-time".into(),
         metric: "rehearsed rollback time".into(),
         op: "<=".into(),
         value: 1.0,

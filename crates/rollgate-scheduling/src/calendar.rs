@@ -167,6 +167,22 @@ impl Calendar {
         off >= 3
     }
 
+    /// Why no transition may happen on `d` whatever the window: a holiday,
+    /// a freeze, or the last working day before a long weekend. (Weekends
+    /// and the window's own days are the window's business.)
+    pub fn day_off_reason(&self, d: Date) -> Option<String> {
+        if let Some(h) = self.holidays.get(&d) {
+            return Some(format!("holiday: {h}"));
+        }
+        if let Some(f) = self.freeze_on(d) {
+            return Some(format!("freeze: {}", freeze_name(f)));
+        }
+        if self.before_long_weekend(d) {
+            return Some("the working day before a long weekend".into());
+        }
+        None
+    }
+
     /// Why `d` cannot take a transition, or None.
     pub fn blocked(&self, d: Date, window: &Window) -> Option<String> {
         if !window.weekdays.contains(&weekday_number(d)) {

@@ -1,0 +1,284 @@
+//! Operating one rollout: every command reads the log, decides, and
+//! appends. Actions on the switch tool are bracketed by an intent and a
+//! result, and a restart settles an open intent by reading the tool back.
+
+use crate::error::RunError;
+use crate::event::{Entry, Event, Override, SwitchTarget, Verdict};
+use crate::gate::{self, GateReport};
+use crate::ports::{Clock, Wiring};
+use crate::state::{State, Status};
+use crate::store::SqliteStore;
+use rollgate_planning::{Phase, Plan};
+
+pub struct Runner<'a> {
+    pub(crate) store: &'a mut SqliteStore,
+    pub(crate) rollout: String,
+    pub(crate) plan: Plan,
+    pub(crate) wiring: Wiring,
+    pub(crate) clock: &'a dyn Clock,
+    pub(crate) actor: String,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) state: State,
+    /// Messages for the operator that are not events (a notification that
+    /// could not be sent, what a reconcile did).
+    pub notes: Vec<String>,
+}
+
+/// What a command did, for the operator.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    pub done: String,
+    pub events: Vec<Entry>,
+}
+
+impl<'a> Runner<'a> {
+    /// Opens a rollout and settles anything a crash left half-done.
+    pub fn open(
+        store: &'a mut SqliteStore,
+        rollout: &str,
+        wiring: Wiring,
+        clock: &'a dyn Clock,
+        actor: &str,
+    ) -> Result<Self, RunError> {
+        let json = store.plan_json(rollout)?;
+        let plan: Plan = serde_json::from_str(&json).map_err(|e| RunError::Plan(e.to_string()))?;
+        let entries = store.events(rollout)?;
+        let state = State::fold(&entries);
+        let mut runner = Runner {
+            store,
+            rollout: rollout.to_string(),
+            plan,
+            wiring,
+            clock,
+            actor: actor.to_string(),
+            entries,
+            state,
+            notes: Vec::new(),
+        };
+        runner.reconcile()?;
+        Ok(runner)
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn rollout(&self) -> &str {
+        &self.rollout
+    }
+
+    pub fn phase(&self) -> &Phase {
+        &self.plan.phases[self.state.phase]
+    }
+
+    pub fn gate(&self) -> GateReport {
+        gate::report(&self.plan, &self.state, &self.wiring, self.clock.now())
+    }
+
+    pub(crate) fn record(&mut self, event: Event) -> Result<Entry, RunError> {
+        let at = self.clock.now().to_string();
+        let entry = self.store.append(&self.rollout, &at, &self.actor, &event)?;
+        self.entries.push(entry.clone());
+        self.state = State::fold(&self.entries);
+        crate::fault::event_appended();
+        Ok(entry)
+    }
+
+    pub(crate) fn notify(&mut self, text: &str) {
+        let Some(n) = &self.wiring.notify else { return };
+        let line = format!("rollgate [{}] {text}", self.rollout);
+        if let Err(e) = n.send(&line) {
+            self.notes.push(format!("notification not sent: {e}"));
+        }
+    }
+
+    /// Flips the switch tool to `target`: intent, act, read back, result.
+    /// Returns whether the tool now reports the target.
+    pub(crate) fn act(&mut self, action: &str, target: SwitchTarget) -> Result<bool, RunError> {
+        let Some(tool) = &self.wiring.switch else {
+            return Err(RunError::Switch("no switch tool is bound".into()));
+        };
+        let tool_name = tool.describe();
+        let intent = self.record(Event::ActionIntent {
+            action: action.to_string(),
+            target: target.clone(),
+            tool: tool_name,
+        })?;
+        crate::fault::point("after-intent");
+        let tool = self.wiring.switch.as_ref().expect("checked above");
+        let applied = tool.apply(&target);
+        crate::fault::point("after-apply");
+        let read = tool.read_back();
+        let (ok, read_back, note) = match (applied, read) {
+            (Ok(()), Ok(Some(now))) if now == target => (
+                true,
+                Some(now),
+                "the tool reports the target state".to_string(),
+            ),
+            (Ok(()), Ok(other)) => (
+                false,
+                other.clone(),
+                format!("the tool reports {other:?} after the change, not the target"),
+            ),
+            (Err(e), read) => (
+                false,
+                read.ok().flatten(),
+                format!("the change failed: {e}"),
+            ),
+            (Ok(()), Err(e)) => (
+                false,
+                None,
+                format!("the change was sent but reading it back failed: {e}"),
+            ),
+        };
+        self.record(Event::ActionResult {
+            intent: intent.seq,
+            ok,
+            read_back,
+            note: note.clone(),
+        })?;
+        crate::fault::point("after-result");
+        if !ok {
+            self.notify(&format!(
+                "switch action {action} did not take effect: {note}"
+            ));
+        }
+        Ok(ok)
+    }
+
+    /// A crash may have left an intent without a result, or a successful
+    /// action without the phase change it was for. Ask the tool; finish
+    /// what was verified done; redo a safety flip only after seeing it was
+    /// not done.
+    fn reconcile(&mut self) -> Result<(), RunError> {
+        if let Some(open) = self.state.open_intent.clone() {
+            let Some(tool) = &self.wiring.switch else {
+                self.notes.push(format!(
+                    "action {} (event {}) was started and has no result; bind the switch tool so the runner can read its state",
+                    open.action, open.seq
+                ));
+                return Ok(());
+            };
+            let (ok, read_back, note) = match tool.read_back() {
+                Ok(Some(now)) if now == open.target => (true, Some(now), "reconciled after a restart: the tool reports the target, so the action had taken effect".to_string()),
+                Ok(other) => (false, other.clone(), format!("reconciled after a restart: the tool reports {other:?}, so the action had not taken effect")),
+                Err(e) => {
+                    self.notes.push(format!("action {} has no result and the tool cannot be read ({e}); nothing is repeated", open.action));
+                    return Ok(());
+                }
+            };
+            self.record(Event::ActionResult {
+                intent: open.seq,
+                ok,
+                read_back,
+                note: note.clone(),
+            })?;
+            self.notes.push(format!("{}: {note}", open.action));
+        }
+        self.finish_interrupted()
+    }
+
+    fn finish_interrupted(&mut self) -> Result<(), RunError> {
+        let Some((action, ok)) = self.state.last_action.clone() else {
+            return Ok(());
+        };
+        if let Some(k) = action
+            .strip_prefix("enter:")
+            .and_then(|k| k.parse::<usize>().ok())
+        {
+            let entered = self.entries.iter().rev().any(|e| {
+                matches!(&e.event, Event::PhaseEntered { index, .. } if *index == k)
+                    && self.state.phase == k
+            });
+            let after_result = matches!(
+                self.entries.last().map(|e| &e.event),
+                Some(Event::ActionResult { .. })
+            );
+            if ok && !entered && after_result && k < self.plan.phases.len() {
+                let phase = self.plan.phases[k].id.clone();
+                self.record(Event::PhaseEntered {
+                    index: k,
+                    phase: phase.clone(),
+                    overridden: None,
+                })?;
+                self.notes.push(format!("the switch had reached phase {phase}'s state before the restart; the phase is now entered"));
+            }
+        }
+        if action.starts_with("abort:")
+            && !ok
+            && matches!(self.state.status, Status::Aborted { .. })
+        {
+            if let Some(target) = self.abort_target() {
+                if self.wiring.switch.is_some() {
+                    self.notes
+                        .push("the abort's flip had not taken effect; flipping now".into());
+                    self.act(&action, target)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn target_of(&self, index: usize) -> SwitchTarget {
+        let p = &self.plan.phases[index];
+        SwitchTarget {
+            state: p.kill_switch_state.clone(),
+            percent: p.traffic_percent,
+        }
+    }
+
+    /// Where an abort flips to: the old side, while no phase up to the
+    /// current one has made the data differ. After that, going back is the
+    /// phase's rollback procedure, which people do.
+    pub(crate) fn abort_target(&self) -> Option<SwitchTarget> {
+        let diverged = self.plan.phases[..=self.state.phase]
+            .iter()
+            .any(|p| p.data_diverges || p.point_of_no_return);
+        if diverged {
+            return None;
+        }
+        self.plan.kill_switch.states.first().map(|s| SwitchTarget {
+            state: s.name.clone(),
+            percent: 0,
+        })
+    }
+
+    pub fn refuse_unless_running(&self, what: &str) -> Result<(), RunError> {
+        match &self.state.status {
+            Status::Running => Ok(()),
+            Status::Paused { reason } => Err(RunError::Refused(format!("the rollout is paused ({reason}); `rollgate run resume` before {what}"))),
+            Status::Aborted { reason } => Err(RunError::Refused(format!("the rollout was aborted ({reason}); `rollgate run resume` re-enters the phase before {what}"))),
+            Status::Completed => Err(RunError::Refused(format!("the rollout is complete; nothing to {what}"))),
+        }
+    }
+
+    pub(crate) fn verdict_of(&self, check: &str) -> Option<Verdict> {
+        self.gate()
+            .checks
+            .iter()
+            .find(|c| c.id == check)
+            .map(|c| c.verdict)
+    }
+
+    pub(crate) fn outcome(&self, done: String, from: usize) -> Outcome {
+        Outcome {
+            done,
+            events: self.entries[from..].to_vec(),
+        }
+    }
+
+    pub(crate) fn override_of(&self, reason: &str, blocking: Vec<String>) -> Override {
+        Override {
+            reason: reason.to_string(),
+            bypassed: blocking,
+        }
+    }
+}
