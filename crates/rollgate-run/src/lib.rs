@@ -10,6 +10,7 @@ pub mod fault;
 pub mod gate;
 mod ops;
 pub mod ports;
+pub mod rehearse;
 pub mod runner;
 pub mod state;
 pub mod store;

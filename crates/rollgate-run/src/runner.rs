@@ -22,6 +22,30 @@ pub struct Runner<'a> {
     /// Messages for the operator that are not events (a notification that
     /// could not be sent, what a reconcile did).
     pub notes: Vec<String>,
+    /// Who holds the rollout's lease while this runner is open.
+    holder: String,
+}
+
+/// How long one runner may hold a rollout without renewing: a crashed
+/// runner blocks others for at most this long.
+const LEASE_SECONDS: i64 = 120;
+
+fn lease_holder(actor: &str) -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this host".into());
+    format!("{actor} (pid {} on {host})", std::process::id())
+}
+
+fn lease_until(now: jiff::Timestamp) -> String {
+    now.checked_add(jiff::ToSpan::seconds(LEASE_SECONDS))
+        .unwrap_or(now)
+        .to_string()
+}
+
+impl Drop for Runner<'_> {
+    fn drop(&mut self) {
+        // Best effort: an unreleased lease expires by itself.
+        let _ = self.store.release(&self.rollout, &self.holder);
+    }
 }
 
 /// What a command did, for the operator.
@@ -41,6 +65,9 @@ impl<'a> Runner<'a> {
         actor: &str,
     ) -> Result<Self, RunError> {
         let json = store.plan_json(rollout)?;
+        let holder = lease_holder(actor);
+        let now = clock.now();
+        store.acquire(rollout, &holder, &now.to_string(), &lease_until(now))?;
         let plan: Plan = serde_json::from_str(&json).map_err(|e| RunError::Plan(e.to_string()))?;
         let entries = store.events(rollout)?;
         let state = State::fold(&entries);
@@ -54,9 +81,21 @@ impl<'a> Runner<'a> {
             entries,
             state,
             notes: Vec::new(),
+            holder,
         };
         runner.reconcile()?;
         Ok(runner)
+    }
+
+    /// Keeps the lease for a long-running watcher.
+    pub fn renew(&mut self) -> Result<(), RunError> {
+        let now = self.clock.now();
+        self.store.acquire(
+            &self.rollout,
+            &self.holder,
+            &now.to_string(),
+            &lease_until(now),
+        )
     }
 
     pub fn plan(&self) -> &Plan {
@@ -87,7 +126,8 @@ impl<'a> Runner<'a> {
         let at = self.clock.now().to_string();
         let entry = self.store.append(&self.rollout, &at, &self.actor, &event)?;
         self.entries.push(entry.clone());
-        self.state = State::fold(&self.entries);
+        // One event at a time: a long watch stays linear in its log.
+        self.state.apply(&entry);
         crate::fault::event_appended();
         Ok(entry)
     }

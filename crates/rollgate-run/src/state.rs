@@ -85,7 +85,7 @@ impl State {
         s
     }
 
-    fn apply(&mut self, e: &Entry) {
+    pub(crate) fn apply(&mut self, e: &Entry) {
         match &e.event {
             Event::Started { .. } => {}
             Event::PhaseEntered { index, .. } => {

@@ -462,3 +462,26 @@ fn the_log_is_append_only_in_the_file_itself() {
         .unwrap();
     assert_eq!(n, 2, "started and the first phase entered");
 }
+
+#[test]
+fn a_second_runner_on_the_same_rollout_is_refused_and_told_who_holds_it() {
+    let json = plan_json(EXAMPLE);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.db");
+    let clock = TestClock::at("2026-04-27T08:00:00Z");
+    let mut first = SqliteStore::open(&path).unwrap();
+    let id = start(&mut first, &json, Some("valkey"), &clock, "ana").unwrap();
+    let mut second = SqliteStore::open(&path).unwrap();
+    let world = World::new(&[]);
+    let held = Runner::open(&mut first, &id, world.wiring(), &clock, "ana").unwrap();
+    let err = match Runner::open(&mut second, &id, world.wiring(), &clock, "bo") {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("two runners held one rollout"),
+    };
+    assert!(err.contains("ana (pid"), "{err}");
+    drop(held);
+    assert!(
+        Runner::open(&mut second, &id, world.wiring(), &clock, "bo").is_ok(),
+        "released on drop"
+    );
+}
