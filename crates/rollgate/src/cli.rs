@@ -44,6 +44,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Prove two databases hold the same data (a gate: exit 0 equal, 1 differ, 2 error).
     Verify(Box<VerifyCmd>),
+    /// Execute a plan: gates on live metrics, approvals, change windows, and
+    /// a kill switch that flips itself; every step in an append-only log.
+    #[command(subcommand)]
+    Run(RunCommand),
     /// Print a JSON Schema.
     #[command(after_help = "Examples:\n  rollgate schema spec > rollgate-spec.schema.json")]
     Schema(SchemaArgs),
@@ -249,4 +253,169 @@ pub struct VerifyArgs {
     /// At most this many queries per second on each server (0: no limit).
     #[arg(long, default_value_t = 0, value_name = "QPS")]
     pub rate_limit: u32,
+}
+
+/// Where rollouts are kept, and which one a command is about.
+#[derive(Debug, Args)]
+pub struct RunTarget {
+    /// The rollout store: a SQLite file (created if missing).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "rollgate-runs.db",
+        env = "ROLLGATE_STORE"
+    )]
+    pub store: PathBuf,
+    /// The rollout (needed when the store holds more than one).
+    #[arg(long, value_name = "ID")]
+    pub rollout: Option<String>,
+    /// The bindings file: metric sources, the switch tool, notifications.
+    #[arg(long, value_name = "FILE", env = "ROLLGATE_BINDINGS")]
+    pub bindings: Option<PathBuf>,
+    /// Who is acting (recorded in the log). Default: $USER.
+    #[arg(long = "as", value_name = "NAME")]
+    pub actor: Option<String>,
+    #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
+    pub format: FactsFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunCommand {
+    /// Freeze a plan into a new rollout and enter its first phase.
+    #[command(
+        after_help = "Examples:\n  rollgate run start examples/redis-to-valkey-sessions.txt --start 2026-05-04\n  rollgate plan migration.toml --format json -o plan.json && rollgate run start plan.json --name valkey"
+    )]
+    Start {
+        /// A migration spec (planned now) or a plan made with `rollgate plan --format json`.
+        input: String,
+        /// The plan's start date when INPUT is a spec (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// The rollout's id (default: from the title and the plan's hash).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// List the rollouts in the store.
+    List {
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// The current phase, its gate (each check with its last value and
+    /// verdict, the hold, approvals), the next transition and its window.
+    Status {
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// The audit trail, oldest first.
+    Log {
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Move to the next phase when its gate, approvers and window allow it.
+    Advance {
+        /// Advance although the gate refuses (every refusal is recorded).
+        #[arg(long = "override", requires = "reason")]
+        override_gate: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Approve the current phase's gate as one of its named approvers.
+    Approve {
+        /// The approver role (words from it, or its number in `run status`).
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Record the result of a check no source is bound to.
+    Confirm {
+        /// The check id (from `run status`) or its metric id.
+        check: String,
+        /// The measured value, judged against the plan's threshold.
+        #[arg(long)]
+        value: Option<f64>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Stop moving forward without touching the switch.
+    Pause {
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Continue after a pause; after an abort, re-enter the phase.
+    Resume {
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Flip the kill switch to the safe state for this phase and record the
+    /// phase's rollback steps as tasks.
+    Abort {
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Set the switch to one of the plan's states through the bound tool
+    /// (the last step of a rollback procedure), recorded like any action.
+    Flip {
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value_t = 0)]
+        percent: u32,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Evaluate gates and alerts on their intervals; abort or pause on a
+    /// failure, pause and ask on missing data.
+    Watch {
+        /// One pass, then exit.
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Replay the whole rollout with a simulated clock and switch against a
+    /// scripted history, to see what the runner would do.
+    #[command(
+        after_help = "Scenarios: pass, flapping, fail-at:<phase id or number>, source-down-at:<phase id or number>\n\nExamples:\n  rollgate run rehearse plan.json --bindings bindings.toml --scenario fail-at:ramp-25"
+    )]
+    Rehearse {
+        input: String,
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        #[arg(long, default_value = "pass")]
+        scenario: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
+    /// Bindings files.
+    #[command(subcommand)]
+    Bindings(BindingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BindingsCommand {
+    /// Write a bindings template with every metric the plan measures.
+    Init {
+        input: String,
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// Where to write it (`-` for stdout).
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        output: String,
+    },
 }

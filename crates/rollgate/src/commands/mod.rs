@@ -1,6 +1,8 @@
 //! One function per subcommand.
 
+mod bindings;
 mod init;
+mod run;
 
 use crate::cli::{
     CheckArgs, Cli, Command, FactsFormat, InputArgs, Mode, PlanArgs, PlanFormat, SchemaKind,
@@ -17,6 +19,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check(args),
         Command::Plan(args) => plan(args),
         Command::Init(args) => init::run(args),
+        Command::Run(cmd) => run::dispatch(cmd),
         Command::Verify(cmd) => {
             let cmd = *cmd;
             let args = match (cmd.engine, cmd.args) {

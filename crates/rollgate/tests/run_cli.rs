@@ -1,0 +1,326 @@
+//! `rollgate run` through the real binary: a rollout started from a
+//! bundled example, refused and overridden transitions, approvals and
+//! confirmations, the audit log, a rehearsal, a bindings template, and
+//! clear errors for what an operator can get wrong.
+
+use std::path::Path;
+use std::process::Command;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn rollgate(dir: &Path, args: &[&str]) -> Out {
+    let o = Command::new(env!("CARGO_BIN_EXE_rollgate"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("ROLLGATE_STORE")
+        .env_remove("ROLLGATE_BINDINGS")
+        .output()
+        .unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn example(name: &str) -> String {
+    format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A plan whose calendar covers today, so the window check is real.
+fn plan_from_today(dir: &Path) -> String {
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let out = rollgate(
+        dir,
+        &[
+            "plan",
+            &example("redis-to-valkey-sessions.txt"),
+            "--start",
+            &today.to_string(),
+            "--format",
+            "json",
+            "-o",
+            "plan.json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    "plan.json".into()
+}
+
+#[test]
+fn a_rollout_starts_refuses_to_advance_with_reasons_records_approvals_and_overrides_and_logs_it_all(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_from_today(d);
+    let out = rollgate(
+        d,
+        &["run", "start", &plan, "--name", "valkey", "--as", "ana"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("started rollout valkey"));
+    assert!(d.join("rollgate-runs.db").exists());
+
+    let out = rollgate(d, &["run", "advance", "--as", "ana"]);
+    assert_eq!(out.code, 1, "a refusal is a finding: {}", out.stderr);
+    assert!(
+        out.stderr.contains("waiting for approval by the SRE"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("the hold has run 0 of its"),
+        "{}",
+        out.stderr
+    );
+
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "approve",
+            "--as",
+            "bo",
+            "--role",
+            "sre",
+            "--note",
+            "runbook read",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "confirm",
+            "prep.rehearsed-rollback-time",
+            "--value",
+            "7",
+            "--as",
+            "bo",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let out = rollgate(d, &["run", "status", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(s["phase"]["id"], "prep");
+    assert_eq!(s["gate"]["checks"][0]["verdict"], "pass");
+    assert_eq!(s["gate"]["approvals_missing"].as_array().unwrap().len(), 1);
+
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "advance",
+            "--override",
+            "--reason",
+            "staging rehearsal",
+            "--as",
+            "ana",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("entered phase dual-write"),
+        "{}",
+        out.stdout
+    );
+
+    let out = rollgate(d, &["run", "log"]);
+    assert_eq!(out.code, 0);
+    for want in [
+        "started",
+        "bo approved prep as the SRE",
+        "bo confirmed prep.rehearsed-rollback-time = 7",
+        "entered dual-write OVERRIDING (staging rehearsal)",
+    ] {
+        assert!(
+            out.stdout.contains(want),
+            "missing {want:?} in\n{}",
+            out.stdout
+        );
+    }
+    let out = rollgate(d, &["run", "log", "--format", "json"]);
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let seqs: Vec<i64> = entries.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "the log is complete and in order"
+    );
+}
+
+#[test]
+fn abort_without_a_switch_tool_says_to_flip_by_hand_and_records_the_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_from_today(d);
+    rollgate(d, &["run", "start", &plan]);
+    let out = rollgate(d, &["run", "abort", "--reason", "p99 doubled"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("no switch tool is bound"),
+        "{}",
+        out.stdout
+    );
+    let out = rollgate(d, &["run", "status"]);
+    assert!(
+        out.stdout.contains("ABORTED: p99 doubled"),
+        "{}",
+        out.stdout
+    );
+    let out = rollgate(d, &["run", "advance"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("aborted"), "{}", out.stderr);
+    let out = rollgate(d, &["run", "resume", "--note", "fixed the pool size"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("re-entered phase prep"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_rehearsal_from_a_spec_runs_the_whole_rollout_on_a_simulated_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rollgate(
+        dir.path(),
+        &[
+            "run",
+            "rehearse",
+            &example("sendgrid-to-postmark.yaml"),
+            "--start",
+            "2026-05-04",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("outcome: completed"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("every check was confirmed by the rehearsal"),
+        "{}",
+        out.stdout
+    );
+    let out = rollgate(
+        dir.path(),
+        &[
+            "run",
+            "rehearse",
+            &example("sendgrid-to-postmark.yaml"),
+            "--scenario",
+            "explode",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("fail-at:<phase>"), "{}", out.stderr);
+}
+
+#[test]
+fn the_bindings_template_lists_every_metric_with_its_thresholds_and_binds_nothing_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rollgate(
+        dir.path(),
+        &[
+            "run",
+            "bindings",
+            "init",
+            &example("pg14-ec2-to-pg16-rds.toml"),
+            "--start",
+            "2026-04-27",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("# [metrics.\"error-rate-of-routed-requests\"]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("read-canary: <= 0.1 %"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("replication-lag"), "{}", out.stdout);
+    assert!(
+        !out.stdout.lines().any(|l| l.starts_with("[metrics")),
+        "nothing is bound until the team uncomments it"
+    );
+}
+
+#[test]
+fn operator_mistakes_get_clear_errors_and_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = rollgate(d, &["run", "status"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no rollout yet"), "{}", out.stderr);
+    std::fs::write(
+        d.join("garbage.json"),
+        "{\"phases\": [], \"kill_switch\": 3}",
+    )
+    .unwrap();
+    let out = rollgate(d, &["run", "start", "garbage.json"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a rollgate plan"), "{}", out.stderr);
+    let plan = plan_from_today(d);
+    rollgate(d, &["run", "start", &plan, "--name", "a"]);
+    rollgate(d, &["run", "start", &plan, "--name", "b"]);
+    let out = rollgate(d, &["run", "status"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("name one with --rollout (a, b)"),
+        "{}",
+        out.stderr
+    );
+    let out = rollgate(d, &["run", "start", &plan, "--name", "a"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    let out = rollgate(d, &["run", "status", "--rollout", "zzz"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no rollout named \"zzz\""),
+        "{}",
+        out.stderr
+    );
+    let out = rollgate(
+        d,
+        &["run", "confirm", "nope", "--rollout", "a", "--as", "bo"],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("its checks are: prep.rehearsed-rollback-time"),
+        "{}",
+        out.stderr
+    );
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "flip",
+            "--to",
+            "elsewhere",
+            "--reason",
+            "x",
+            "--rollout",
+            "a",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("not a state of the plan's switch"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked") && !out.stderr.contains("bug"));
+}
