@@ -26,5 +26,5 @@ pub use ops::start;
 pub use ports::{Bound, Clock, Measure, Notify, SwitchTool, SystemClock, Wiring};
 pub use runner::{Outcome, Runner};
 pub use state::{State, Status};
-pub use store::{RolloutRow, SqliteStore};
+pub use store::{PgStore, RolloutRow, SqliteStore, Store};
 pub use verdict::Judging;

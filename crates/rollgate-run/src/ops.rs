@@ -6,14 +6,14 @@ use crate::event::{Event, SwitchTarget};
 use crate::ports::Clock;
 use crate::runner::{Outcome, Runner};
 use crate::state::Status;
-use crate::store::{RolloutRow, SqliteStore};
+use crate::store::{RolloutRow, Store};
 use rollgate_planning::Plan;
 use sha2::{Digest, Sha256};
 
 /// Freezes `plan_json` into a new rollout and enters its first phase.
 /// Returns the rollout's id.
 pub fn start(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     plan_json: &str,
     name: Option<&str>,
     clock: &dyn Clock,

@@ -7,11 +7,11 @@ use crate::event::{Entry, Event, Override, SwitchTarget, Verdict};
 use crate::gate::{self, GateReport};
 use crate::ports::{Clock, Wiring};
 use crate::state::{State, Status};
-use crate::store::SqliteStore;
+use crate::store::Store;
 use rollgate_planning::{Phase, Plan};
 
 pub struct Runner<'a> {
-    pub(crate) store: &'a mut SqliteStore,
+    pub(crate) store: &'a mut dyn Store,
     pub(crate) rollout: String,
     pub(crate) plan: Plan,
     pub(crate) wiring: Wiring,
@@ -35,10 +35,9 @@ fn lease_holder(actor: &str) -> String {
     format!("{actor} (pid {} on {host})", std::process::id())
 }
 
-fn lease_until(now: jiff::Timestamp) -> String {
+fn lease_until(now: jiff::Timestamp) -> jiff::Timestamp {
     now.checked_add(jiff::ToSpan::seconds(LEASE_SECONDS))
         .unwrap_or(now)
-        .to_string()
 }
 
 impl Drop for Runner<'_> {
@@ -58,7 +57,7 @@ pub struct Outcome {
 impl<'a> Runner<'a> {
     /// Opens a rollout and settles anything a crash left half-done.
     pub fn open(
-        store: &'a mut SqliteStore,
+        store: &'a mut dyn Store,
         rollout: &str,
         wiring: Wiring,
         clock: &'a dyn Clock,
@@ -67,7 +66,7 @@ impl<'a> Runner<'a> {
         let json = store.plan_json(rollout)?;
         let holder = lease_holder(actor);
         let now = clock.now();
-        store.acquire(rollout, &holder, &now.to_string(), &lease_until(now))?;
+        store.acquire(rollout, &holder, now, lease_until(now))?;
         let plan: Plan = serde_json::from_str(&json).map_err(|e| RunError::Plan(e.to_string()))?;
         let entries = store.events(rollout)?;
         let state = State::fold(&entries);
@@ -90,12 +89,8 @@ impl<'a> Runner<'a> {
     /// Keeps the lease for a long-running watcher.
     pub fn renew(&mut self) -> Result<(), RunError> {
         let now = self.clock.now();
-        self.store.acquire(
-            &self.rollout,
-            &self.holder,
-            &now.to_string(),
-            &lease_until(now),
-        )
+        self.store
+            .acquire(&self.rollout, &self.holder, now, lease_until(now))
     }
 
     pub fn plan(&self) -> &Plan {

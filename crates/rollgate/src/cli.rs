@@ -258,14 +258,16 @@ pub struct VerifyArgs {
 /// Where rollouts are kept, and which one a command is about.
 #[derive(Debug, Args)]
 pub struct RunTarget {
-    /// The rollout store: a SQLite file (created if missing).
+    /// The rollout store: a SQLite file (created if missing), or a
+    /// PostgreSQL URL (postgres://…) for a team operating one rollout
+    /// together; put its password in PGPASSWORD or ~/.pgpass, not here.
     #[arg(
         long,
-        value_name = "PATH",
+        value_name = "PATH|URL",
         default_value = "rollgate-runs.db",
         env = "ROLLGATE_STORE"
     )]
-    pub store: PathBuf,
+    pub store: String,
     /// The rollout (needed when the store holds more than one).
     #[arg(long, value_name = "ID")]
     pub rollout: Option<String>,

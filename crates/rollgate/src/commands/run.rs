@@ -4,7 +4,7 @@
 use crate::cli::{BindingsCommand, FactsFormat, RunCommand, RunTarget};
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
-use rollgate_run::{Runner, SqliteStore, SwitchTarget, SystemClock, Wiring};
+use rollgate_run::{Runner, Store, SwitchTarget, SystemClock, Wiring};
 use std::io::Write;
 
 pub fn dispatch(cmd: RunCommand) -> Result<Outcome> {
@@ -78,12 +78,12 @@ fn actor(t: &RunTarget) -> String {
         .unwrap_or_else(|| "unknown operator".into())
 }
 
-fn open_store(t: &RunTarget) -> Result<SqliteStore> {
-    SqliteStore::open(&t.store).map_err(anyhow::Error::new)
+fn open_store(t: &RunTarget) -> Result<Box<dyn Store>> {
+    rollgate_run::store::open(&t.store).map_err(anyhow::Error::new)
 }
 
 /// The rollout named by --rollout, or the store's only one.
-fn which(store: &SqliteStore, t: &RunTarget) -> Result<String> {
+fn which(store: &mut dyn Store, t: &RunTarget) -> Result<String> {
     if let Some(id) = &t.rollout {
         return Ok(id.clone());
     }
@@ -146,7 +146,7 @@ fn start_rollout(
 ) -> Result<Outcome> {
     let json = plan_json(input, start)?;
     let mut store = open_store(t)?;
-    let id = rollgate_run::start(&mut store, &json, name, &SystemClock, &actor(t))?;
+    let id = rollgate_run::start(store.as_mut(), &json, name, &SystemClock, &actor(t))?;
     print(
         t,
         format!(
@@ -158,7 +158,7 @@ fn start_rollout(
 }
 
 fn list(t: &RunTarget) -> Result<Outcome> {
-    let store = open_store(t)?;
+    let mut store = open_store(t)?;
     let rows = store.rollouts()?;
     let text: String = rows
         .iter()
@@ -170,17 +170,17 @@ fn list(t: &RunTarget) -> Result<Outcome> {
 
 fn status(t: &RunTarget) -> Result<Outcome> {
     let mut store = open_store(t)?;
-    let id = which(&store, t)?;
+    let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let r = Runner::open(&mut store, &id, wiring(t)?, &clock, &actor(t))?;
+    let r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
     let s = r.status();
     print(t, rollgate_run::report::status_text(&s), &s)?;
     Ok(Outcome::Ok)
 }
 
 fn log(t: &RunTarget) -> Result<Outcome> {
-    let store = open_store(t)?;
-    let id = which(&store, t)?;
+    let mut store = open_store(t)?;
+    let id = which(store.as_mut(), t)?;
     let entries = store.events(&id)?;
     print(t, rollgate_run::report::log_text(&entries), &entries)?;
     Ok(Outcome::Ok)
@@ -193,9 +193,9 @@ fn operate(
     f: impl FnOnce(&mut Runner<'_>) -> Result<rollgate_run::Outcome, rollgate_run::RunError>,
 ) -> Result<Outcome> {
     let mut store = open_store(t)?;
-    let id = which(&store, t)?;
+    let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let mut r = Runner::open(&mut store, &id, wiring(t)?, &clock, &actor(t))?;
+    let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
     for n in &r.notes {
         eprintln!("note: {n}");
     }
@@ -217,9 +217,9 @@ fn operate(
 
 fn watch(t: &RunTarget, once: bool) -> Result<Outcome> {
     let mut store = open_store(t)?;
-    let id = which(&store, t)?;
+    let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let mut r = Runner::open(&mut store, &id, wiring(t)?, &clock, &actor(t))?;
+    let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
     loop {
         r.renew()?;
         let report = r.tick()?;

@@ -2,8 +2,10 @@
 //! are never updated or deleted: triggers refuse it, so an audit read later
 //! is the audit written then.
 
+use super::{lease_free, RolloutRow, Store};
 use crate::error::RunError;
 use crate::event::{Entry, Event};
+use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 const SCHEMA: &str = "
@@ -36,15 +38,6 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 ";
 
-/// A rollout as listed: its id, title and frozen plan's hash.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RolloutRow {
-    pub id: String,
-    pub title: String,
-    pub plan_sha256: String,
-    pub created_at: String,
-}
-
 pub struct SqliteStore {
     conn: Connection,
 }
@@ -65,8 +58,10 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA).map_err(store_err)?;
         Ok(Self { conn })
     }
+}
 
-    pub fn create(
+impl Store for SqliteStore {
+    fn create(
         &mut self,
         row: &RolloutRow,
         plan_json: &str,
@@ -96,7 +91,7 @@ impl SqliteStore {
         Ok(entry)
     }
 
-    pub fn append(
+    fn append(
         &mut self,
         rollout: &str,
         at: &str,
@@ -111,7 +106,7 @@ impl SqliteStore {
         Ok(entry)
     }
 
-    pub fn events(&self, rollout: &str) -> Result<Vec<Entry>, RunError> {
+    fn events(&mut self, rollout: &str) -> Result<Vec<Entry>, RunError> {
         let mut stmt = self
             .conn
             .prepare("SELECT seq, at, actor, body FROM events WHERE rollout = ?1 ORDER BY seq")?;
@@ -138,7 +133,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub fn rollouts(&self) -> Result<Vec<RolloutRow>, RunError> {
+    fn rollouts(&mut self) -> Result<Vec<RolloutRow>, RunError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, title, plan_sha256, created_at FROM rollouts ORDER BY created_at, id",
         )?;
@@ -153,7 +148,7 @@ impl SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn plan_json(&self, rollout: &str) -> Result<String, RunError> {
+    fn plan_json(&mut self, rollout: &str) -> Result<String, RunError> {
         self.conn
             .query_row(
                 "SELECT plan_json FROM rollouts WHERE id = ?1",
@@ -164,14 +159,12 @@ impl SqliteStore {
             .ok_or_else(|| RunError::NoSuchRollout(rollout.to_string()))
     }
 
-    /// Takes the rollout for `holder` until `until` (RFC 3339, UTC, which
-    /// sorts as text). Refuses while another holder's lease runs.
-    pub fn acquire(
+    fn acquire(
         &mut self,
         rollout: &str,
         holder: &str,
-        now: &str,
-        until: &str,
+        now: Timestamp,
+        until: Timestamp,
     ) -> Result<(), RunError> {
         let tx = self
             .conn
@@ -184,24 +177,18 @@ impl SqliteStore {
             )
             .optional()?;
         if let Some((other, other_until)) = current {
-            if other != holder && other_until.as_str() > now {
-                return Err(RunError::Leased {
-                    rollout: rollout.to_string(),
-                    holder: other,
-                    until: other_until,
-                });
-            }
+            lease_free(rollout, holder, now, &other, &other_until)?;
         }
         tx.execute(
             "INSERT INTO leases (rollout, holder, until) VALUES (?1, ?2, ?3)
              ON CONFLICT(rollout) DO UPDATE SET holder = excluded.holder, until = excluded.until",
-            params![rollout, holder, until],
+            params![rollout, holder, until.to_string()],
         )?;
         tx.commit()?;
         Ok(())
     }
 
-    pub fn release(&mut self, rollout: &str, holder: &str) -> Result<(), RunError> {
+    fn release(&mut self, rollout: &str, holder: &str) -> Result<(), RunError> {
         self.conn.execute(
             "DELETE FROM leases WHERE rollout = ?1 AND holder = ?2",
             params![rollout, holder],
