@@ -8,6 +8,7 @@ pub mod error;
 pub mod event;
 pub mod fault;
 pub mod gate;
+pub mod lease;
 mod ops;
 pub mod ports;
 pub mod rehearse;

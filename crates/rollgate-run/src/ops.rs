@@ -97,6 +97,10 @@ impl Runner<'_> {
     /// Moves to the next phase when the gate allows it (or an override
     /// says why not), flipping the switch to the next phase's state.
     pub fn advance(&mut self, override_reason: Option<&str>) -> Result<Outcome, RunError> {
+        self.exclusive(|r| r.advance_now(override_reason))
+    }
+
+    fn advance_now(&mut self, override_reason: Option<&str>) -> Result<Outcome, RunError> {
         let from = self.entries.len();
         self.refuse_unless_running("advancing")?;
         if let Some(open) = &self.state.open_intent {
@@ -257,6 +261,10 @@ impl Runner<'_> {
     /// Continues a paused rollout; an aborted one re-enters its phase,
     /// putting the phase's switch state back first.
     pub fn resume(&mut self, note: &str) -> Result<Outcome, RunError> {
+        self.exclusive(|r| r.resume_now(note))
+    }
+
+    fn resume_now(&mut self, note: &str) -> Result<Outcome, RunError> {
         let from = self.entries.len();
         match self.state.status.clone() {
             Status::Paused { .. } => {
@@ -300,6 +308,10 @@ impl Runner<'_> {
     /// Stops going forward: flips the switch to the old side when the data
     /// have not diverged, and records the phase's rollback steps as tasks.
     pub fn abort(&mut self, reason: &str) -> Result<Outcome, RunError> {
+        self.exclusive(|r| r.abort_now(reason))
+    }
+
+    fn abort_now(&mut self, reason: &str) -> Result<Outcome, RunError> {
         let from = self.entries.len();
         if matches!(
             self.state.status,
@@ -345,6 +357,10 @@ impl Runner<'_> {
     /// A manual flip through the runner (recorded like any action), for a
     /// rollback procedure that ends with the switch.
     pub fn flip(&mut self, target: SwitchTarget, reason: &str) -> Result<Outcome, RunError> {
+        self.exclusive(|r| r.flip_now(target, reason))
+    }
+
+    fn flip_now(&mut self, target: SwitchTarget, reason: &str) -> Result<Outcome, RunError> {
         let from = self.entries.len();
         if !self
             .plan

@@ -22,28 +22,20 @@ pub struct Runner<'a> {
     /// Messages for the operator that are not events (a notification that
     /// could not be sent, what a reconcile did).
     pub notes: Vec<String>,
-    /// Who holds the rollout's lease while this runner is open.
+    /// Who this runner is, in a lease.
     holder: String,
-}
-
-/// How long one runner may hold a rollout without renewing: a crashed
-/// runner blocks others for at most this long.
-const LEASE_SECONDS: i64 = 120;
-
-fn lease_holder(actor: &str) -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this host".into());
-    format!("{actor} (pid {} on {host})", std::process::id())
-}
-
-fn lease_until(now: jiff::Timestamp) -> jiff::Timestamp {
-    now.checked_add(jiff::ToSpan::seconds(LEASE_SECONDS))
-        .unwrap_or(now)
+    /// Whether this runner holds the watch lease.
+    watching: bool,
 }
 
 impl Drop for Runner<'_> {
     fn drop(&mut self) {
         // Best effort: an unreleased lease expires by itself.
-        let _ = self.store.release(&self.rollout, &self.holder);
+        if self.watching {
+            let _ = self
+                .store
+                .release(&crate::lease::watch_key(&self.rollout), &self.holder);
+        }
     }
 }
 
@@ -55,7 +47,8 @@ pub struct Outcome {
 }
 
 impl<'a> Runner<'a> {
-    /// Opens a rollout and settles anything a crash left half-done.
+    /// Opens a rollout to read it or append to it. Commands that act on
+    /// the switch or the phase take the action lease themselves.
     pub fn open(
         store: &'a mut dyn Store,
         rollout: &str,
@@ -64,13 +57,11 @@ impl<'a> Runner<'a> {
         actor: &str,
     ) -> Result<Self, RunError> {
         let json = store.plan_json(rollout)?;
-        let holder = lease_holder(actor);
-        let now = clock.now();
-        store.acquire(rollout, &holder, now, lease_until(now))?;
+        let holder = crate::lease::holder(actor);
         let plan: Plan = serde_json::from_str(&json).map_err(|e| RunError::Plan(e.to_string()))?;
         let entries = store.events(rollout)?;
         let state = State::fold(&entries);
-        let mut runner = Runner {
+        let runner = Runner {
             store,
             rollout: rollout.to_string(),
             plan,
@@ -81,16 +72,77 @@ impl<'a> Runner<'a> {
             state,
             notes: Vec::new(),
             holder,
+            watching: false,
         };
-        runner.reconcile()?;
         Ok(runner)
     }
 
-    /// Keeps the lease for a long-running watcher.
+    /// Re-reads the log: another operator may have appended since.
+    pub(crate) fn refresh(&mut self) -> Result<(), RunError> {
+        self.entries = self.store.events(&self.rollout)?;
+        self.state = State::fold(&self.entries);
+        Ok(())
+    }
+
+    /// Runs `f` holding the action lease, on a fresh view of the log, after
+    /// settling anything a crash left half-done.
+    pub(crate) fn exclusive<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, RunError>,
+    ) -> Result<T, RunError> {
+        let key = crate::lease::act_key(&self.rollout);
+        crate::lease::take(
+            self.store,
+            &key,
+            &self.holder,
+            self.clock.now(),
+            crate::lease::ACT_SECONDS,
+        )?;
+        let result = self
+            .refresh()
+            .and_then(|()| self.reconcile())
+            .and_then(|()| f(self));
+        let released = self.store.release(&key, &self.holder);
+        let value = result?;
+        released?;
+        Ok(value)
+    }
+
+    /// Settles a crash's leftovers now (what every acting command does first).
+    pub fn settle(&mut self) -> Result<(), RunError> {
+        self.exclusive(|_| Ok(()))
+    }
+
+    /// Becomes this rollout's watcher; a second watcher is refused, told who
+    /// holds it. Renewed by every `tick`.
+    pub fn claim_watch(&mut self) -> Result<(), RunError> {
+        let key = crate::lease::watch_key(&self.rollout);
+        crate::lease::take(
+            self.store,
+            &key,
+            &self.holder,
+            self.clock.now(),
+            crate::lease::WATCH_SECONDS,
+        )?;
+        self.watching = true;
+        Ok(())
+    }
+
+    /// Keeps the watch lease (a watcher calls it every pass).
     pub fn renew(&mut self) -> Result<(), RunError> {
+        if !self.watching {
+            return Ok(());
+        }
         let now = self.clock.now();
-        self.store
-            .acquire(&self.rollout, &self.holder, now, lease_until(now))
+        let until = now
+            .checked_add(jiff::ToSpan::seconds(crate::lease::WATCH_SECONDS))
+            .unwrap_or(now);
+        self.store.acquire(
+            &crate::lease::watch_key(&self.rollout),
+            &self.holder,
+            now,
+            until,
+        )
     }
 
     pub fn plan(&self) -> &Plan {

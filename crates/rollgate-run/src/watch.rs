@@ -73,6 +73,8 @@ impl Runner<'_> {
 
     /// One pass of the watcher.
     pub fn tick(&mut self) -> Result<TickReport, RunError> {
+        self.renew()?;
+        self.refresh()?;
         let mut report = TickReport {
             measured: Vec::new(),
             acted: Vec::new(),

@@ -19,12 +19,12 @@ fn a_team_operates_one_rollout_from_two_connections_one_runner_at_a_time() {
     let id = start(&mut ana, &json, Some("valkey"), &clock, "ana").unwrap();
     let world = World::new(&[]);
 
-    let held = Runner::open(&mut ana, &id, world.wiring(), &clock, "ana").unwrap();
-    let err = match Runner::open(&mut bo, &id, world.wiring(), &clock, "bo") {
-        Err(e) => e.to_string(),
-        Ok(_) => panic!("two runners held one rollout"),
-    };
+    let mut held = Runner::open(&mut ana, &id, world.wiring(), &clock, "ana").unwrap();
+    held.claim_watch().unwrap();
+    let mut other = Runner::open(&mut bo, &id, world.wiring(), &clock, "bo").unwrap();
+    let err = other.claim_watch().unwrap_err().to_string();
     assert!(err.contains("ana (pid"), "{err}");
+    drop(other);
     drop(held);
 
     let mut r = Runner::open(&mut bo, &id, world.wiring(), &clock, "bo").unwrap();

@@ -351,7 +351,8 @@ fn an_intent_left_without_a_result_is_settled_by_reading_the_switch_not_by_repea
         )
         .unwrap();
     *world.switch.now.borrow_mut() = Some(target.clone());
-    let r = open(&mut f, &world);
+    let mut r = open(&mut f, &world);
+    r.settle().unwrap();
     assert!(
         world.switch.applied.borrow().is_empty(),
         "nothing is applied again"
@@ -396,7 +397,8 @@ fn an_intent_that_never_took_effect_is_recorded_as_such_and_the_phase_is_not_ent
             },
         )
         .unwrap();
-    let r = open(&mut f, &world);
+    let mut r = open(&mut f, &world);
+    r.settle().unwrap();
     assert!(world.switch.applied.borrow().is_empty());
     assert_eq!(r.state().phase, 0);
     assert!(r
@@ -464,7 +466,7 @@ fn the_log_is_append_only_in_the_file_itself() {
 }
 
 #[test]
-fn a_second_runner_on_the_same_rollout_is_refused_and_told_who_holds_it() {
+fn a_second_watcher_on_the_same_rollout_is_refused_and_told_who_holds_it() {
     let json = plan_json(EXAMPLE);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("runs.db");
@@ -473,15 +475,35 @@ fn a_second_runner_on_the_same_rollout_is_refused_and_told_who_holds_it() {
     let id = start(&mut first, &json, Some("valkey"), &clock, "ana").unwrap();
     let mut second = SqliteStore::open(&path).unwrap();
     let world = World::new(&[]);
-    let held = Runner::open(&mut first, &id, world.wiring(), &clock, "ana").unwrap();
-    let err = match Runner::open(&mut second, &id, world.wiring(), &clock, "bo") {
-        Err(e) => e.to_string(),
-        Ok(_) => panic!("two runners held one rollout"),
-    };
+    let mut held = Runner::open(&mut first, &id, world.wiring(), &clock, "ana").unwrap();
+    held.claim_watch().unwrap();
+    let mut other = Runner::open(&mut second, &id, world.wiring(), &clock, "bo").unwrap();
+    let err = other.claim_watch().unwrap_err().to_string();
     assert!(err.contains("ana (pid"), "{err}");
+    // Appending needs no lease: an approval lands while the watcher runs,
+    // and the watcher sees it on its next pass.
+    other.approve("bo", Some("1"), "").unwrap();
+    drop(other);
+    held.tick().unwrap();
+    assert_eq!(held.state().approvals.len(), 1);
     drop(held);
-    assert!(
-        Runner::open(&mut second, &id, world.wiring(), &clock, "bo").is_ok(),
-        "released on drop"
-    );
+    let mut again = Runner::open(&mut second, &id, world.wiring(), &clock, "bo").unwrap();
+    again.claim_watch().expect("released on drop");
+}
+
+#[test]
+fn a_dead_process_lease_on_this_host_is_taken_over_at_once() {
+    let json = plan_json(EXAMPLE);
+    let mut f = fixture(&json);
+    let dead = rollgate_run::lease::holder("ana")
+        .replace(&format!("pid {}", std::process::id()), "pid 4000000000");
+    let now: jiff::Timestamp = "2026-04-27T08:00:00Z".parse().unwrap();
+    let later: jiff::Timestamp = "2026-04-27T09:00:00Z".parse().unwrap();
+    f.store
+        .acquire(&rollgate_run::lease::act_key(&f.id), &dead, now, later)
+        .unwrap();
+    let world = World::new(&[]);
+    open(&mut f, &world)
+        .advance(Some("drill"))
+        .expect("the dead runner's lease does not block");
 }

@@ -196,9 +196,6 @@ fn operate(
     let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
     let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
-    for n in &r.notes {
-        eprintln!("note: {n}");
-    }
     match f(&mut r) {
         Ok(out) => {
             print(t, format!("{}\n", out.done), &out)?;
@@ -220,8 +217,9 @@ fn watch(t: &RunTarget, once: bool) -> Result<Outcome> {
     let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
     let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
+    r.claim_watch()?;
+    r.settle()?;
     loop {
-        r.renew()?;
         let report = r.tick()?;
         for m in &report.measured {
             eprintln!(
