@@ -205,7 +205,8 @@ pub fn log_text(entries: &[Entry]) -> String {
     o
 }
 
-fn describe(e: &Event) -> String {
+/// One event in words (what `run log` prints after the time and actor).
+pub fn describe(e: &Event) -> String {
     match e {
         Event::Started {
             title,

@@ -11,6 +11,7 @@
 //! and keeps error pages bounded whatever the input.
 
 pub mod guard;
+mod rollouts;
 pub mod server;
 pub mod store;
 
@@ -73,6 +74,9 @@ const EXAMPLE: &str = include_str!("../../../examples/pg14-ec2-to-pg16-rds.txt")
 pub struct AppState {
     pub store: Store,
     pub knowledge: Knowledge,
+    /// Where `rollgate run` keeps rollouts (a SQLite file or a PostgreSQL
+    /// URL), for the rollout pages; None hides them.
+    pub runs: Option<String>,
 }
 
 /// Called with a submitted form on the blocking pool before the work
@@ -112,7 +116,7 @@ impl Default for Options {
 }
 
 /// What the handlers share: the state, the work pool's permits, the hook.
-struct App {
+pub(crate) struct App {
     state: Arc<AppState>,
     work: Arc<Semaphore>,
     hook: Option<WorkHook>,
@@ -124,7 +128,7 @@ impl App {
     /// Runs `f` on the blocking pool once a work permit is free. The permit
     /// moves into the job, so a job the time limit gave up on still counts
     /// until it ends.
-    async fn work<F>(&self, f: F) -> Response
+    pub(crate) async fn work<F>(&self, f: F) -> Response
     where
         F: FnOnce(&AppState, Option<&WorkHook>) -> Response + Send + 'static,
     {
@@ -168,6 +172,11 @@ pub fn app(state: Arc<AppState>, options: &Options, bound: std::net::SocketAddr)
         .route("/plans/{id}/edit", get(edit_plan))
         .route("/plans/{id}/download/{format}", get(download))
         .route("/plans/{id}/compare/{other}", get(compare))
+        .route("/rollouts", get(rollouts::list))
+        .route("/rollouts/{id}", get(rollouts::show))
+        .route("/rollouts/{id}/live", get(rollouts::live))
+        .route("/rollouts/{id}/approve", post(rollouts::approve))
+        .route("/static/rollout.js", get(rollouts::script))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)
@@ -247,9 +256,9 @@ th, td { border-bottom:1px solid #d9dee7; padding:6px 8px; text-align:left; vert
 .changed { background:#fffaeb; }
 "#;
 
-fn page(title: &str, body: &str) -> Html<String> {
+pub(crate) fn page(title: &str, body: &str) -> Html<String> {
     Html(format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · rollgate</title><style>{CSS}</style></head><body><header class=\"top\"><strong>rollgate</strong><a href=\"/\">New plan</a><a href=\"/plans\">History</a></header><main>{body}</main></body></html>",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · rollgate</title><style>{CSS}</style></head><body><header class=\"top\"><strong>rollgate</strong><a href=\"/\">New plan</a><a href=\"/plans\">History</a><a href=\"/rollouts\">Rollouts</a></header><main>{body}</main></body></html>",
         esc(title)
     ))
 }
@@ -287,7 +296,7 @@ pub fn bounded(message: &str) -> String {
 }
 
 /// A page for a refused or failed request; the message is [`bounded`].
-fn error_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     let heading = match status {
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::FORBIDDEN | StatusCode::MISDIRECTED_REQUEST => "Request refused",
@@ -362,7 +371,7 @@ async fn app_js() -> Response {
     javascript(APP_JS.to_string())
 }
 
-fn javascript(body: String) -> Response {
+pub(crate) fn javascript(body: String) -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         body,
@@ -930,6 +939,7 @@ pub fn run_blocking(
     addr: std::net::SocketAddr,
     db: &std::path::Path,
     knowledge: Knowledge,
+    runs: Option<String>,
     options: &Options,
 ) -> Result<(), ServeError> {
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -937,7 +947,11 @@ pub fn run_blocking(
             .map_err(|e| ServeError::Io(format!("creating {}", dir.display()), e))?;
     }
     let store = Store::open(db)?;
-    let state = Arc::new(AppState { store, knowledge });
+    let state = Arc::new(AppState {
+        store,
+        knowledge,
+        runs,
+    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(options.max_concurrent_work.max(1) + 2)

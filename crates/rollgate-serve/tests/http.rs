@@ -36,6 +36,7 @@ impl Server {
                 let state = Arc::new(AppState {
                     store: Store::in_memory().unwrap(),
                     knowledge: Knowledge::builtin().unwrap(),
+                    runs: None,
                 });
                 serve_on(listener, state, &options, async {
                     let _ = stopped.await;

@@ -168,6 +168,15 @@ pub struct ServeArgs {
     /// NAME matches with any port; NAME:PORT only with that port.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
+    /// The rollout store `rollgate run` uses (a SQLite file or a
+    /// PostgreSQL URL): its rollouts are shown live under /rollouts.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "rollgate-runs.db",
+        env = "ROLLGATE_STORE"
+    )]
+    pub runs: String,
 }
 
 /// `rollgate verify --source … --target …` (the engines come from the

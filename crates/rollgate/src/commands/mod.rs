@@ -77,7 +77,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 allowed_hosts: args.allow_host.clone(),
                 ..Default::default()
             };
-            rollgate_serve::run_blocking(args.addr, &db, k, &options)?;
+            rollgate_serve::run_blocking(args.addr, &db, k, Some(args.runs.clone()), &options)?;
             Ok(Outcome::Ok)
         }
         Command::Schema(args) => match args.kind {
