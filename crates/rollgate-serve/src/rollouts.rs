@@ -16,24 +16,28 @@ use std::sync::Arc;
 
 const SCRIPT: &str = "<script src=\"/static/rollout.js\" defer></script>";
 
-fn store(state: &AppState) -> Result<Box<dyn Store>, Response> {
+fn store(state: &AppState) -> Result<Box<dyn Store>, Box<Response>> {
     let Some(location) = &state.runs else {
-        return Err(error_page(
+        return Err(Box::new(error_page(
             StatusCode::NOT_FOUND,
             "This server was started without a rollout store (--runs).",
-        ));
+        )));
     };
     let is_file = !location.starts_with("postgres") && !location.starts_with("host=");
     if is_file
         && !std::path::Path::new(location.strip_prefix("sqlite:").unwrap_or(location)).exists()
     {
-        return Err(error_page(
+        return Err(Box::new(error_page(
             StatusCode::NOT_FOUND,
             "No rollout yet: start one with `rollgate run start PLAN`.",
-        ));
+        )));
     }
-    rollgate_run::store::open(location)
-        .map_err(|e| error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+    rollgate_run::store::open(location).map_err(|e| {
+        Box::new(error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ))
+    })
 }
 
 pub async fn list(State(app): State<Arc<App>>) -> Response {
@@ -43,7 +47,7 @@ pub async fn list(State(app): State<Arc<App>>) -> Response {
 fn list_now(state: &AppState) -> Response {
     let mut s = match store(state) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let rows = match s.rollouts() {
         Ok(r) => r,
@@ -89,16 +93,19 @@ fn status_of(
         Vec<rollgate_run::Entry>,
         rollgate_planning::Plan,
     ),
-    Response,
+    Box<Response>,
 > {
     let mut s = store(state)?;
     let clock = SystemClock;
     let r =
         Runner::open(s.as_mut(), id, Wiring::default(), &clock, "web").map_err(|e| match e {
             rollgate_run::RunError::NoSuchRollout(_) => {
-                error_page(StatusCode::NOT_FOUND, &e.to_string())
+                Box::new(error_page(StatusCode::NOT_FOUND, &e.to_string()))
             }
-            other => error_page(StatusCode::INTERNAL_SERVER_ERROR, &other.to_string()),
+            other => Box::new(error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &other.to_string(),
+            )),
         })?;
     Ok((r.status(), r.entries().to_vec(), r.plan().clone()))
 }
@@ -116,7 +123,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
             );
             page(&s.title, &body).into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     })
     .await
 }
@@ -125,7 +132,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
 pub async fn live(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     app.work(move |state, _| match status_of(state, &id) {
         Ok((s, entries, plan)) => Html(live_html(&s, &entries, &plan)).into_response(),
-        Err(r) => r,
+        Err(r) => *r,
     })
     .await
 }
@@ -275,7 +282,7 @@ fn approve_now(state: &AppState, id: &str, fields: &HashMap<String, String>) -> 
     }
     let mut s = match store(state) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let clock = SystemClock;
     let phase = fields.get("phase").map(|s| s.trim()).unwrap_or_default();
