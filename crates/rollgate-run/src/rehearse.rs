@@ -228,7 +228,10 @@ pub fn rehearse(
             trouble.is_some_and(|t| i >= t),
         );
         confirm_manual(&mut r, &phase, bound)?;
-        let stop = sample_through_hold(&mut r, &clock, &script)?;
+        let (stop, asked) = sample_through_hold(&mut r, &clock, &script)?;
+        for a in asked {
+            say(&clock, &phase.id, format!("asks: {a}"));
+        }
         if let Some(status) = stop {
             say(&clock, &phase.id, status.clone());
             break status;
@@ -343,19 +346,21 @@ fn sample_through_hold(
     r: &mut Runner<'_>,
     clock: &SimClock,
     script: &Rc<RefCell<Script>>,
-) -> Result<Option<String>, RunError> {
+) -> Result<(Option<String>, Vec<String>), RunError> {
+    let mut asked = Vec::new();
     for _ in 0..100_000 {
         let report = r.tick()?;
+        asked.extend(report.asked.iter().cloned());
         let flips = &script.borrow().flips;
         flips.set(flips.get() + 1);
         if let Some(act) = report.acted.first() {
-            return Ok(Some(act.clone()));
+            return Ok((Some(act.clone()), asked));
         }
         let g = r.gate();
         let waiting_on_samples = g.checks.iter().any(|c| c.reason.contains("samples needed"));
         let hold_left = g.hold.working_days_elapsed < g.hold.working_days_needed;
         if !waiting_on_samples && !hold_left {
-            return Ok(None);
+            return Ok((None, asked));
         }
         let next = r
             .next_due()
@@ -369,5 +374,8 @@ fn sample_through_hold(
             .0
             .set(step.max(clock.now().checked_add(1.seconds()).unwrap_or(step)));
     }
-    Ok(Some("the rehearsal stopped: the hold never ended".into()))
+    Ok((
+        Some("the rehearsal stopped: the hold never ended".into()),
+        asked,
+    ))
 }

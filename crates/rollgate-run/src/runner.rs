@@ -26,6 +26,9 @@ pub struct Runner<'a> {
     holder: String,
     /// Whether this runner holds the watch lease.
     watching: bool,
+    /// The phase whose approvers this runner last asked, so a watcher asks
+    /// once per phase.
+    pub(crate) asked_approval_for: Option<usize>,
 }
 
 impl Drop for Runner<'_> {
@@ -73,6 +76,7 @@ impl<'a> Runner<'a> {
             notes: Vec::new(),
             holder,
             watching: false,
+            asked_approval_for: None,
         };
         Ok(runner)
     }

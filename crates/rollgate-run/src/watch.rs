@@ -13,6 +13,8 @@ use serde::Serialize;
 pub struct TickReport {
     pub measured: Vec<MeasuredNow>,
     pub acted: Vec<String>,
+    /// People asked for something (an approval) in this pass.
+    pub asked: Vec<String>,
     /// When the next sample is due (none when nothing is bound or the
     /// rollout is not running).
     pub next_due: Option<String>,
@@ -78,6 +80,7 @@ impl Runner<'_> {
         let mut report = TickReport {
             measured: Vec::new(),
             acted: Vec::new(),
+            asked: Vec::new(),
             next_due: None,
         };
         if self.refuse_unless_running("watching").is_err() {
@@ -126,6 +129,7 @@ impl Runner<'_> {
                 break;
             }
         }
+        self.ask_for_approvals(&mut report);
         report.next_due = self.next_due().map(|t| t.to_string());
         Ok(report)
     }
@@ -170,6 +174,28 @@ impl Runner<'_> {
                 Ok(Some(format!("paused: {reason}")))
             }
             _ => Ok(None),
+        }
+    }
+
+    /// When a gate waits only for people, ask them (once per phase for
+    /// this watcher).
+    fn ask_for_approvals(&mut self, report: &mut TickReport) {
+        if !matches!(self.state.status, crate::state::Status::Running) {
+            return;
+        }
+        let gate = self.gate();
+        let only_people = !gate.approvals_missing.is_empty()
+            && gate.checks.iter().all(|c| c.verdict == Verdict::Pass)
+            && gate.hold.working_days_elapsed >= gate.hold.working_days_needed;
+        if only_people && self.asked_approval_for != Some(self.state.phase) {
+            self.asked_approval_for = Some(self.state.phase);
+            let text = format!(
+                "the gate of phase {} has passed its checks and its hold; approval needed from {}",
+                gate.phase,
+                gate.approvals_missing.join(", ")
+            );
+            self.notify(&text);
+            report.asked.push(text);
         }
     }
 

@@ -46,6 +46,14 @@ fn a_clean_history_completes_with_one_switch_change_per_new_state_and_waits_for_
         .collect();
     planned.dedup();
     assert_eq!(states, planned[1..].to_vec());
+    // A gate that waits only for people asks them, naming the roles.
+    assert!(
+        r.moments
+            .iter()
+            .any(|m| m.what.starts_with("asks: ") && m.what.contains("approval needed from")),
+        "{:#?}",
+        r.moments
+    );
     // Every transition time in the timeline is inside the plan's window.
     for m in r.moments.iter().filter(|m| m.what.starts_with("entered")) {
         let t: jiff::Timestamp = m.at.parse().unwrap();
