@@ -75,6 +75,23 @@ pub fn flip_steps(cx: &Ctx<'_>, state: &str, reason: &str) -> Vec<Step> {
         }
     }
     match &cx.switch {
+        // Back to the old side: the flag's off state, which overrides every
+        // per-tenant target and rule (a fallthrough change would leave them
+        // serving the new side).
+        Switch::Flag { provider, .. }
+            if provider.id == "launchdarkly" && state == states(cx).old =>
+        {
+            cx.command(
+                "launchdarkly-kill-switch",
+                &[("flag", flag.clone()), ("state", state.into()), ("reason", reason.into())],
+            )
+            .map(|mut s| {
+                s.description = format!("Turn `{flag}` off; its off variation is `{state}`, so every target and rule is bypassed ({reason}); turning it on again restores the targeting");
+                s
+            })
+            .into_iter()
+            .collect()
+        }
         Switch::Flag { provider, .. } if provider.id == "launchdarkly" => cx
             .command(
                 "launchdarkly-set-variation",
