@@ -390,6 +390,13 @@ pub enum RunCommand {
         #[command(flatten)]
         target: RunTarget,
     },
+    /// Settle what a crash left half-done: an action with no result is
+    /// checked by reading the switch back (never repeated blindly), and a
+    /// transition whose switch change had taken effect is completed.
+    Reconcile {
+        #[command(flatten)]
+        target: RunTarget,
+    },
     /// Evaluate gates and alerts on their intervals; abort or pause on a
     /// failure, pause and ask on missing data.
     Watch {

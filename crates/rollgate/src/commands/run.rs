@@ -56,6 +56,17 @@ pub fn dispatch(cmd: RunCommand) -> Result<Outcome> {
                 &reason,
             )
         }),
+        RunCommand::Reconcile { target } => operate(&target, |r| {
+            r.settle()?;
+            Ok(rollgate_run::Outcome {
+                done: if r.notes.is_empty() {
+                    "nothing to settle".into()
+                } else {
+                    r.notes.join("; ")
+                },
+                events: Vec::new(),
+            })
+        }),
         RunCommand::Watch { once, target } => watch(&target, once),
         RunCommand::Rehearse {
             input,
