@@ -112,6 +112,7 @@ impl Bindings {
         })?;
         let mut p = Parser::new(text, origin);
         let bindings = p.file(raw);
+        p.problems.sort_by_key(|x| (x.line, x.col));
         if p.problems.is_empty() {
             Ok(bindings)
         } else {
