@@ -335,7 +335,7 @@ impl<'a> Parser<'a> {
     }
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
+        let before = self.text.get(..offset).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
         let col = before
             .rsplit('\n')

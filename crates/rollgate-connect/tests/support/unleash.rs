@@ -28,15 +28,25 @@ fn testbed() -> PathBuf {
 impl Unleash {
     pub fn start() -> Result<Self, String> {
         let dir = testbed();
-        if !dir.join("node_modules/unleash-server/package.json").exists() {
+        if !dir
+            .join("node_modules/unleash-server/package.json")
+            .exists()
+        {
             return Err("unleash-server is not installed (bash scripts/setup-run-tests.sh)".into());
         }
         let db = cluster::Cluster::start();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut child = Command::new("node")
             .arg("server.js")
             .current_dir(&dir)
-            .env("DATABASE_URL", format!("postgres://postgres@127.0.0.1:{}/postgres", db.port))
+            .env(
+                "DATABASE_URL",
+                format!("postgres://postgres@127.0.0.1:{}/postgres", db.port),
+            )
             .env("HTTP_PORT", port.to_string())
             .env("HTTP_HOST", "127.0.0.1")
             .env("INIT_ADMIN_API_TOKENS", ADMIN_TOKEN)
@@ -55,7 +65,11 @@ impl Unleash {
         });
         // Migrations on an empty database take ~20 s here; 120 s bounds it.
         let ready = rx.recv_timeout(Duration::from_secs(120)).is_ok();
-        let u = Self { child, _db: db, url: format!("http://127.0.0.1:{port}") };
+        let u = Self {
+            child,
+            _db: db,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         if ready {
             Ok(u)
         } else {
