@@ -120,6 +120,17 @@ impl Bindings {
         }
     }
 
+    /// Reads and parses the bindings file at `path` (named by its path in
+    /// messages).
+    pub fn load(path: &std::path::Path) -> Result<Bindings, ConnectError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConnectError::File {
+            path: origin.clone(),
+            message: format!("reading the bindings: {}", e.kind()),
+        })?;
+        Bindings::parse(&text, &origin)
+    }
+
     /// Reads env vars through `lookup` instead of the process environment
     /// (a runner that loads a `.env`, or a test).
     pub fn with_env(
@@ -372,8 +383,9 @@ impl<'a> Parser<'a> {
             switch::spec(self, s.into_inner()).map(|value| Located { value, at })
         });
         let notify = raw.notify.and_then(|n| {
-            let at = self.line_col(n.span().start);
-            self.notify(at, n.into_inner())
+            let offset = n.span().start;
+            let at = self.line_col(offset);
+            self.notify(offset, n.into_inner())
                 .map(|value| Located { value, at })
         });
         Bindings {
@@ -542,12 +554,12 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn notify(&mut self, _at: (usize, usize), raw: RawNotify) -> Option<NotifySpec> {
+    fn notify(&mut self, offset: usize, raw: RawNotify) -> Option<NotifySpec> {
         let timeout = self.duration(&raw.timeout, Duration::from_secs(10));
         match self.secret_ref(&raw.webhook_url_env, &raw.webhook_url_file, "webhook_url") {
             Some(url) => Some(NotifySpec { url, timeout }),
             None => {
-                self.problem_at(0, "[notify] needs webhook_url_env or webhook_url_file (a webhook URL is a secret)");
+                self.problem_at(offset, "[notify] needs webhook_url_env or webhook_url_file (a webhook URL is a secret)");
                 None
             }
         }

@@ -146,6 +146,31 @@ mod tests {
     }
 
     #[test]
+    fn https_urls_are_spoken_with_tls() {
+        // A listener that answers the TLS hello with plain text: the client
+        // must have tried TLS (so https is built in) and failed on it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                use std::io::Write;
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\n\r\nplain");
+            }
+        });
+        let url = format!("https://127.0.0.1:{port}/");
+        let err = Call::new("GET", &url, Duration::from_secs(5))
+            .send()
+            .unwrap_err();
+        assert!(!err.contains("scheme"), "{err}");
+        assert!(
+            err.to_lowercase().contains("tls")
+                || err.contains("rustls")
+                || err.contains("connection error"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_refused_connection_names_no_url() {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()

@@ -128,6 +128,24 @@ mod tests {
     }
 
     #[test]
+    fn a_timeout_also_ends_what_the_command_started() {
+        let dir = std::env::temp_dir().join(format!("rollgate-pg-kill-{}", std::process::id()));
+        let script = format!("sleep 30 & echo $! > {}; wait", dir.display());
+        assert!(run(&sh(&script), None, Duration::from_millis(300)).is_err());
+        let pid = std::fs::read_to_string(&dir).unwrap();
+        let _ = std::fs::remove_file(&dir);
+        // The signal and the reaping are asynchronous: give them a moment.
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let gone = || std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z "));
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while !gone() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        let alive = !gone();
+        assert!(!alive, "the grandchild {} outlived the timeout", pid.trim());
+    }
+
+    #[test]
     fn feeds_stdin() {
         let f = run(&sh("cat"), Some(b"hello"), Duration::from_secs(5)).unwrap();
         assert_eq!(f.stdout, "hello");

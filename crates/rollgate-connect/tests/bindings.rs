@@ -187,3 +187,30 @@ fn each_switch_kind_parses_and_refuses_keys_of_another_kind() {
         ["b.toml:4:15: `project_key` does not apply to switch kind file"]
     );
 }
+
+#[test]
+fn notify_without_a_secret_source_is_reported_at_its_table() {
+    let p = problems(
+        "[metrics.x]\nsource = \"command\"\ncommand = [\"true\"]\n[notify]\ntimeout = \"5s\"\n",
+    );
+    assert_eq!(p, ["b.toml:4:1: [notify] needs webhook_url_env or webhook_url_file (a webhook URL is a secret)"]);
+}
+
+#[test]
+fn load_names_the_file_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bindings.toml");
+    std::fs::write(&path, "[switch]\nkind = \"file\"\n").unwrap();
+    let e = Bindings::load(&path).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!("{}:2:8: a file binding needs `path`", path.display())
+    );
+    let missing = Bindings::load(&dir.path().join("nope.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        missing.ends_with("nope.toml: reading the bindings: entity not found"),
+        "{missing}"
+    );
+}
