@@ -3,34 +3,19 @@
 //! server that answers as LaunchDarkly's REST API does, and that read_back
 //! reads LaunchDarkly's flag document.
 
+#[path = "support/plan.rs"]
+mod plan;
 #[path = "support/recorder.rs"]
 mod recorder;
 
 use std::sync::{Arc, Mutex};
 
+use plan::{states, target};
 use recorder::Recorder;
-use rollgate_connect::{Bindings, SwitchAction, SwitchTarget};
+use rollgate_connect::{Bindings, SwitchAction};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "api-ld-Hunter2-token";
-
-fn states() -> Vec<String> {
-    [
-        "postgresql-14",
-        "reads-postgresql-16",
-        "writes-paused",
-        "postgresql-16",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-fn target(state: &str, percent: u32) -> SwitchTarget {
-    SwitchTarget {
-        state: state.into(),
-        percent,
-    }
-}
 
 /// A flag as LaunchDarkly returns it for `?env=production`: a 25 % rollout
 /// to the new side, two tenants and an organisation targeted at new-side

@@ -2,31 +2,16 @@
 //! tool needs, read_back reports what the tool holds, and a state the plan
 //! does not have never reaches the tool.
 
+#[path = "support/plan.rs"]
+mod plan;
 #[path = "support/recorder.rs"]
 mod recorder;
 
 use std::sync::{Arc, Mutex};
 
+use plan::{states, target};
 use recorder::Recorder;
-use rollgate_connect::{Bindings, SwitchAction, SwitchTarget};
-
-fn states() -> Vec<String> {
-    [
-        "postgresql-14",
-        "reads-postgresql-16",
-        "writes-paused",
-        "postgresql-16",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-fn target(state: &str, percent: u32) -> SwitchTarget {
-    SwitchTarget {
-        state: state.into(),
-        percent,
-    }
-}
+use rollgate_connect::{Bindings, SwitchAction};
 
 fn switch(text: &str) -> Box<dyn SwitchAction> {
     let b = Bindings::parse(text, "t.toml").unwrap_or_else(|e| panic!("{e}"));

@@ -4,30 +4,15 @@
 
 #[path = "../../rollgate-verify/tests/support/cluster.rs"]
 mod cluster;
+#[path = "support/plan.rs"]
+mod plan;
 #[path = "support/unleash.rs"]
 mod unleash;
 
-use rollgate_connect::{Bindings, SwitchAction, SwitchTarget};
+use plan::{states, target};
+use rollgate_connect::{Bindings, SwitchAction};
 use serde_json::{json, Value};
 use unleash::{Unleash, ADMIN_TOKEN};
-
-fn states() -> Vec<String> {
-    [
-        "postgresql-14",
-        "reads-postgresql-16",
-        "writes-paused",
-        "postgresql-16",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-fn target(state: &str, percent: u32) -> SwitchTarget {
-    SwitchTarget {
-        state: state.into(),
-        percent,
-    }
-}
 
 fn switch(url: &str, token: &str, extra: &str) -> Box<dyn SwitchAction> {
     let text = format!("[switch]\nkind = \"unleash\"\nurl = \"{url}\"\ntoken_env = \"UNLEASH_ADMIN_TOKEN\"\nenvironment = \"production\"\n{extra}");

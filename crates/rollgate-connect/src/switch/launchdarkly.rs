@@ -118,14 +118,7 @@ impl LaunchDarkly {
 
     /// Instructions that take every target and rule off the other states.
     fn revert_targeting(&self, flag: &Value) -> Vec<Value> {
-        let ids: Vec<&str> = flag["variations"]
-            .as_array()
-            .map(|vs| {
-                vs.iter()
-                    .map(|v| v["_id"].as_str().unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids = variation_ids(flag);
         let resting = self.var(self.plan.resting());
         let not_resting = |index: &Value| {
             index
@@ -171,14 +164,7 @@ impl LaunchDarkly {
     }
 
     fn read(&self, flag: &Value) -> Result<SwitchTarget, ConnectError> {
-        let ids: Vec<&str> = flag["variations"]
-            .as_array()
-            .map(|vs| {
-                vs.iter()
-                    .map(|v| v["_id"].as_str().unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids = variation_ids(flag);
         let env = &flag["environments"][&self.environment_key];
         let fixed = |index: &Value| {
             self.state_of(&ids, index).map(|state| {
@@ -228,6 +214,19 @@ impl LaunchDarkly {
             )),
         }
     }
+}
+
+/// The flag's variation `_id`s by index (rules and targets name variations
+/// by index).
+fn variation_ids(flag: &Value) -> Vec<&str> {
+    flag["variations"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .map(|v| v["_id"].as_str().unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl SwitchAction for LaunchDarkly {
