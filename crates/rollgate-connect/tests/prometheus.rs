@@ -39,8 +39,9 @@ fn the_sampled_value_follows_the_exporter_and_a_stopped_server_is_no_data() {
     let mut server = prometheus::Prometheus::start(exporter.port);
     let text = format!(
         "[metrics.ratio]\nsource = \"prometheus\"\nurl = \"{}\"\nquery = 'sum(rollgate_test_ratio{{side=\"new\"}}) * 100'\ntimeout = \"5s\"\n\
-         [metrics.two-series]\nsource = \"prometheus\"\nurl = \"{}\"\nquery = 'vector(1) or label_replace(vector(2), \"x\", \"y\", \"\", \"\")'\n",
-        server.url, server.url
+         [metrics.two-series]\nsource = \"prometheus\"\nurl = \"{}\"\nquery = 'vector(1) or label_replace(vector(2), \"x\", \"y\", \"\", \"\")'\n\
+         [metrics.broken]\nsource = \"prometheus\"\nurl = \"{}\"\nquery = 'sum(rate(x[5m])'\n",
+        server.url, server.url, server.url
     );
     let bindings = Bindings::parse(&text, "test.toml").unwrap();
     let source = bindings.source("ratio").unwrap();
@@ -60,6 +61,14 @@ fn the_sampled_value_follows_the_exporter_and_a_stopped_server_is_no_data() {
     assert_eq!(
         two.note,
         "prometheus: 2 series; a gate needs one (aggregate with sum, max or avg)"
+    );
+
+    let broken = bindings.source("broken").unwrap().sample();
+    assert_eq!(broken.value, None);
+    assert!(
+        broken.note.starts_with("prometheus: HTTP 400: ") && broken.note.contains("parse error"),
+        "{}",
+        broken.note
     );
 
     server.stop();

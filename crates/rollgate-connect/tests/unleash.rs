@@ -50,6 +50,32 @@ fn strategy<'a>(env: &'a Value, title: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no strategy {title} in {env}"))
 }
 
+/// What an SDK in production gets for `user`: enabled, and the variant's
+/// name (Unleash's own evaluation, through its playground API).
+fn evaluate(url: &str, user: &str) -> (bool, String) {
+    let body = json!({"projects": "*", "environment": "production", "context": {"appName": "rollgate-test", "userId": user}});
+    let mut reply = ureq::post(format!("{url}/api/admin/playground"))
+        .header("Authorization", ADMIN_TOKEN)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap();
+    let doc: Value = serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
+    let f = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "postgresql-target")
+        .unwrap()
+        .clone();
+    (
+        f["isEnabled"] == true,
+        f["variant"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
 /// Variant name → weight, as Unleash stored them.
 fn weights(s: &Value) -> Vec<(String, u64)> {
     let mut w: Vec<(String, u64)> = s["variants"]
@@ -114,6 +140,23 @@ fn unleash_switch_creates_sets_flips_back_and_reads_back_against_a_real_server()
         ]
     );
 
+    // Unleash itself serves the state to the rollout's share of users.
+    let served: Vec<(bool, String)> = (0..200)
+        .map(|i| evaluate(url, &format!("user-{i}")))
+        .collect();
+    let inside = served.iter().filter(|(on, _)| *on).count();
+    assert!(
+        (5..=40).contains(&inside),
+        "{inside} of 200 users in a 10 % rollout"
+    );
+    assert!(
+        served
+            .iter()
+            .filter(|(on, _)| *on)
+            .all(|(_, v)| v == "reads-postgresql-16"),
+        "{served:?}"
+    );
+
     // A per-tenant strategy someone added by hand serves the new side.
     let tenant = json!({
         "name": "flexibleRollout", "title": "tenant-acme",
@@ -133,6 +176,10 @@ fn unleash_switch_creates_sets_flips_back_and_reads_back_against_a_real_server()
     let env = production(url);
     assert_eq!(env["strategies"].as_array().unwrap().len(), 2, "{env}");
     assert_eq!(strategy(&env, "tenant-acme")["disabled"], false);
+    assert_eq!(
+        evaluate(url, "someone"),
+        (true, "postgresql-16".to_string())
+    );
 
     // The kill switch: the resting state for all, the tenant's strategy off.
     s.apply(&target("postgresql-14", 0)).unwrap();
