@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use crate::cluster;
@@ -51,9 +51,21 @@ impl Unleash {
             .env("HTTP_HOST", "127.0.0.1")
             .env("INIT_ADMIN_API_TOKENS", ADMIN_TOKEN)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("node: {e}"))?;
+        // The last lines of stderr say why, if it never gets ready.
+        let said = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (stderr, keep) = (child.stderr.take().unwrap(), said.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut lines = keep.lock().unwrap();
+                lines.push(line);
+                if lines.len() > 5 {
+                    lines.remove(0);
+                }
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -73,7 +85,10 @@ impl Unleash {
         if ready {
             Ok(u)
         } else {
-            Err("unleash-server did not say it was ready within 120 s".into())
+            Err(format!(
+                "unleash-server was not ready within 120 s; it said: {}",
+                said.lock().unwrap().join(" | ")
+            ))
         }
     }
 }
