@@ -57,10 +57,19 @@ struct Ld {
 }
 
 fn start(status_for_patch: u16) -> Ld {
+    start_with(200, status_for_patch)
+}
+
+fn start_with(status_for_get: u16, status_for_patch: u16) -> Ld {
     let held = Arc::new(Mutex::new(flag()));
     let h = held.clone();
     let server = Recorder::start(move |r| match r.method.as_str() {
-        "GET" => (200, "application/json", h.lock().unwrap().to_string()),
+        "GET" if status_for_get == 200 => (200, "application/json", h.lock().unwrap().to_string()),
+        "GET" => (
+            status_for_get,
+            "application/json",
+            r#"{"code":"internal"}"#.into(),
+        ),
         _ if status_for_patch == 200 => (200, "application/json", h.lock().unwrap().to_string()),
         _ => (
             status_for_patch,
@@ -108,6 +117,7 @@ fn semantic_patch_for_a_rollout_step_against_local_recording_server() {
         )
     );
     assert_eq!(get.header("authorization"), Some(TOKEN));
+    assert_eq!(get.header("ld-api-version"), Some("20240415"));
 
     ld.switch.apply(&target("postgresql-16", 50)).unwrap();
     let sent = patches(&ld);
@@ -119,6 +129,7 @@ fn semantic_patch_for_a_rollout_step_against_local_recording_server() {
         Some("application/json; domain-model=launchdarkly.semanticpatch")
     );
     assert_eq!(p.header("authorization"), Some(TOKEN));
+    assert_eq!(p.header("ld-api-version"), Some("20240415"));
     assert_eq!(
         p.json(),
         json!({
@@ -216,6 +227,23 @@ fn a_refused_patch_is_an_error_without_the_token_against_local_recording_server(
         )
     );
     assert!(!e.contains("Hunter2"));
+}
+
+#[test]
+fn the_kill_switch_flips_even_when_the_flag_cannot_be_read_against_local_recording_server() {
+    let ld = start_with(500, 200);
+    let e = ld
+        .switch
+        .apply(&target("postgresql-14", 0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("switch: the fallthrough now serves postgresql-14, but individual targets and rules were not reverted"), "{e}");
+    let sent = patches(&ld);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].json()["instructions"],
+        json!([{"kind": "turnFlagOn"}, {"kind": "updateFallthroughVariationOrRollout", "variationId": "v-old"}])
+    );
 }
 
 #[test]

@@ -17,6 +17,10 @@ use crate::error::ConnectError;
 use crate::http::{join, Call, Reply};
 use crate::secret::Secret;
 
+/// Pinned so the flag document keeps the shape `read` expects whatever
+/// version the token defaults to.
+const API_VERSION: &str = "20240415";
+
 pub(crate) const SEMANTIC_PATCH: &str = "application/json; domain-model=launchdarkly.semanticpatch";
 
 pub(crate) struct LaunchDarkly {
@@ -87,6 +91,7 @@ impl LaunchDarkly {
         let url = format!("{}?env={}", self.flag_url(), self.environment_key);
         let sent = Call::new("GET", &url, self.timeout)
             .header("Authorization", self.token.expose())
+            .header("LD-API-Version", API_VERSION)
             .send();
         let reply = self.checked(sent, "reading")?;
         serde_json::from_str(&reply.body)
@@ -153,6 +158,22 @@ impl LaunchDarkly {
             }
         }
         out
+    }
+
+    fn patch(&self, t: &SwitchTarget, instructions: Vec<Value>) -> Result<(), ConnectError> {
+        let body = json!({
+            "environmentKey": self.environment_key,
+            "comment": format!("rollgate: {} at {}%", t.state, t.percent),
+            "instructions": instructions,
+        });
+        let url = self.flag_url();
+        let sent = Call::new("PATCH", &url, self.timeout)
+            .header("Authorization", self.token.expose())
+            .header("LD-API-Version", API_VERSION)
+            .header("Content-Type", SEMANTIC_PATCH)
+            .body(body.to_string().into_bytes())
+            .send();
+        self.checked(sent, "updating").map(|_| ())
     }
 
     fn state_of(&self, ids: &[&str], index: &Value) -> Option<String> {
@@ -240,24 +261,27 @@ impl SwitchAction for LaunchDarkly {
         )
     }
 
+    /// The flip back must not wait on reading the flag: if the targets
+    /// cannot be read, the fallthrough is still set and the error says what
+    /// was left undone.
     fn apply(&self, t: &SwitchTarget) -> Result<(), ConnectError> {
         self.plan.check(t)?;
         let mut instructions = vec![json!({"kind": "turnFlagOn"}), self.fallthrough(t)];
+        let mut unread = None;
         if t.state == self.plan.resting() {
-            instructions.extend(self.revert_targeting(&self.get_flag()?));
+            match self.get_flag() {
+                Ok(flag) => instructions.extend(self.revert_targeting(&flag)),
+                Err(e) => unread = Some(e),
+            }
         }
-        let body = json!({
-            "environmentKey": self.environment_key,
-            "comment": format!("rollgate: {} at {}%", t.state, t.percent),
-            "instructions": instructions,
-        });
-        let url = self.flag_url();
-        let sent = Call::new("PATCH", &url, self.timeout)
-            .header("Authorization", self.token.expose())
-            .header("Content-Type", SEMANTIC_PATCH)
-            .body(body.to_string().into_bytes())
-            .send();
-        self.checked(sent, "updating").map(|_| ())
+        self.patch(t, instructions)?;
+        match unread {
+            None => Ok(()),
+            Some(e) => Err(ConnectError::Switch(format!(
+                "the fallthrough now serves {}, but individual targets and rules were not reverted (the flag could not be read: {e})",
+                t.state
+            ))),
+        }
     }
 
     fn read_back(&self) -> Result<Option<SwitchTarget>, ConnectError> {
