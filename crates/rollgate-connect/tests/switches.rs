@@ -7,6 +7,7 @@ mod plan;
 #[path = "support/recorder.rs"]
 mod recorder;
 
+use std::os::unix::fs::PermissionsExt;
 use std::sync::{Arc, Mutex};
 
 use plan::{states, target};
@@ -42,6 +43,7 @@ fn file_switch_in_each_format_round_trips_and_runs_its_reload() {
         "OTHER=1\nPOSTGRESQL_TARGET=postgresql-14\nPOSTGRESQL_TARGET_PERCENT=0\nLAST=x\n",
     )
     .unwrap();
+    std::fs::set_permissions(&env_path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let env = switch(&format!(
         "[switch]\nkind = \"file\"\npath = \"{d}/app.env\"\nformat = \"env\"\nreload = [\"sh\", \"-c\", \"echo reloaded {{state}} {{percent}} > {d}/reload.log\"]\n"
     ));
@@ -55,6 +57,8 @@ fn file_switch_in_each_format_round_trips_and_runs_its_reload() {
         "reloaded postgresql-16 100\n"
     );
     assert_eq!(env.read_back().unwrap(), Some(target("postgresql-16", 100)));
+    let mode = std::fs::metadata(&env_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640, "the file's mode is kept");
 
     let json = switch(&format!("[switch]\nkind = \"file\"\npath = \"{d}/s.json\"\nformat = \"json\"\nflag = \"db-route\"\n"));
     json.apply(&target("writes-paused", 0)).unwrap();

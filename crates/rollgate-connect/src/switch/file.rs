@@ -4,6 +4,7 @@
 //! rename), then an optional reload command.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -155,7 +156,9 @@ impl SwitchAction for FileSwitch {
     }
 }
 
-/// Readers see the old file or the new one, never half of either.
+/// Readers see the old file or the new one, never half of either. The new
+/// file keeps the old one's mode and (where allowed) owner, so the
+/// application can still read it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -170,6 +173,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)?;
     f.sync_all()?;
     drop(f);
+    if let Ok(old) = std::fs::metadata(path) {
+        std::fs::set_permissions(&tmp, old.permissions())?;
+        // Only root may give a file away; anyone else keeps their own.
+        let _ = std::os::unix::fs::chown(&tmp, Some(old.uid()), Some(old.gid()));
+    }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
