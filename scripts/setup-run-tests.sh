@@ -6,6 +6,7 @@
 #   the tests start their own server on a free loopback port.
 # - unleash-server, pinned in testbed/unleash/package-lock.json; the kill
 #   switch test starts it on a throwaway PostgreSQL cluster of its own.
+# - openssl, which makes the certificates of the PostgreSQL TLS test.
 # PostgreSQL 15 and MariaDB come from scripts/setup-browser-tests.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,13 @@ if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
+if ! command -v openssl >/dev/null; then
+  echo "== installing openssl (Debian package)"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openssl >/dev/null
 fi
 
 if [ ! -f testbed/unleash/node_modules/unleash-server/package.json ]; then

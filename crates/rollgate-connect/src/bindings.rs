@@ -269,6 +269,7 @@ struct RawMetric {
     query: S<String>,
     json_pointer: S<String>,
     status: S<bool>,
+    ca_file: S<String>,
     command: S<Vec<String>>,
     exit_code: S<bool>,
     timeout: S<String>,
@@ -467,7 +468,7 @@ impl<'a> Parser<'a> {
                 "token_file",
                 "query",
             ],
-            "sql" => &["url", "url_env", "url_file", "query"],
+            "sql" => &["url", "url_env", "url_file", "query", "ca_file"],
             "http" => &[
                 "url",
                 "url_env",
@@ -515,7 +516,13 @@ impl<'a> Parser<'a> {
             // Known only once the secret is read.
             UrlRef::Secret(_) => None,
         };
-        Some(MetricKind::Sql { url, query, engine })
+        let ca_file = raw.ca_file.as_ref().map(|c| c.get_ref().clone());
+        Some(MetricKind::Sql {
+            url,
+            query,
+            engine,
+            ca_file,
+        })
     }
 
     fn http_metric(&mut self, raw: &RawMetric) -> Option<MetricKind> {
@@ -730,6 +737,7 @@ fn metric_fields(r: &RawMetric) -> Vec<(&'static str, Range<usize>)> {
     add("query", r.query.as_ref().map(Spanned::span));
     add("json_pointer", r.json_pointer.as_ref().map(Spanned::span));
     add("status", r.status.as_ref().map(Spanned::span));
+    add("ca_file", r.ca_file.as_ref().map(Spanned::span));
     add("command", r.command.as_ref().map(Spanned::span));
     add("exit_code", r.exit_code.as_ref().map(Spanned::span));
     v

@@ -149,3 +149,181 @@ fn mariadb_values_and_no_password_in_notes() {
         bad.note
     );
 }
+
+/// Runs openssl (Debian's `openssl`, installed by scripts/setup-run-tests.sh).
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA, a server certificate it signed for 127.0.0.1, and an unrelated CA.
+fn certificates(dir: &std::path::Path) {
+    let days = ["-days", "2"];
+    openssl(
+        dir,
+        &[
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-subj",
+                "/CN=rollgate test CA",
+            ][..],
+            &days,
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "other.key",
+                "-out",
+                "other.pem",
+                "-subj",
+                "/CN=someone else",
+            ][..],
+            &days,
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(
+        dir,
+        &[
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-extfile",
+                "san.ext",
+            ][..],
+            &days,
+        ]
+        .concat(),
+    );
+}
+
+#[test]
+fn postgres_over_tls_encrypts_by_default_and_verifies_with_a_ca_file() {
+    let pg = cluster::Cluster::start();
+    let base = format!("postgres://postgres@127.0.0.1:{}/postgres", pg.port);
+    let ssl_in_use = "select ssl::int from pg_stat_ssl where pid = pg_backend_pid()";
+
+    let refused = source_with_url(&format!("{base}?sslmode=require"), ssl_in_use).sample();
+    assert_eq!(
+        refused.value, None,
+        "sslmode=require against a server without TLS"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    certificates(dir.path());
+    let mut admin = postgres::Client::connect(&pg.url(), postgres::NoTls).unwrap();
+    let data: String = admin.query_one("show data_directory", &[]).unwrap().get(0);
+    for f in ["server.pem", "server.key"] {
+        std::fs::copy(dir.path().join(f), std::path::Path::new(&data).join(f)).unwrap();
+        // The server reads them as its own user, and insists on a private key.
+        let _ = std::process::Command::new("chown")
+            .args(["postgres", &format!("{data}/{f}")])
+            .status();
+        std::fs::set_permissions(
+            format!("{data}/{f}"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    // One statement at a time: ALTER SYSTEM refuses a multi-statement batch.
+    for sql in [
+        "ALTER SYSTEM SET ssl_cert_file = 'server.pem'",
+        "ALTER SYSTEM SET ssl_key_file = 'server.key'",
+        "ALTER SYSTEM SET ssl = on",
+        "SELECT pg_reload_conf()",
+    ] {
+        admin.batch_execute(sql).unwrap();
+    }
+    // The reload is asynchronous: sample until TLS is offered (10 s at most).
+    let require = source_with_url(&format!("{base}?sslmode=require"), ssl_in_use);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut encrypted = require.sample();
+    while encrypted.value.is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        encrypted = require.sample();
+    }
+    assert_eq!(encrypted.value, Some(1.0), "{}", encrypted.note);
+    assert_eq!(
+        source_with_url(&base, ssl_in_use).sample().value,
+        Some(1.0),
+        "prefer is the default: encrypted when offered"
+    );
+    assert_eq!(
+        source_with_url(&format!("{base}?sslmode=disable"), ssl_in_use)
+            .sample()
+            .value,
+        Some(0.0)
+    );
+
+    let with_ca = |ca: &str| {
+        let text = format!("[metrics.m]\nsource = \"sql\"\nurl = \"{base}?sslmode=require\"\nca_file = \"{}/{ca}\"\nquery = '{ssl_in_use}'\n", dir.path().display());
+        Bindings::parse(&text, "t.toml")
+            .unwrap()
+            .source("m")
+            .unwrap()
+            .sample()
+    };
+    assert_eq!(
+        with_ca("ca.pem").value,
+        Some(1.0),
+        "{:?}",
+        with_ca("ca.pem")
+    );
+    let untrusted = with_ca("other.pem");
+    assert_eq!(untrusted.value, None);
+    assert!(
+        untrusted.note.contains("UnknownIssuer"),
+        "{}",
+        untrusted.note
+    );
+}

@@ -4,6 +4,7 @@
 //! secrets.
 
 mod command;
+mod pg_tls;
 mod prometheus;
 mod sql;
 mod web;
@@ -89,6 +90,7 @@ pub(crate) enum MetricKind {
         url: UrlRef,
         query: String,
         engine: Option<SqlEngine>,
+        ca_file: Option<String>,
     },
     Http {
         url: UrlRef,
@@ -133,7 +135,12 @@ fn try_build(
             query: query.clone(),
             timeout,
         }),
-        MetricKind::Sql { url, query, engine } => {
+        MetricKind::Sql {
+            url,
+            query,
+            engine,
+            ca_file,
+        } => {
             let url = url_of(url, resolve)?;
             let engine = engine
                 .or_else(|| SqlEngine::of(url.expose()))
@@ -143,8 +150,12 @@ fn try_build(
                         url.describe()
                     )
                 })?;
+            if ca_file.is_some() && engine != SqlEngine::Postgres {
+                return Err("ca_file applies to PostgreSQL only".into());
+            }
             Box::new(sql::Sql {
                 url,
+                ca_file: ca_file.clone(),
                 engine,
                 query: query.clone(),
                 timeout,

@@ -33,6 +33,8 @@ impl SqlEngine {
 
 pub(crate) struct Sql {
     pub url: Url,
+    /// PostgreSQL only: the CA the server's certificate must chain to.
+    pub ca_file: Option<String>,
     pub engine: SqlEngine,
     pub query: String,
     pub timeout: Duration,
@@ -77,7 +79,8 @@ impl Sql {
             config.get_options().unwrap_or("")
         );
         config.connect_timeout(self.timeout).options(options.trim());
-        let mut client = config.connect(postgres::NoTls).map_err(|e| pg_error(&e))?;
+        let tls = super::pg_tls::connector(self.ca_file.as_deref())?;
+        let mut client = config.connect(tls).map_err(|e| pg_error(&e))?;
         let messages = client.simple_query(&self.query).map_err(|e| pg_error(&e))?;
         let first = messages.iter().find_map(|m| match m {
             postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).map(pg_bool)),
@@ -137,7 +140,11 @@ fn pg_bool(text: &str) -> String {
 fn pg_error(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => e.to_string(),
+        // The driver's text hides the cause (a certificate refused, say).
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 
