@@ -72,7 +72,7 @@ impl Sql {
     /// bigint, interval-as-epoch…), which the number parser reads.
     fn postgres(&self) -> Result<Option<String>, String> {
         let mut config = postgres::Config::from_str(self.url.expose())
-            .map_err(|_| "the URL is not a valid PostgreSQL connection string".to_string())?;
+            .map_err(|_| url_problem(self.url.expose()))?;
         let millis = self.timeout.as_millis();
         let options = format!(
             "{} -c default_transaction_read_only=on -c statement_timeout={millis}",
@@ -128,6 +128,15 @@ impl Sql {
     }
 }
 
+/// Why the driver refused a URL, without repeating it. The driver knows
+/// only libpq's disable/prefer/require; verification is `ca_file`'s job.
+fn url_problem(url: &str) -> String {
+    if url.contains("verify-ca") || url.contains("verify-full") || url.contains("sslrootcert") {
+        return "sslmode verify-ca/verify-full and sslrootcert are not read from the URL: use sslmode=require and set ca_file in the binding".into();
+    }
+    "the URL is not a valid PostgreSQL connection string".into()
+}
+
 /// PostgreSQL prints booleans as t/f; a gate reads them as 1/0.
 fn pg_bool(text: &str) -> String {
     match text {
@@ -171,6 +180,15 @@ fn mysql_text(v: &mysql::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn libpq_verification_modes_point_at_ca_file() {
+        assert!(url_problem("postgres://h/db?sslmode=verify-full").contains("set ca_file"));
+        assert_eq!(
+            url_problem("postgres://h/db?bogus=1"),
+            "the URL is not a valid PostgreSQL connection string"
+        );
+    }
 
     #[test]
     fn engines_by_scheme() {
