@@ -68,6 +68,7 @@ pub struct Bindings {
     notify: Option<Located<NotifySpec>>,
     secrets: Vec<Located<SecretRef>>,
     env: Env,
+    auto_abort: bool,
 }
 
 impl std::fmt::Debug for Bindings {
@@ -164,6 +165,12 @@ impl Bindings {
         }
     }
 
+    /// `[run] auto_abort`: a failed gate check flips the kill switch by
+    /// itself (false, the default, pauses and asks a person).
+    pub fn auto_abort(&self) -> bool {
+        self.auto_abort
+    }
+
     /// The metric ids bound, sorted.
     pub fn metric_ids(&self) -> Vec<&str> {
         self.metrics.keys().map(String::as_str).collect()
@@ -253,6 +260,14 @@ struct RawFile {
     metrics: BTreeMap<Spanned<String>, Spanned<RawMetric>>,
     switch: Option<Spanned<RawSwitch>>,
     notify: Option<Spanned<RawNotify>>,
+    run: Option<Spanned<RawRun>>,
+}
+
+/// How the runner may act on what it measures.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRun {
+    auto_abort: S<bool>,
 }
 
 type S<T> = Option<Spanned<T>>;
@@ -396,6 +411,10 @@ impl<'a> Parser<'a> {
             notify,
             secrets: std::mem::take(&mut self.secrets),
             env: Arc::new(|k| std::env::var(k).ok()),
+            auto_abort: raw
+                .run
+                .and_then(|r| r.into_inner().auto_abort)
+                .is_some_and(|a| a.into_inner()),
         }
     }
 

@@ -214,3 +214,21 @@ fn load_names_the_file_in_messages() {
         "{missing}"
     );
 }
+
+#[test]
+fn run_section_sets_automatic_abort_and_refuses_unknown_keys_at_their_place() {
+    assert!(
+        !Bindings::parse("", "b.toml").unwrap().auto_abort(),
+        "off unless asked for"
+    );
+    assert!(Bindings::parse("[run]\nauto_abort = true\n", "b.toml")
+        .unwrap()
+        .auto_abort());
+    assert!(!Bindings::parse("[run]\nauto_abort = false\n", "b.toml")
+        .unwrap()
+        .auto_abort());
+    let err = Bindings::parse("[run]\nauto_advance = true\n", "b.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("b.toml:2:"), "{err}");
+}

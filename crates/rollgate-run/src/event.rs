@@ -100,6 +100,10 @@ pub enum Event {
         action: String,
         target: SwitchTarget,
         tool: String,
+        /// The override a transition is made under, so a transition
+        /// completed after a crash keeps it in the audit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        overridden: Option<Override>,
     },
     /// What the tool reported after the action (`read_back`), for the
     /// intent with sequence number `intent`.

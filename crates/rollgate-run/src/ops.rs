@@ -131,7 +131,7 @@ impl Runner<'_> {
             && self.target_of(self.state.phase) != target;
         if needs_flip
             && self.wiring.switch.is_some()
-            && !self.act(&format!("enter:{next}"), target.clone())?
+            && !self.act(&format!("enter:{next}"), target.clone(), overridden.clone())?
         {
             self.record(Event::Paused {
                 reason: format!(
@@ -279,7 +279,7 @@ impl Runner<'_> {
                 let target = self.target_of(k);
                 if self.wiring.switch.is_some()
                     && self.state.switch.as_ref() != Some(&target)
-                    && !self.act(&format!("enter:{k}"), target)?
+                    && !self.act(&format!("enter:{k}"), target, None)?
                 {
                     return Ok(self.outcome(
                         "the switch did not return to the phase's state; still aborted".into(),
@@ -340,7 +340,7 @@ impl Runner<'_> {
         })?;
         let done = match (&flips_to, self.wiring.switch.is_some()) {
             (Some(t), true) => {
-                let ok = self.act(&format!("abort:{}", phase.id), t.clone())?;
+                let ok = self.act(&format!("abort:{}", phase.id), t.clone(), None)?;
                 if ok {
                     format!("aborted: the switch is at {}; do the phase's rollback tasks", t.state)
                 } else {
@@ -388,7 +388,7 @@ impl Runner<'_> {
                 target.percent
             )));
         }
-        let ok = self.act(&format!("flip:{reason}"), target.clone())?;
+        let ok = self.act(&format!("flip:{reason}"), target.clone(), None)?;
         Ok(self.outcome(
             if ok {
                 format!("the switch is at {} ({}%)", target.state, target.percent)

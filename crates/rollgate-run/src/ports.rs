@@ -32,6 +32,11 @@ pub trait SwitchTool {
     fn describe(&self) -> String;
     fn apply(&self, target: &SwitchTarget) -> Result<(), String>;
     fn read_back(&self) -> Result<Option<SwitchTarget>, String>;
+    /// What `read_back` reports once `target` is in place (a tool may
+    /// report a resting state at 0 % whatever the share asked for).
+    fn expected(&self, target: &SwitchTarget) -> SwitchTarget {
+        target.clone()
+    }
 }
 
 pub trait Notify {

@@ -269,6 +269,7 @@ pub fn describe(e: &Event) -> String {
             action,
             target,
             tool,
+            ..
         } => format!(
             "intent {action}: {tool} → {} at {}%",
             target.state, target.percent

@@ -193,7 +193,12 @@ impl<'a> Runner<'a> {
 
     /// Flips the switch tool to `target`: intent, act, read back, result.
     /// Returns whether the tool now reports the target.
-    pub(crate) fn act(&mut self, action: &str, target: SwitchTarget) -> Result<bool, RunError> {
+    pub(crate) fn act(
+        &mut self,
+        action: &str,
+        target: SwitchTarget,
+        overridden: Option<crate::event::Override>,
+    ) -> Result<bool, RunError> {
         let Some(tool) = &self.wiring.switch else {
             return Err(RunError::Switch("no switch tool is bound".into()));
         };
@@ -202,14 +207,16 @@ impl<'a> Runner<'a> {
             action: action.to_string(),
             target: target.clone(),
             tool: tool_name,
+            overridden,
         })?;
         crate::fault::point("after-intent");
         let tool = self.wiring.switch.as_ref().expect("checked above");
         let applied = tool.apply(&target);
         crate::fault::point("after-apply");
         let read = tool.read_back();
+        let expected = tool.expected(&target);
         let (ok, read_back, note) = match (applied, read) {
-            (Ok(()), Ok(Some(now))) if now == target => (
+            (Ok(()), Ok(Some(now))) if now == expected => (
                 true,
                 Some(now),
                 "the tool reports the target state".to_string(),
@@ -258,8 +265,9 @@ impl<'a> Runner<'a> {
                 ));
                 return Ok(());
             };
+            let expected = tool.expected(&open.target);
             let (ok, read_back, note) = match tool.read_back() {
-                Ok(Some(now)) if now == open.target => (true, Some(now), "reconciled after a restart: the tool reports the target, so the action had taken effect".to_string()),
+                Ok(Some(now)) if now == expected => (true, Some(now), "reconciled after a restart: the tool reports the target, so the action had taken effect".to_string()),
                 Ok(other) => (false, other.clone(), format!("reconciled after a restart: the tool reports {other:?}, so the action had not taken effect")),
                 Err(e) => {
                     self.notes.push(format!("action {} has no result and the tool cannot be read ({e}); nothing is repeated", open.action));
@@ -278,42 +286,89 @@ impl<'a> Runner<'a> {
     }
 
     fn finish_interrupted(&mut self) -> Result<(), RunError> {
-        let Some((action, ok)) = self.state.last_action.clone() else {
+        self.finish_transition()?;
+        self.finish_abort_flip()
+    }
+
+    /// The last `enter:k` action succeeded but the phase was never entered
+    /// (the runner stopped between the two): enter it, with the override
+    /// the transition was made under.
+    fn finish_transition(&mut self) -> Result<(), RunError> {
+        let Some((pos, k, overridden)) =
+            self.entries
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(i, e)| match &e.event {
+                    Event::ActionIntent {
+                        action, overridden, ..
+                    } => action
+                        .strip_prefix("enter:")
+                        .and_then(|k| k.parse::<usize>().ok())
+                        .map(|k| (i, k, overridden.clone())),
+                    _ => None,
+                })
+        else {
             return Ok(());
         };
-        if let Some(k) = action
-            .strip_prefix("enter:")
-            .and_then(|k| k.parse::<usize>().ok())
+        let seq = self.entries[pos].seq;
+        let later = &self.entries[pos + 1..];
+        let succeeded = later.iter().any(
+            |e| matches!(&e.event, Event::ActionResult { intent, ok: true, .. } if *intent == seq),
+        );
+        let entered = later
+            .iter()
+            .any(|e| matches!(&e.event, Event::PhaseEntered { index, .. } if *index == k));
+        if succeeded
+            && !entered
+            && k < self.plan.phases.len()
+            && !matches!(
+                self.state.status,
+                Status::Aborted { .. } | Status::Completed
+            )
         {
-            let entered = self.entries.iter().rev().any(|e| {
-                matches!(&e.event, Event::PhaseEntered { index, .. } if *index == k)
-                    && self.state.phase == k
-            });
-            let after_result = matches!(
-                self.entries.last().map(|e| &e.event),
-                Some(Event::ActionResult { .. })
-            );
-            if ok && !entered && after_result && k < self.plan.phases.len() {
-                let phase = self.plan.phases[k].id.clone();
-                self.record(Event::PhaseEntered {
-                    index: k,
-                    phase: phase.clone(),
-                    overridden: None,
-                })?;
-                self.notes.push(format!("the switch had reached phase {phase}'s state before the restart; the phase is now entered"));
-            }
+            let phase = self.plan.phases[k].id.clone();
+            self.record(Event::PhaseEntered {
+                index: k,
+                phase: phase.clone(),
+                overridden,
+            })?;
+            self.notes.push(format!("the switch had reached phase {phase}'s state before the restart; the phase is now entered"));
         }
-        if action.starts_with("abort:")
-            && !ok
-            && matches!(self.state.status, Status::Aborted { .. })
-        {
-            if let Some(target) = self.abort_target() {
-                if self.wiring.switch.is_some() {
-                    self.notes
-                        .push("the abort's flip had not taken effect; flipping now".into());
-                    self.act(&action, target)?;
-                }
-            }
+        Ok(())
+    }
+
+    /// The last abort meant to flip the switch and no flip of it is known
+    /// to have taken effect (the runner stopped before or during it): flip
+    /// now. A safety flip is redone once the tool is seen not to have it.
+    fn finish_abort_flip(&mut self) -> Result<(), RunError> {
+        if !matches!(self.state.status, Status::Aborted { .. }) || self.wiring.switch.is_none() {
+            return Ok(());
+        }
+        let Some((pos, phase, target)) =
+            self.entries
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(i, e)| match &e.event {
+                    Event::Aborted {
+                        phase, flips_to, ..
+                    } => Some((i, phase.clone(), flips_to.clone())),
+                    _ => None,
+                })
+        else {
+            return Ok(());
+        };
+        let Some(target) = target else { return Ok(()) };
+        let later = &self.entries[pos + 1..];
+        let flipped = later.iter().any(|e| match &e.event {
+            Event::ActionResult { intent, ok: true, .. } => later.iter().any(|x| x.seq == *intent && matches!(&x.event, Event::ActionIntent { action, .. } if action.starts_with("abort:"))),
+            _ => false,
+        });
+        if !flipped {
+            self.notes
+                .push("the abort's flip had not taken effect; flipping now".into());
+            self.act(&format!("abort:{phase}"), target, None)?;
         }
         Ok(())
     }

@@ -347,6 +347,7 @@ fn an_intent_left_without_a_result_is_settled_by_reading_the_switch_not_by_repea
                 action: "enter:1".into(),
                 target: target.clone(),
                 tool: "test switch".into(),
+                overridden: None,
             },
         )
         .unwrap();
@@ -394,6 +395,7 @@ fn an_intent_that_never_took_effect_is_recorded_as_such_and_the_phase_is_not_ent
                 action: "enter:1".into(),
                 target,
                 tool: "test switch".into(),
+                overridden: None,
             },
         )
         .unwrap();

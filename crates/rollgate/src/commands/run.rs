@@ -133,10 +133,16 @@ pub fn plan_json(input: &str, start: Option<&str>) -> Result<String> {
     Ok(rollgate_render::json(&plan))
 }
 
-fn wiring(t: &RunTarget) -> Result<Wiring> {
+/// The wiring for the rollout's frozen plan from --bindings (none: every
+/// check is manual and the switch is flipped by hand).
+fn wiring(t: &RunTarget, store: &mut dyn Store, id: &str) -> Result<Wiring> {
     match &t.bindings {
         None => Ok(Wiring::default()),
-        Some(path) => super::bindings::load(path),
+        Some(path) => {
+            let plan: rollgate_planning::Plan =
+                serde_json::from_str(&store.plan_json(id)?).context("the rollout's frozen plan")?;
+            super::bindings::load(path, &plan)
+        }
     }
 }
 
@@ -183,7 +189,10 @@ fn status(t: &RunTarget) -> Result<Outcome> {
     let mut store = open_store(t)?;
     let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
+    let r = {
+        let w = wiring(t, store.as_mut(), &id)?;
+        Runner::open(store.as_mut(), &id, w, &clock, &actor(t))?
+    };
     let s = r.status();
     print(t, rollgate_run::report::status_text(&s), &s)?;
     Ok(Outcome::Ok)
@@ -206,7 +215,10 @@ fn operate(
     let mut store = open_store(t)?;
     let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
+    let mut r = {
+        let w = wiring(t, store.as_mut(), &id)?;
+        Runner::open(store.as_mut(), &id, w, &clock, &actor(t))?
+    };
     match f(&mut r) {
         Ok(out) => {
             print(t, format!("{}\n", out.done), &out)?;
@@ -227,7 +239,10 @@ fn watch(t: &RunTarget, once: bool) -> Result<Outcome> {
     let mut store = open_store(t)?;
     let id = which(store.as_mut(), t)?;
     let clock = SystemClock;
-    let mut r = Runner::open(store.as_mut(), &id, wiring(t)?, &clock, &actor(t))?;
+    let mut r = {
+        let w = wiring(t, store.as_mut(), &id)?;
+        Runner::open(store.as_mut(), &id, w, &clock, &actor(t))?
+    };
     r.claim_watch()?;
     r.settle()?;
     loop {
