@@ -212,5 +212,8 @@ fn killed_at_every_step_of_a_rollout_no_switch_change_is_made_twice_or_lost_and_
     // 9 fault settings over 12 commands each: the named points crash every
     // command that changes the switch, the counts each command that
     // appends that many events.
-    assert!(total >= 40, "the test crashed the runner only {total} times");
+    assert!(
+        total >= 40,
+        "the test crashed the runner only {total} times"
+    );
 }

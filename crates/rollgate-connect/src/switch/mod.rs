@@ -160,7 +160,10 @@ pub(crate) fn build(
             create,
             stickiness,
         } => Box::new(unleash::Unleash {
-            url: url(u)?,
+            url: {
+                unleash::distinct_variant_names(&plan.states)?;
+                url(u)?
+            },
             token: secret(token)?,
             project: project.clone(),
             environment: environment.clone(),

@@ -113,6 +113,22 @@ impl Unleash {
         })
     }
 
+    /// The plan state a variant stands for: its payload, else the state
+    /// whose URL-friendly name it has.
+    fn state_of_variant<'v>(&'v self, v: &'v Value) -> Option<&'v str> {
+        if let Some(exact) = v["payload"]["value"].as_str() {
+            if self.plan.states.iter().any(|s| s == exact) {
+                return Some(exact);
+            }
+        }
+        let name = v["name"].as_str()?;
+        self.plan
+            .states
+            .iter()
+            .find(|s| variant_name(s) == name)
+            .map(String::as_str)
+    }
+
     fn strategy_body(&self, t: &SwitchTarget) -> Value {
         let variants: Vec<Value> = self
             .plan
@@ -121,10 +137,12 @@ impl Unleash {
             .map(|s| {
                 let on = *s == t.state;
                 json!({
-                    "name": s,
+                    "name": variant_name(s),
                     "weight": if on { 1000 } else { 0 },
                     "weightType": if on { "variable" } else { "fix" },
                     "stickiness": self.stickiness,
+                    // The exact state, for the application to read.
+                    "payload": { "type": "string", "value": s },
                 })
             })
             .collect();
@@ -167,6 +185,36 @@ impl Unleash {
         );
         id.map_or(base.clone(), |id| format!("{base}/{id}"))
     }
+}
+
+/// Unleash accepts only URL-friendly variant names; a plan state such as
+/// `valkey:25%` becomes `valkey-25pct` (the exact state rides in the
+/// variant's payload).
+pub(crate) fn variant_name(state: &str) -> String {
+    let mut out = String::with_capacity(state.len());
+    for c in state.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' | '~' => out.push(c),
+            '%' => out.push_str("pct"),
+            _ => out.push('-'),
+        }
+    }
+    out
+}
+
+/// Two plan states that would share one variant name cannot be told apart
+/// when read back: refused before anything is sent.
+pub(crate) fn distinct_variant_names(states: &[String]) -> Result<(), ConnectError> {
+    let mut seen = std::collections::BTreeMap::new();
+    for s in states {
+        if let Some(other) = seen.insert(variant_name(s), s) {
+            return Err(ConnectError::Switch(format!(
+                "the plan states {other:?} and {s:?} would both be the Unleash variant {:?}",
+                variant_name(s)
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn strip_nulls(v: &mut Value) {
@@ -239,7 +287,7 @@ impl SwitchAction for Unleash {
         let state = ours["variants"]
             .as_array()
             .and_then(|vs| vs.iter().find(|v| v["weight"] == 1000))
-            .and_then(|v| v["name"].as_str());
+            .and_then(|v| self.state_of_variant(v));
         match (state, percent) {
             (Some(s), Some(p)) => Ok(Some(SwitchTarget { state: s.to_string(), percent: p })),
             _ => Err(ConnectError::Switch(format!(
@@ -247,5 +295,20 @@ impl SwitchAction for Unleash {
                 self.plan.flag
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod variant_names {
+    use super::variant_name;
+
+    #[test]
+    fn plan_states_become_url_friendly_variant_names() {
+        assert_eq!(variant_name("valkey:25%"), "valkey-25pct");
+        assert_eq!(variant_name("postmark:bulk-mail"), "postmark-bulk-mail");
+        assert_eq!(variant_name("redis"), "redis");
+        let clash = ["a:b".to_string(), "a-b".to_string()];
+        assert!(super::distinct_variant_names(&clash).is_err());
+        assert!(super::distinct_variant_names(&["a".into(), "a:5%".into()]).is_ok());
     }
 }
