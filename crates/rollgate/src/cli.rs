@@ -423,6 +423,21 @@ pub enum RunCommand {
     /// Bindings files.
     #[command(subcommand)]
     Bindings(BindingsCommand),
+    /// Write the plan's monitoring table as a Prometheus alerting-rules
+    /// file, each rule's expression the PromQL its metric is bound to.
+    #[command(
+        after_help = "Examples:\n  rollgate run export-rules plan.json --bindings bindings.toml -o rollgate-rules.yml\n  promtool check rules rollgate-rules.yml"
+    )]
+    ExportRules {
+        input: String,
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        /// Where to write it (`-` for stdout).
+        #[arg(short = 'o', long = "output", default_value = "-")]
+        output: String,
+        #[command(flatten)]
+        target: RunTarget,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -324,3 +324,96 @@ fn operator_mistakes_get_clear_errors_and_never_a_panic() {
     );
     assert!(!out.stderr.contains("panicked") && !out.stderr.contains("bug"));
 }
+
+#[test]
+fn the_monitoring_table_exports_as_prometheus_rules_that_promtool_accepts_and_says_what_it_left_out(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("prom.toml"),
+        "[metrics.\"error-rate-of-routed-requests\"]\nsource = \"prometheus\"\nurl = \"http://127.0.0.1:9090\"\nquery = 'sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) * 100'\n",
+    )
+    .unwrap();
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "export-rules",
+            &example("redis-to-valkey-sessions.txt"),
+            "--bindings",
+            "prom.toml",
+            "-o",
+            "rules.yml",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rules = std::fs::read_to_string(d.join("rules.yml")).unwrap();
+    assert!(
+        rules.contains(
+            "expr: (sum(rate(errors_total[5m])) / sum(rate(requests_total[5m])) * 100) > 0.1"
+        ),
+        "{rules}"
+    );
+    assert!(out.stderr.contains("not exported: alert.p95-latency-of-routed-requests (its threshold \"> baseline + 10%\" is relative"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "not exported: alert.cpu-on-the-new-system (its metric is not bound to Prometheus)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let promtool = Command::new("promtool")
+        .arg("check")
+        .arg("rules")
+        .arg(d.join("rules.yml"))
+        .output()
+        .expect("promtool (scripts/setup-run-tests.sh installs it)");
+    assert!(
+        promtool.status.success(),
+        "{}",
+        String::from_utf8_lossy(&promtool.stdout)
+    );
+    assert!(String::from_utf8_lossy(&promtool.stdout).contains("SUCCESS: 1 rules found"));
+    let out = rollgate(
+        d,
+        &[
+            "run",
+            "export-rules",
+            &example("redis-to-valkey-sessions.txt"),
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("give --bindings"), "{}", out.stderr);
+}
+
+#[test]
+fn a_bindings_file_with_a_metric_the_plan_does_not_measure_or_a_missing_secret_is_refused_at_its_place(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_from_today(d);
+    rollgate(d, &["run", "start", &plan]);
+    std::fs::write(
+        d.join("typo.toml"),
+        "[metrics.\"eror-rate\"]\nsource = \"command\"\ncommand = [\"echo\", \"1\"]\n",
+    )
+    .unwrap();
+    let out = rollgate(d, &["run", "status", "--bindings", "typo.toml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("the plan measures no metric named eror-rate"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(d.join("secret.toml"), "[switch]\nkind = \"unleash\"\nurl = \"http://127.0.0.1:1\"\ntoken_env = \"ROLLGATE_TEST_NO_SUCH_TOKEN\"\n").unwrap();
+    let out = rollgate(d, &["run", "status", "--bindings", "secret.toml"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("secret.toml:4:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("ROLLGATE_TEST_NO_SUCH_TOKEN"),
+        "{}",
+        out.stderr
+    );
+}

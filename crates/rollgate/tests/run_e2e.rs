@@ -114,10 +114,15 @@ fn wait_for_value(url: &str, value: Option<&str>) {
             .ok()
             .and_then(|mut r| r.body_mut().read_to_string().ok())
             .unwrap_or_default();
-        if body.contains("app_error_percent") && value.is_none_or(|v| body.contains(&format!("\"{v}\""))) {
+        if body.contains("app_error_percent")
+            && value.is_none_or(|v| body.contains(&format!("\"{v}\"")))
+        {
             return;
         }
-        assert!(Instant::now() < deadline, "Prometheus never scraped the exporter: {body}");
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never scraped the exporter: {body}"
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
 }

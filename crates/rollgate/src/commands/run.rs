@@ -74,6 +74,12 @@ pub fn dispatch(cmd: RunCommand) -> Result<Outcome> {
             scenario,
             target,
         } => rehearse(&input, start.as_deref(), &scenario, &target),
+        RunCommand::ExportRules {
+            input,
+            start,
+            output,
+            target,
+        } => export_rules(&input, start.as_deref(), &output, &target),
         RunCommand::Bindings(BindingsCommand::Init {
             input,
             start,
@@ -339,6 +345,71 @@ fn bindings_init(input: &str, start: Option<&str>, output: &str) -> Result<Outco
         }
         std::fs::write(output, text).with_context(|| format!("writing {output}"))?;
         eprintln!("wrote {output}");
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `5 minutes` → `5m`; `immediately` → `0s`: the plan's alert windows as
+/// Prometheus `for:` durations.
+fn for_window(words: &str) -> Option<String> {
+    let w = words.trim().to_lowercase();
+    if w == "immediately" {
+        return Some("0s".into());
+    }
+    let (n, unit) = w.split_once(' ')?;
+    let n: u32 = n.parse().ok()?;
+    let suffix = match unit.trim_end_matches('s') {
+        "second" => "s",
+        "minute" => "m",
+        "hour" => "h",
+        "day" => "d",
+        _ => return None,
+    };
+    Some(format!("{n}{suffix}"))
+}
+
+fn export_rules(input: &str, start: Option<&str>, output: &str, t: &RunTarget) -> Result<Outcome> {
+    let json = plan_json(input, start)?;
+    let plan: rollgate_planning::Plan = serde_json::from_str(&json)?;
+    let Some(path) = &t.bindings else {
+        bail!("give --bindings: the rules' expressions are the PromQL your metrics are bound to");
+    };
+    let bindings = rollgate_connect::Bindings::load(path)?;
+    let mut rules = Vec::new();
+    let mut skipped = Vec::new();
+    for a in &plan.monitoring {
+        match (&a.trigger, for_window(&a.window)) {
+            (Some(tr), Some(window)) => rules.push(rollgate_connect::AlertRule {
+                id: a.id.clone(),
+                metric_id: a.metric_id.clone(),
+                op: tr.op.clone(),
+                value: tr.value,
+                for_window: window,
+                summary: format!("{} {}", a.metric, a.threshold),
+                action: a.action.clone(),
+            }),
+            (None, _) => skipped.push(format!(
+                "{} (its threshold \"{}\" is relative; write it into the PromQL)",
+                a.id, a.threshold
+            )),
+            (_, None) => skipped.push(format!(
+                "{} (its window \"{}\" is not a duration)",
+                a.id, a.window
+            )),
+        }
+    }
+    let out = rollgate_connect::prometheus_rules("rollgate", &rules, &bindings)?;
+    if output == "-" {
+        std::io::stdout().lock().write_all(out.yaml.as_bytes())?;
+    } else {
+        std::fs::write(output, &out.yaml).with_context(|| format!("writing {output}"))?;
+        eprintln!("wrote {output}");
+    }
+    for u in &out.unbound {
+        eprintln!("not exported: {u} (its metric is not bound to Prometheus)");
+    }
+    for s in &skipped {
+        eprintln!("not exported: {s}");
     }
     Ok(Outcome::Ok)
 }
