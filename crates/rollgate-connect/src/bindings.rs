@@ -287,6 +287,13 @@ struct RawMetric {
     ca_file: S<String>,
     command: S<Vec<String>>,
     exit_code: S<bool>,
+    // verify
+    source_url_env: S<String>,
+    source_url_file: S<String>,
+    target_url_env: S<String>,
+    target_url_file: S<String>,
+    tables: S<String>,
+    schema: S<String>,
     timeout: S<String>,
     interval: S<String>,
     count: S<u32>,
@@ -498,10 +505,18 @@ impl<'a> Parser<'a> {
                 "status",
             ],
             "command" => &["command", "exit_code"],
+            "verify" => &[
+                "source_url_env",
+                "source_url_file",
+                "target_url_env",
+                "target_url_file",
+                "tables",
+                "schema",
+            ],
             _ => {
                 self.problem(
                     &raw.source,
-                    "source is one of prometheus, sql, http, command",
+                    "source is one of prometheus, sql, http, command, verify",
                 );
                 return None;
             }
@@ -515,6 +530,7 @@ impl<'a> Parser<'a> {
             }),
             "sql" => self.sql(raw),
             "http" => self.http_metric(raw),
+            "verify" => self.verify_metric(raw),
             _ => self.command_metric(raw),
         }
     }
@@ -569,6 +585,26 @@ impl<'a> Parser<'a> {
             token: self.secret_ref(&raw.token_env, &raw.token_file, "token"),
             pointer,
             status,
+        })
+    }
+
+    /// `rollgate verify` as a gate: the two databases' connection strings
+    /// are secrets (they carry passwords), so only by env var or file.
+    fn verify_metric(&mut self, raw: &RawMetric) -> Option<MetricKind> {
+        let source = self.secret_ref(&raw.source_url_env, &raw.source_url_file, "source_url");
+        let target = self.secret_ref(&raw.target_url_env, &raw.target_url_file, "target_url");
+        let (Some(source), Some(target)) = (source, target) else {
+            self.problem(
+                &raw.source,
+                "a verify source needs source_url_env (or _file) and target_url_env (or _file)",
+            );
+            return None;
+        };
+        Some(MetricKind::Verify {
+            source,
+            target,
+            tables: raw.tables.as_ref().map(|t| t.get_ref().clone()),
+            schema: raw.schema.as_ref().map(|t| t.get_ref().clone()),
         })
     }
 
@@ -759,5 +795,23 @@ fn metric_fields(r: &RawMetric) -> Vec<(&'static str, Range<usize>)> {
     add("ca_file", r.ca_file.as_ref().map(Spanned::span));
     add("command", r.command.as_ref().map(Spanned::span));
     add("exit_code", r.exit_code.as_ref().map(Spanned::span));
+    add(
+        "source_url_env",
+        r.source_url_env.as_ref().map(Spanned::span),
+    );
+    add(
+        "source_url_file",
+        r.source_url_file.as_ref().map(Spanned::span),
+    );
+    add(
+        "target_url_env",
+        r.target_url_env.as_ref().map(Spanned::span),
+    );
+    add(
+        "target_url_file",
+        r.target_url_file.as_ref().map(Spanned::span),
+    );
+    add("tables", r.tables.as_ref().map(Spanned::span));
+    add("schema", r.schema.as_ref().map(Spanned::span));
     v
 }

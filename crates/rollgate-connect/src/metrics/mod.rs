@@ -7,6 +7,7 @@ mod command;
 mod pg_tls;
 mod prometheus;
 mod sql;
+mod verify;
 mod web;
 
 use std::time::Duration;
@@ -102,6 +103,13 @@ pub(crate) enum MetricKind {
         argv: Vec<String>,
         exit_code: bool,
     },
+    /// `rollgate verify` between two databases: the number of differences.
+    Verify {
+        source: SecretRef,
+        target: SecretRef,
+        tables: Option<String>,
+        schema: Option<String>,
+    },
 }
 
 type Resolve<'a> = &'a dyn Fn(&SecretRef) -> Result<Secret, String>;
@@ -129,6 +137,18 @@ fn try_build(
     resolve: Resolve<'_>,
 ) -> Result<Box<dyn MetricSource>, String> {
     Ok(match kind {
+        MetricKind::Verify {
+            source,
+            target,
+            tables,
+            schema,
+        } => Box::new(verify::Verify {
+            source: resolve(source)?,
+            target: resolve(target)?,
+            tables: tables.clone(),
+            schema: schema.clone(),
+            timeout,
+        }),
         MetricKind::Prometheus { url, token, query } => Box::new(prometheus::Prometheus {
             url: url_of(url, resolve)?,
             token: token.as_ref().map(resolve).transpose()?,
