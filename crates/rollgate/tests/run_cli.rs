@@ -417,3 +417,95 @@ fn a_bindings_file_with_a_metric_the_plan_does_not_measure_or_a_missing_secret_i
         out.stderr
     );
 }
+
+/// A local webhook receiver: records each request body, answers 200.
+fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            keep.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let mut s = stream;
+            let _ =
+                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (url, bodies)
+}
+
+#[test]
+fn every_transition_abort_and_pause_is_posted_to_the_webhook_as_slack_json_named_by_its_env_var() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_from_today(d);
+    let (url, bodies) = webhook();
+    std::fs::write(
+        d.join("b.toml"),
+        "[notify]\nwebhook_url_env = \"TEST_ROLLGATE_HOOK\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_rollgate"))
+            .current_dir(d)
+            .args(args)
+            .args(["--bindings", "b.toml"])
+            .env("TEST_ROLLGATE_HOOK", &url)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&["run", "start", &plan, "--name", "hooked"]);
+    run(&["run", "approve", "--as", "bo", "--role", "1"]);
+    run(&["run", "advance", "--override", "--reason", "drill"]);
+    run(&["run", "pause", "--reason", "lunch"]);
+    run(&["run", "resume"]);
+    run(&["run", "abort", "--reason", "p99 doubled"]);
+    let got = bodies.lock().unwrap().clone();
+    let texts: Vec<String> = got
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<serde_json::Value>(b).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for want in [
+        "bo approved phase prep",
+        "entered phase dual-write (override: drill)",
+        "paused: lunch",
+        "resumed",
+        "ABORT in phase dual-write: p99 doubled",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(want)),
+            "no {want:?} in {texts:?}"
+        );
+    }
+    assert!(
+        texts.iter().all(|t| t.starts_with("rollgate [hooked] ")),
+        "{texts:?}"
+    );
+}
