@@ -42,6 +42,17 @@ fn all_metrics(plan: &rollgate_planning::Plan) -> Vec<String> {
     v
 }
 
+/// The example's plan, a fresh rollout of it, and a world in which every
+/// metric the plan measures is bound to a scripted source.
+fn every_metric_bound() -> (rollgate_planning::Plan, Fixture, World) {
+    let json = plan_json(EXAMPLE);
+    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
+    let f = fixture(&json);
+    let ids = all_metrics(&plan);
+    let world = World::new(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+    (plan, f, world)
+}
+
 fn open<'a>(f: &'a mut Fixture, world: &World) -> Runner<'a> {
     Runner::open(&mut f.store, &f.id, world.wiring(), &f.clock, "ana").unwrap()
 }
@@ -169,15 +180,7 @@ fn run_to_phase(f: &mut Fixture, world: &World, kind: &str) -> usize {
 
 #[test]
 fn a_failing_check_mid_ramp_flips_the_switch_back_to_the_old_side_by_itself() {
-    let json = plan_json(EXAMPLE);
-    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
-    let mut f = fixture(&json);
-    let world = World::new(
-        &all_metrics(&plan)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let (plan, mut f, world) = every_metric_bound();
     run_to_phase(&mut f, &world, "ramp");
     let c = open(&mut f, &world).phase().success_criteria[0].clone();
     for c in &open(&mut f, &world).phase().success_criteria.clone() {
@@ -212,15 +215,7 @@ fn a_failing_check_mid_ramp_flips_the_switch_back_to_the_old_side_by_itself() {
 
 #[test]
 fn with_automatic_abort_off_a_failing_check_pauses_and_leaves_the_switch() {
-    let json = plan_json(EXAMPLE);
-    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
-    let mut f = fixture(&json);
-    let mut world = World::new(
-        &all_metrics(&plan)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let (_, mut f, mut world) = every_metric_bound();
     world.auto_abort = false;
     run_to_phase(&mut f, &world, "ramp");
     let before = world.switch.now.borrow().clone();
@@ -236,15 +231,7 @@ fn with_automatic_abort_off_a_failing_check_pauses_and_leaves_the_switch() {
 
 #[test]
 fn missing_data_is_never_a_pass_it_pauses_and_asks_a_person() {
-    let json = plan_json(EXAMPLE);
-    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
-    let mut f = fixture(&json);
-    let world = World::new(
-        &all_metrics(&plan)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let (_, mut f, world) = every_metric_bound();
     run_to_phase(&mut f, &world, "ramp");
     for c in &open(&mut f, &world).phase().success_criteria.clone() {
         world.values.set(&c.metric_id, None);
@@ -411,15 +398,7 @@ fn an_intent_that_never_took_effect_is_recorded_as_such_and_the_phase_is_not_ent
 
 #[test]
 fn a_switch_that_does_not_reach_the_target_pauses_the_rollout() {
-    let json = plan_json(EXAMPLE);
-    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
-    let mut f = fixture(&json);
-    let world = World::new(
-        &all_metrics(&plan)
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let (plan, mut f, world) = every_metric_bound();
     // Up to the phase before the first flip.
     loop {
         let next_flips = {

@@ -28,21 +28,25 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[test]
-fn web_app_end_to_end_in_chromium() {
+/// Chromium and playwright-core, or the reason the test cannot run.
+fn browser_setup() -> (std::path::PathBuf, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists() && root.join("e2e/node_modules/playwright-core").exists(),
         "browser tests need Chromium and playwright-core: run `bash scripts/setup-browser-tests.sh` (scripts/test.sh does)"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let _server = Server(
+    (root, chromium)
+}
+
+/// `rollgate serve` on a free loopback port with `args`, once it accepts
+/// connections.
+fn serve(args: &[&std::ffi::OsStr]) -> (Server, String) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let server = Server(
         Command::new(env!("CARGO_BIN_EXE_rollgate"))
-            .args(["serve", "--addr", &addr, "--db"])
-            .arg(dir.path().join("plans.sqlite"))
+            .args(["serve", "--addr", &addr])
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -53,19 +57,39 @@ fn web_app_end_to_end_in_chromium() {
         assert!(Instant::now() < deadline, "server did not start on {addr}");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let artifacts = root.join("target/e2e");
+    (server, addr)
+}
+
+/// Runs an e2e script with node and Chromium; returns its stdout after
+/// asserting it passed.
+fn node(script: &Path, args: &[&std::ffi::OsStr], chromium: &str) -> String {
     let out = Command::new("node")
-        .arg(root.join("e2e/web.mjs"))
-        .arg(format!("http://{addr}"))
-        .arg(&artifacts)
-        .env("CHROMIUM", &chromium)
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
         .output()
         .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
         "browser test failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
+
+#[test]
+fn web_app_end_to_end_in_chromium() {
+    let (root, chromium) = browser_setup();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plans.sqlite");
+    let (_server, addr) = serve(&["--db".as_ref(), db.as_os_str()]);
+    let artifacts = root.join("target/e2e");
+    let url = format!("http://{addr}");
+    let stdout = node(
+        &root.join("e2e/web.mjs"),
+        &[url.as_ref(), artifacts.as_os_str()],
+        &chromium,
     );
     assert!(stdout.contains("10 passed, 0 failed"), "{stdout}");
     assert!(
@@ -80,12 +104,7 @@ fn web_app_end_to_end_in_chromium() {
 
 #[test]
 fn rollout_page_live_in_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        Path::new(&chromium).exists() && root.join("e2e/node_modules/playwright-core").exists(),
-        "browser tests need Chromium and playwright-core: run `bash scripts/setup-browser-tests.sh` (scripts/test.sh does)"
-    );
+    let (root, chromium) = browser_setup();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("runs.db");
     let bin = env!("CARGO_BIN_EXE_rollgate");
@@ -102,40 +121,25 @@ fn rollout_page_live_in_chromium() {
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(bin)
-            .args(["serve", "--addr", &addr, "--db"])
-            .arg(dir.path().join("plans.sqlite"))
-            .arg("--runs")
-            .arg(&store)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "server did not start on {addr}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let db = dir.path().join("plans.sqlite");
+    let (_server, addr) = serve(&[
+        "--db".as_ref(),
+        db.as_os_str(),
+        "--runs".as_ref(),
+        store.as_os_str(),
+    ]);
     let artifacts = root.join("target/e2e");
-    let out = Command::new("node")
-        .arg(root.join("e2e/rollout.mjs"))
-        .arg(format!("http://{addr}"))
-        .arg(&artifacts)
-        .arg(bin)
-        .arg(&store)
-        .arg("valkey")
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{stdout}\n{stderr}"
+    let url = format!("http://{addr}");
+    let stdout = node(
+        &root.join("e2e/rollout.mjs"),
+        &[
+            url.as_ref(),
+            artifacts.as_os_str(),
+            bin.as_ref(),
+            store.as_os_str(),
+            "valkey".as_ref(),
+        ],
+        &chromium,
     );
     assert!(stdout.contains("7 passed, 0 failed"), "{stdout}");
     assert!(artifacts.join("rollout.png").exists());
