@@ -67,7 +67,7 @@ pub struct SupportNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_support_ends: Option<String>,
     /// out-of-support | ends-before-cutover | ends-after-cutover (source);
-    /// ends-soon-after-plan | supported-beyond-horizon (target)
+    /// out-of-support | ends-soon-after-plan | supported-beyond-horizon (target)
     pub status: String,
     pub text: String,
     pub because: Because,

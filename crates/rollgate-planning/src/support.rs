@@ -229,8 +229,12 @@ fn judge_target(dst: &Matched<'_>, k: &Knowledge, m: &Milestones, out: &mut Find
             .push(dst.note("target", "supported-beyond-horizon", text, vec![plan_fact]));
         return;
     }
-    let when = if ends.latest() < m.start {
-        format!("already left {} on {}", dst.support, ends)
+    let out_already = ends.latest() < m.start;
+    let when = if out_already {
+        format!(
+            "already left {} on {}, before this plan starts: the migration lands on an unsupported line, and the next upgrade is due at once",
+            dst.support, ends
+        )
     } else {
         let days = (ends.earliest() - m.end).get_days();
         let relative = if days >= 0 {
@@ -238,23 +242,33 @@ fn judge_target(dst: &Matched<'_>, k: &Knowledge, m: &Milestones, out: &mut Find
         } else {
             format!("{} days before the plan ends ({})", -days, m.end)
         };
-        format!("leaves {} on {}, {relative}", dst.support, ends)
+        format!(
+            "leaves {} on {}, {relative}: the team will face the next upgrade soon after this one",
+            dst.support, ends
+        )
     };
-    let next = match k.release_lines.next_supported(dst.line, horizon) {
+    // Prefer a line that outlasts the horizon; failing that, any newer line
+    // still supported when the plan ends.
+    let later = k
+        .release_lines
+        .next_supported(dst.line, horizon)
+        .or_else(|| k.release_lines.next_supported(dst.line, m.end));
+    let next = match later {
         Some(n) => format!(
             " A later line in rollgate's data, {} {} (supported until {}), is an option to weigh; the input did not ask for it.",
             dst.product, n.line, n.support_ends
         ),
         None => String::new(),
     };
-    let text = format!(
-        "The target, {}, {when}: the team will face the next upgrade soon after this one.{next} {}",
-        dst.name,
-        dst.data()
-    );
+    let text = format!("The target, {}, {when}.{next} {}", dst.name, dst.data());
+    let status = if out_already {
+        "out-of-support"
+    } else {
+        "ends-soon-after-plan"
+    };
     out.warnings.push(text.clone());
     out.notes
-        .push(dst.note("target", "ends-soon-after-plan", text, vec![plan_fact]));
+        .push(dst.note("target", status, text, vec![plan_fact]));
 }
 
 #[cfg(test)]
@@ -409,6 +423,24 @@ mod tests {
         assert!(w.contains("next upgrade soon"), "{w}");
         assert!(
             w.contains("PostgreSQL 16") && w.contains("the input did not ask for it"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn a_target_already_out_of_support_says_so_and_offers_a_line_still_supported() {
+        let text = "<migration-type>Node.js upgrade</migration-type>\
+             <from-state>Node 18 services</from-state><to-state>Node 20</to-state>\
+             <criticality>low</criticality><rollback-acceptable-delay>a day</rollback-acceptable-delay>";
+        let p = plan_of(text, date(2026, 11, 30));
+        assert_eq!(status(&p, "target").as_deref(), Some("out-of-support"));
+        let w = p
+            .warnings
+            .iter()
+            .find(|w| w.starts_with("The target, Node.js 20"))
+            .unwrap();
+        assert!(
+            w.contains("unsupported line") && w.contains("Node.js 22"),
             "{w}"
         );
     }
