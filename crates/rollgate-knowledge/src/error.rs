@@ -12,6 +12,12 @@ pub enum KnowledgeError {
         id: String,
         message: String,
     },
+    /// Every problem found in a release-lines file, so one run lists them all.
+    #[error("{origin}: {}", problems.join("; "))]
+    ReleaseLines {
+        origin: String,
+        problems: Vec<String>,
+    },
     #[error("cannot read knowledge pack {path}: {source}")]
     Io {
         path: String,

@@ -10,6 +10,7 @@ mod error;
 mod integrations;
 mod lexicon;
 mod playbook;
+mod release_lines;
 mod rules;
 mod vocab;
 
@@ -21,6 +22,7 @@ pub use playbook::{
     AlertTemplate, CriterionTemplate, Item, Level, PhaseTemplate, PlatformRollback, Playbook,
     PlaybookBook, RollbackTemplate, RollbackTime, Routing, Words, CONDITIONS, PLACEHOLDERS,
 };
+pub use release_lines::{ReleaseBook, ReleaseLine, SupportDate};
 pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};
 pub use vocab::{
     CountryHolidays, HolidayBook, HolidayRule, Role, RoleBook, TimeZoneBook, ZoneWords,
@@ -44,6 +46,8 @@ pub struct Knowledge {
     pub playbooks: PlaybookBook,
     /// How each named integration point is treated.
     pub integrations: TreatmentBook,
+    /// Release lines and the dates their support ends.
+    pub release_lines: ReleaseBook,
 }
 
 const BUILTIN_TECHNOLOGIES: &str = include_str!("../data/technologies.toml");
@@ -78,12 +82,20 @@ const BUILTIN_RULES: &[(&str, &str)] = &[
 const BUILTIN_COMMANDS: &str = include_str!("../data/commands.toml");
 const BUILTIN_ESTIMATES: &str = include_str!("../data/estimates.toml");
 const BUILTIN_HOLIDAYS: &str = include_str!("../data/holidays.toml");
+const BUILTIN_RELEASE_LINES: &str = include_str!("../data/release-lines.toml");
 
 impl Knowledge {
     /// The knowledge that ships with rollgate.
     pub fn builtin() -> Result<Self, KnowledgeError> {
+        let catalog = Catalog::from_toml(BUILTIN_TECHNOLOGIES, "builtin:technologies.toml")?;
+        // Release lines name catalog ids, so they are checked against it.
+        let release_lines = ReleaseBook::from_toml(
+            BUILTIN_RELEASE_LINES,
+            "builtin:release-lines.toml",
+            &catalog,
+        )?;
         Ok(Self {
-            catalog: Catalog::from_toml(BUILTIN_TECHNOLOGIES, "builtin:technologies.toml")?,
+            catalog,
             zones: TimeZoneBook::from_toml(BUILTIN_TIMEZONES, "builtin:timezones.toml")?,
             roles: RoleBook::from_toml(BUILTIN_ROLES, "builtin:roles.toml")?,
             rules: {
@@ -102,6 +114,7 @@ impl Knowledge {
             lexicon: Lexicon::builtin()?,
             playbooks: PlaybookBook::builtin()?,
             integrations: TreatmentBook::builtin()?,
+            release_lines,
         })
     }
 
@@ -148,6 +161,9 @@ impl Knowledge {
             } else if name.starts_with("playbook") {
                 self.playbooks
                     .merge(PlaybookBook::from_toml(&text, &origin)?);
+            } else if name.starts_with("release-lines") {
+                self.release_lines
+                    .load_pack(&text, &origin, &self.catalog)?;
             } else if name.starts_with("estimates") {
                 self.estimates = toml::from_str(&text).map_err(|e| KnowledgeError::Parse {
                     origin: origin.clone(),
@@ -283,6 +299,40 @@ mod tests {
             committed == page,
             "docs/playbooks.md is stale: run ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge"
         );
+    }
+
+    #[test]
+    fn the_release_lines_page_in_docs_matches_the_data() {
+        let k = Knowledge::builtin().unwrap();
+        let page = k.release_lines.markdown(&k.catalog);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/release-lines.md");
+        if std::env::var_os("ROLLGATE_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &page).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == page,
+            "docs/release-lines.md is stale: run ROLLGATE_UPDATE_DOCS=1 cargo test -p rollgate-knowledge"
+        );
+    }
+
+    #[test]
+    fn a_release_lines_pack_corrects_a_builtin_line() {
+        let dir = std::env::temp_dir().join(format!("rollgate-rl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("release-lines-team.toml"),
+            "[[line]]\ntechnology = \"postgresql\"\nline = \"14\"\nsupport_ends = \"2026-12-31\"\nsource = \"https://example.org/our-support-contract\"\nas_of = \"2026-11-29\"\n",
+        )
+        .unwrap();
+        let mut k = Knowledge::builtin().unwrap();
+        // The pack has no [[scheme]]: it relies on the built-in one.
+        let loaded = k.load_dir(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        loaded.unwrap();
+        let pg14 = k.release_lines.find("postgresql", None, "14.7").unwrap();
+        assert_eq!(pg14.support_ends.to_string(), "2026-12-31");
+        assert_eq!(pg14.source, "https://example.org/our-support-contract");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod questions;
 pub mod risk;
 pub mod rules;
 pub mod strategy;
+pub mod support;
 
 pub use ctx::Mode;
 pub use model::*;
@@ -150,8 +151,19 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         .unwrap_or_else(|| ("the end of the plan".into(), end));
     let fits = deadline.map(|d| on_new.1 <= d);
     let slack = deadline.map(|d| cal.calendar.working_days_between(on_new.1, d));
+    let support = support::assess(
+        facts,
+        knowledge,
+        &support::Milestones {
+            start: facts.start_date,
+            cutover_phase: on_new.0.clone(),
+            cutover_done: on_new.1,
+            end,
+        },
+    );
     let mut warnings: Vec<String> = cal.warnings.clone();
     warnings.extend(history_warnings);
+    warnings.extend(support.warnings);
     let mut latest_start = None;
     let mut compressible = Vec::new();
     if let Some(d) = deadline {
@@ -270,6 +282,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     {
         assumptions.push("24 December to 1 January count as days off: no transition and no hold day falls there, because traffic is not representative and the people who answer pages are away.".into());
     }
+    assumptions.extend(support.assumptions);
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into
@@ -331,7 +344,11 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let mut plan = Plan {
         title,
         summary,
-        open_questions: open_questions::build(facts),
+        open_questions: {
+            let mut q = open_questions::build(facts);
+            q.extend(support.open_questions);
+            q
+        },
         questions,
         risk,
         strategy: chosen.strategy.clone(),
@@ -349,6 +366,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         options,
         warnings,
         calendar: plan_calendar(&cal, facts.start_date, end),
+        support: support.notes,
     };
     ids::assign(&mut plan);
     plan

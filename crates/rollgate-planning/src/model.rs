@@ -42,6 +42,35 @@ pub struct Plan {
     /// When transitions may happen: the calendar the runner enforces.
     #[serde(default)]
     pub calendar: PlanCalendar,
+    /// When the source's and the target's release lines leave support,
+    /// against this plan's dates (from release-lines data; empty when the
+    /// data has no line for the stated versions).
+    #[serde(default)]
+    pub support: Vec<SupportNote>,
+}
+
+/// One side's release line and its support window, judged against the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportNote {
+    /// source | target
+    pub side: String,
+    /// The line as a reader knows it ("PostgreSQL 14 on Amazon RDS").
+    pub name: String,
+    /// Catalog id of the engine, runtime or framework.
+    pub technology: String,
+    pub line: String,
+    /// Catalog id of the managed service whose calendar applies, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// `YYYY-MM-DD`, or `YYYY-MM (month only)` when the source gives a month.
+    pub support_ends: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_support_ends: Option<String>,
+    /// out-of-support | ends-before-cutover | ends-after-cutover (source);
+    /// out-of-support | ends-soon-after-plan | supported-beyond-horizon (target)
+    pub status: String,
+    pub text: String,
+    pub because: Because,
 }
 
 /// An alert fires when `value op threshold` holds.

@@ -188,9 +188,60 @@ fn at_a_glance(o: &mut String, plan: &Plan) {
         minutes(ks.flip_minutes),
         flip
     );
+    if let Some(n) = plan.support.iter().find(|n| n.side == "source") {
+        let _ = writeln!(
+            o,
+            "- **Source support:** {} ends {} ({}).",
+            n.name,
+            n.support_ends,
+            status_words(&n.status)
+        );
+    }
     let open = plan.open_questions.len();
     if open > 0 {
         let _ = writeln!(o, "- **Open questions:** {open}, listed next; the plan runs on the stated assumption until each is answered.");
+    }
+    let _ = writeln!(o);
+}
+
+/// What a support status means, in a few words.
+fn status_words(status: &str) -> &str {
+    match status {
+        "out-of-support" => "already out of support when the plan starts",
+        "ends-before-cutover" => "before writes move: the schedule overruns it",
+        "ends-after-cutover" => "after writes move",
+        "ends-soon-after-plan" => "soon after the plan ends: the next upgrade is near",
+        "supported-beyond-horizon" => "well after the plan ends",
+        other => other,
+    }
+}
+
+/// The release lines on each side and when their support ends, with the
+/// data each judgement cites; the full sentences are in the notes above.
+fn support_windows(o: &mut String, plan: &Plan, opts: Options) {
+    if plan.support.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "## Support windows
+"
+    );
+    for n in &plan.support {
+        let extended = n
+            .extended_support_ends
+            .as_deref()
+            .map(|x| format!("; paid extended support until {x}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "- **{}:** {}, support ends {}{extended} — {}.",
+            n.side,
+            n.name,
+            n.support_ends,
+            status_words(&n.status)
+        );
+        because(o, &n.because, opts);
     }
     let _ = writeln!(o);
 }
@@ -278,6 +329,7 @@ fn compose(plan: &Plan, opts: Options) -> String {
 
     at_a_glance(&mut o, plan);
     open_questions(&mut o, plan);
+    support_windows(&mut o, plan, opts);
     let _ = writeln!(o, "## The four questions\n");
     for q in &plan.questions {
         let _ = writeln!(o, "### {} — **{}**\n", q.question, q.rating);
