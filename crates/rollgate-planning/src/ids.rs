@@ -43,7 +43,10 @@ fn assign_criteria(phase: &mut Phase) {
 }
 
 fn assign_alert(alert: &mut Alert, seen: &mut std::collections::BTreeSet<String>) {
-    alert.metric_id = slug(&alert.metric);
+    // Set already when the alert watches a gate criterion's metric.
+    if alert.metric_id.is_empty() {
+        alert.metric_id = slug(&alert.metric);
+    }
     alert.id = unique(format!("alert.{}", alert.metric_id), seen);
     alert.trigger = trigger(&alert.threshold);
 }

@@ -259,9 +259,22 @@ fn family_alerts(cx: &Ctx<'_>, pb: &Playbook) -> Vec<Alert> {
                     .unwrap_or_default(),
                 (None, None) => String::new(),
             };
+            // An alert that watches a gate's criterion measures the same
+            // metric: one id, so one binding serves both.
+            let metric_id = a
+                .from
+                .as_ref()
+                .and_then(|id| {
+                    pb.phase
+                        .iter()
+                        .flat_map(|p| p.criteria.iter())
+                        .find(|c| &c.id == id)
+                })
+                .map(|c| crate::ids::slug(&crate::family::fill(&c.metric, &vars)))
+                .unwrap_or_default();
             Alert {
                 id: String::new(),
-                metric_id: String::new(),
+                metric_id,
                 trigger: None,
                 metric: crate::family::fill(&a.metric, &vars),
                 threshold,

@@ -258,3 +258,23 @@ fn a_lesson_from_the_last_migration_becomes_a_prep_step_and_a_check() {
         .iter()
         .any(|ph| ph.checks.iter().any(|c| c.description.contains(&lesson))));
 }
+
+#[test]
+fn an_alert_on_a_gate_criterion_shares_the_criterions_metric_id_so_one_binding_serves_both() {
+    let (p, _) = plan_text(EMAIL);
+    let criteria: std::collections::BTreeSet<&str> = p
+        .phases
+        .iter()
+        .flat_map(|ph| ph.success_criteria.iter().map(|c| c.metric_id.as_str()))
+        .collect();
+    let bounce = p
+        .monitoring
+        .iter()
+        .find(|a| a.metric.contains("bounce rate"))
+        .expect("an email plan watches the bounce rate");
+    assert!(
+        criteria.contains(bounce.metric_id.as_str()),
+        "{} not among {criteria:?}",
+        bounce.metric_id
+    );
+}
