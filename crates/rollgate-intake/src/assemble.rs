@@ -44,7 +44,16 @@ impl Ctx<'_> {
             text: p.text[s..e].trim().to_string(),
             span: p.base.map(|b| self.src.span(b + s, b + e)),
             how: OriginKind::Prose,
+            unconfirmed: self.hedged_at(p, s),
         }
+    }
+
+    /// Whether a hedge word ("to confirm", "probably") qualifies the clause
+    /// holding byte `at`. The clause is bounded, so this costs the same for
+    /// every fact whatever the input's length.
+    fn hedged_at(&self, p: &Prose, at: usize) -> bool {
+        let (cs, ce) = extract::clause_around(&p.text, at);
+        !extract::hedge::hedges(&p.text[cs..ce]).is_empty()
     }
 
     fn cover(&mut self, i: usize, s: usize, e: usize) {
@@ -78,6 +87,7 @@ fn structured(field: &str, text: impl Into<String>, span: Option<crate::source::
         text: text.into(),
         span,
         how: OriginKind::Structured,
+        unconfirmed: false,
     }
 }
 
@@ -87,6 +97,7 @@ fn derived(field: &str, text: impl Into<String>) -> Origin {
         text: text.into(),
         span: None,
         how: OriginKind::Derived,
+        unconfirmed: false,
     }
 }
 
@@ -96,6 +107,7 @@ fn default_origin(field: &str, text: &str) -> Origin {
         text: text.to_string(),
         span: None,
         how: OriginKind::Default,
+        unconfirmed: false,
     }
 }
 
@@ -168,6 +180,7 @@ pub fn assemble(
             ),
         },
         criticality_by_part: Vec::new(),
+        rollback_tolerance_by_part: Vec::new(),
         stakes: Vec::new(),
         rollback_tolerance: Fact {
             value: Tolerance { max_minutes: 60 },
@@ -184,6 +197,7 @@ pub fn assemble(
         integrations: Vec::new(),
         technologies: Vec::new(),
         absences: Vec::new(),
+        hedges: Vec::new(),
         uninterpreted: loose,
         warnings: Vec::new(),
     };
@@ -406,7 +420,10 @@ pub fn assemble(
                 }
             }
             Tag::RollbackAcceptableDelay => {
-                if let Some(h) = extract::duration::tolerance(text) {
+                read_part_tolerances(&mut cx, i, p, &mut facts);
+                if !facts.rollback_tolerance_by_part.is_empty() {
+                    tolerance_found = true;
+                } else if let Some(h) = extract::duration::tolerance(text) {
                     let s = extract::duration::qualifier_before(text, h.start);
                     facts.rollback_tolerance = cx.fact(i, p, h.value, s, h.end);
                     tolerance_found = true;
@@ -596,6 +613,7 @@ pub fn assemble(
 
     check_ranges(&mut cx, &facts);
     read_absences(&mut cx, &prose, &mut facts);
+    read_hedges(&mut cx, &prose, &mut facts);
 
     // Clauses no extractor used.
     for (i, p) in prose.iter().enumerate() {
@@ -651,6 +669,35 @@ impl Coverage {
     fn touches(&self, start: usize, end: usize) -> bool {
         let before_end = self.ranges.partition_point(|&(s, _)| s < end);
         before_end > 0 && self.furthest_end[before_end - 1] > start
+    }
+}
+
+/// Every hedged clause, once, as a fact of its own: what it states is kept
+/// (facts read from it carry `unconfirmed`) and is asked back, never
+/// dropped as unreadable.
+fn read_hedges(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
+    for (i, p) in prose.iter().enumerate() {
+        let mut last_clause = None;
+        for h in extract::hedge::hedges(&p.text) {
+            let (cs, ce) = extract::clause_around(&p.text, h.start);
+            if last_clause == Some(cs) {
+                continue;
+            }
+            last_clause = Some(cs);
+            let statement = p.text[cs..ce].trim().to_string();
+            let mut f = cx.fact(
+                i,
+                p,
+                Hedge {
+                    marker: h.value,
+                    statement,
+                },
+                cs,
+                ce,
+            );
+            f.origin.unconfirmed = true;
+            facts.hedges.push(f);
+        }
     }
 }
 
@@ -801,6 +848,34 @@ fn read_parts(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
             };
         }
         facts.criticality_by_part.push(f);
+    }
+}
+
+/// Tolerances per part; when parts are stated, the overall tolerance is the
+/// strictest of them (the plan must roll back as fast as its most
+/// demanding part needs).
+fn read_part_tolerances(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    for h in extract::duration::part_tolerances(&p.text) {
+        let (part, tolerance) = h.value;
+        let f = cx.fact(
+            i,
+            p,
+            PartTolerance {
+                part,
+                max_minutes: tolerance.max_minutes,
+            },
+            h.start,
+            h.end,
+        );
+        let stricter = facts.rollback_tolerance_by_part.is_empty()
+            || tolerance.max_minutes < facts.rollback_tolerance.value.max_minutes;
+        if stricter {
+            facts.rollback_tolerance = Fact {
+                value: tolerance,
+                origin: f.origin.clone(),
+            };
+        }
+        facts.rollback_tolerance_by_part.push(f);
     }
 }
 
@@ -2813,20 +2888,10 @@ fn add_structured_mentions(facts: &mut Facts) {
 }
 
 fn rename_freeze(f: Freeze, name: &str, named: bool) -> Freeze {
-    if !named {
-        return f;
-    }
-    let name = name.to_string();
-    match f {
-        Freeze::Range { from, to, .. } => Freeze::Range { name, from, to },
-        Freeze::LastBusinessDaysOfMonth { days, .. } => {
-            Freeze::LastBusinessDaysOfMonth { name, days }
-        }
-        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
-            Freeze::FirstBusinessDaysOfMonth { name, days }
-        }
-        Freeze::Weekdays { weekdays, .. } => Freeze::Weekdays { name, weekdays },
-        Freeze::Unresolved { .. } => Freeze::Unresolved { name },
+    if named {
+        f.renamed(name.to_string())
+    } else {
+        f
     }
 }
 

@@ -18,6 +18,10 @@ pub struct Origin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
     pub how: OriginKind,
+    /// The words around it hedge it ("to confirm", "probably", "TBD"): the
+    /// plan may run on it, but must ask it back.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -178,6 +182,10 @@ pub struct SystemFacts {
     pub self_hosted: Option<Fact<bool>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_class: Option<Fact<String>>,
+    /// What it provides to users that the move must keep ("SAML SSO",
+    /// "TOTP MFA", "social login with Google").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Fact<String>>,
     /// Multi-AZ, a replica set, a single instance…
     pub topology: Vec<Fact<String>>,
     pub backups: Vec<Fact<String>>,
@@ -220,6 +228,50 @@ pub struct Count {
 pub struct Tolerance {
     /// The longest acceptable time to be back on the old system.
     pub max_minutes: u64,
+}
+
+/// The rollback tolerance stated for one part ("SAML tenants: 30
+/// minutes; everyone else: a day is fine").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartTolerance {
+    pub part: String,
+    pub max_minutes: u64,
+}
+
+/// A person the input names, what they do and when they are away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// As written ("Priya"); "the author" for the writer's own absences
+    /// ("I'm out for two weeks over Easter").
+    pub name: String,
+    /// A role id from the role book when the words name one ("DBA").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// What the input says they do, in its words ("our only DBA").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty: Option<String>,
+    /// Dates they are not available, inclusive.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<Unavailability>,
+}
+
+/// A stretch of days a person is away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unavailability {
+    pub from: Date,
+    pub to: Date,
+    /// The words it was read from ("paternity leave in March").
+    pub reading: String,
+}
+
+/// A hedged statement ("to confirm", "probably", "TBD"): kept as written,
+/// planned on as stated, and asked back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hedge {
+    /// The hedging words ("to confirm").
+    pub marker: String,
+    /// The clause they hedge.
+    pub statement: String,
 }
 
 /// A stake that raises the cost of failure (compliance, SLA, revenue…).
@@ -289,6 +341,9 @@ pub struct TeamFacts {
     /// Parties whose sign-off the input requires (a gate, not a rota).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<Fact<Approval>>,
+    /// People the input names, with their role and absences.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Fact<Person>>,
     /// IANA names.
     pub time_zones: Vec<Fact<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,10 +418,177 @@ pub enum Freeze {
     LastBusinessDaysOfMonth { name: String, days: u32 },
     /// The first `days` business days of every month.
     FirstBusinessDaysOfMonth { name: String, days: u32 },
+    /// The last `days` business days of every quarter ("the last week of
+    /// every quarter" is 5).
+    LastBusinessDaysOfQuarter { name: String, days: u32 },
     /// Every week on these weekdays (1 = Monday … 7 = Sunday).
     Weekdays { name: String, weekdays: Vec<u8> },
+    /// The same stretch every year ("the first full week of January",
+    /// "Black Friday week", "every year from 15 November to 10 January").
+    Yearly { name: String, rule: YearlyRule },
     /// Named but without dates; the user must supply them.
     Unresolved { name: String },
+}
+
+/// How a yearly freeze falls in a given year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "kebab-case")]
+pub enum YearlyRule {
+    /// A week named by its place in a month: `ordinal` 1–4, or -1 for the
+    /// last; a full week runs Monday to Sunday inside the month, otherwise
+    /// the first week is days 1–7 and the last the month's last seven.
+    WeekOfMonth { month: i8, ordinal: i8, full: bool },
+    /// Monday to Sunday of the week of US Thanksgiving (Black Friday week).
+    BlackFridayWeek,
+    /// Thanksgiving Thursday to Cyber Monday.
+    BlackFridayToCyberMonday,
+    /// Fixed days of the year; a range that crosses the year end runs into
+    /// the next year.
+    Dates {
+        from_month: i8,
+        from_day: i8,
+        to_month: i8,
+        to_day: i8,
+    },
+}
+
+impl YearlyRule {
+    /// The occurrence that starts in `year`, inclusive.
+    pub fn in_year(&self, year: i16) -> Option<(Date, Date)> {
+        use jiff::civil::Weekday;
+        use jiff::ToSpan;
+        match *self {
+            Self::WeekOfMonth {
+                month,
+                ordinal,
+                full,
+            } => {
+                let first = Date::new(year, month, 1).ok()?;
+                let last = first.last_of_month();
+                let from = match (full, ordinal) {
+                    (true, -1) => {
+                        // The last Monday whose week ends inside the month.
+                        let latest = last.checked_sub(6.days()).ok()?;
+                        let back = i32::from(latest.weekday().to_monday_zero_offset());
+                        latest.checked_sub(back.days()).ok()?
+                    }
+                    (true, n) => {
+                        let monday = first.nth_weekday_of_month(1, Weekday::Monday).ok()?;
+                        monday.checked_add((7 * i32::from(n - 1)).days()).ok()?
+                    }
+                    (false, -1) => last.checked_sub(6.days()).ok()?,
+                    (false, n) => first.checked_add((7 * i32::from(n - 1)).days()).ok()?,
+                };
+                Some((from, from.checked_add(6.days()).ok()?))
+            }
+            Self::BlackFridayWeek => {
+                let t = Date::new(year, 11, 1)
+                    .ok()?
+                    .nth_weekday_of_month(4, Weekday::Thursday)
+                    .ok()?;
+                let monday = t.checked_sub(3.days()).ok()?;
+                Some((monday, monday.checked_add(6.days()).ok()?))
+            }
+            Self::BlackFridayToCyberMonday => {
+                let t = Date::new(year, 11, 1)
+                    .ok()?
+                    .nth_weekday_of_month(4, Weekday::Thursday)
+                    .ok()?;
+                Some((t, t.checked_add(4.days()).ok()?))
+            }
+            Self::Dates {
+                from_month,
+                from_day,
+                to_month,
+                to_day,
+            } => {
+                let from = Date::new(year, from_month, from_day).ok()?;
+                let to_year = if (to_month, to_day) < (from_month, from_day) {
+                    year.checked_add(1)?
+                } else {
+                    year
+                };
+                Some((from, Date::new(to_year, to_month, to_day).ok()?))
+            }
+        }
+    }
+
+    /// Whether `d` falls in this year's occurrence or in last year's (a
+    /// range across the year end).
+    pub fn covers(&self, d: Date) -> bool {
+        [d.year().checked_sub(1), Some(d.year())]
+            .into_iter()
+            .flatten()
+            .filter_map(|y| self.in_year(y))
+            .any(|(from, to)| from <= d && d <= to)
+    }
+}
+
+impl Freeze {
+    /// The same freeze under the name the input gave it.
+    pub fn renamed(mut self, new: String) -> Self {
+        match &mut self {
+            Self::Range { name, .. }
+            | Self::LastBusinessDaysOfMonth { name, .. }
+            | Self::FirstBusinessDaysOfMonth { name, .. }
+            | Self::LastBusinessDaysOfQuarter { name, .. }
+            | Self::Weekdays { name, .. }
+            | Self::Yearly { name, .. }
+            | Self::Unresolved { name } => *name = new,
+        }
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Range { name, .. }
+            | Self::LastBusinessDaysOfMonth { name, .. }
+            | Self::FirstBusinessDaysOfMonth { name, .. }
+            | Self::LastBusinessDaysOfQuarter { name, .. }
+            | Self::Weekdays { name, .. }
+            | Self::Yearly { name, .. }
+            | Self::Unresolved { name } => name,
+        }
+    }
+
+    /// Whether the freeze covers `d`. `working` says which days count as
+    /// business days (the caller's calendar knows the holidays); it is
+    /// asked only about the days of `d`'s month or quarter.
+    pub fn covers(&self, d: Date, working: &dyn Fn(Date) -> bool) -> bool {
+        let count = |from: Date, to: Date| -> u32 {
+            let mut n = 0;
+            let mut cur = from;
+            while cur <= to {
+                n += u32::from(working(cur));
+                match cur.tomorrow() {
+                    Ok(c) => cur = c,
+                    Err(_) => break,
+                }
+            }
+            n
+        };
+        match self {
+            Self::Range { from, to, .. } => *from <= d && d <= *to,
+            Self::LastBusinessDaysOfMonth { days, .. } => {
+                working(d) && count(d, d.last_of_month()) <= *days
+            }
+            Self::FirstBusinessDaysOfMonth { days, .. } => {
+                working(d) && count(d.first_of_month(), d) <= *days
+            }
+            Self::LastBusinessDaysOfQuarter { days, .. } => {
+                let quarter_end_month = (d.month() - 1) / 3 * 3 + 3;
+                let Ok(end) = Date::new(d.year(), quarter_end_month, 1) else {
+                    return false;
+                };
+                working(d) && count(d, end.last_of_month()) <= *days
+            }
+            Self::Weekdays { weekdays, .. } => {
+                weekdays.contains(&(d.weekday().to_monday_one_offset() as u8))
+            }
+            Self::Yearly { rule, .. } => rule.covers(d),
+            Self::Unresolved { .. } => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -496,7 +718,11 @@ pub struct Facts {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub criticality_by_part: Vec<Fact<PartCriticality>>,
     pub stakes: Vec<Fact<Stake>>,
+    /// The strictest of the per-part tolerances when parts are stated.
     pub rollback_tolerance: Fact<Tolerance>,
+    /// Tolerances stated per part, in input order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollback_tolerance_by_part: Vec<Fact<PartTolerance>>,
     pub capabilities: Vec<Fact<Capability>>,
     pub team: TeamFacts,
     pub experience: Vec<Fact<Experience>>,
@@ -509,6 +735,10 @@ pub struct Facts {
     /// DBA", "none today" under dual-run capability): facts, not noise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub absences: Vec<Fact<String>>,
+    /// Hedged statements, each to be asked back; facts read from inside
+    /// them carry `origin.unconfirmed`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hedges: Vec<Fact<Hedge>>,
     pub uninterpreted: Vec<Uninterpreted>,
     pub warnings: Vec<Warning>,
 }
