@@ -542,6 +542,8 @@ pub fn assemble(
         );
     }
 
+    read_places(&mut cx, &prose, &mut facts);
+
     // A title can name technologies too ("… the PHP monolith").
     if let Some(title) = spec.and_then(|s| s.title.as_deref()) {
         for hit in matcher.find(title) {
@@ -669,6 +671,35 @@ impl Coverage {
     fn touches(&self, start: usize, end: usize) -> bool {
         let before_end = self.ranges.partition_point(|&(s, _)| s < end);
         before_end > 0 && self.furthest_end[before_end - 1] > start
+    }
+}
+
+/// Where the company or its people are, in any field ("we're a German
+/// company", "team in Berlin and Lisbon"): their countries' holidays
+/// apply, and their zones are the team's when no zone was stated.
+fn read_places(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
+    let zones_stated = !facts.team.time_zones.is_empty();
+    let k = cx.k;
+    let matcher = extract::place::PlaceMatcher::new(&k.zones);
+    for (i, p) in prose.iter().enumerate() {
+        for h in extract::place::places(&p.text, &matcher) {
+            if let Some(country) = &h.value.country {
+                let f = cx.fact(i, p, country.clone(), h.start, h.end);
+                if !facts
+                    .schedule
+                    .holiday_countries
+                    .iter()
+                    .any(|c| &c.value == country)
+                {
+                    facts.schedule.holiday_countries.push(f);
+                }
+            }
+            let zone = h.value.zone;
+            if !zones_stated && !facts.team.time_zones.iter().any(|z| z.value == zone) {
+                let f = cx.fact(i, p, zone, h.start, h.end);
+                facts.team.time_zones.push(f);
+            }
+        }
     }
 }
 
