@@ -231,6 +231,7 @@ pub fn assemble(
         .flatten()
         .filter_map(|h| Some((h.value.id.clone(), h.value.version.clone()?)))
         .collect();
+    let speakers = chat_speakers(&src.text);
     let mut criticality_found = false;
     let mut tolerance_found = false;
     let mut arrow_sides: Option<(SystemFacts, SystemFacts)> = None;
@@ -445,12 +446,16 @@ pub fn assemble(
             }
             Tag::ExistingDualRunCapability => {}
             Tag::TeamAvailability => {
+                read_people(&mut cx, i, p, &speakers, &mut facts);
                 read_team(&mut cx, i, p, &mut facts);
                 read_experience(&mut cx, i, p, &mut facts);
                 read_schedule(&mut cx, i, p, hits, &mut facts, true);
             }
             Tag::PriorMigrationExperience => read_experience(&mut cx, i, p, &mut facts),
-            Tag::Constraints => read_schedule(&mut cx, i, p, hits, &mut facts, false),
+            Tag::Constraints => {
+                read_people(&mut cx, i, p, &speakers, &mut facts);
+                read_schedule(&mut cx, i, p, hits, &mut facts, false)
+            }
             Tag::IntegrationPoints => read_integrations(&mut cx, i, p, hits, &mut facts),
         }
     }
@@ -1585,6 +1590,47 @@ fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     for m in tz_word.find_iter(&p.text) {
         if !facts.team.time_zones.is_empty() {
             cx.cover(i, m.start(), m.end());
+        }
+    }
+}
+
+/// The names a pasted chat shows for its speakers ("[10:45] marco: …"), in
+/// lower case: the same names written in lower case in the fields are
+/// people, not words.
+fn chat_speakers(text: &str) -> Vec<String> {
+    let speaker = crate::re!(r"(?m)^\s*\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*([A-Za-z][\w.-]{1,20}):");
+    let mut out: Vec<String> = Vec::new();
+    for c in speaker.captures_iter(text) {
+        let name = c[1].to_lowercase();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// People named in a field; the same person named again (in the
+/// constraints after the team) gains what the second mention says.
+fn read_people(cx: &mut Ctx<'_>, i: usize, p: &Prose, speakers: &[String], facts: &mut Facts) {
+    let start = cx.start;
+    let roles = &cx.k.roles;
+    let found = extract::people::people(&p.text, start, roles, speakers);
+    for h in found {
+        let f = cx.fact(i, p, h.value, h.start, h.end);
+        match facts
+            .team
+            .people
+            .iter_mut()
+            .find(|x| x.value.name.eq_ignore_ascii_case(&f.value.name))
+        {
+            Some(known) => {
+                if known.value.duty.is_none() {
+                    known.value.duty = f.value.duty;
+                    known.value.role = f.value.role;
+                }
+                known.value.unavailable.extend(f.value.unavailable);
+            }
+            None => facts.team.people.push(f),
         }
     }
 }

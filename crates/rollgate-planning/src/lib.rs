@@ -7,6 +7,7 @@
 //! → [`rules`] (scenarios, edge cases, shape changes from knowledge data) →
 //! [`questions`] → [`risk`] → [`schedule`] → [`closing`].
 
+mod absences;
 mod approvals;
 pub mod check;
 pub mod closing;
@@ -151,6 +152,8 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let slack = deadline.map(|d| cal.calendar.working_days_between(on_new.1, d));
     let mut warnings: Vec<String> = cal.warnings.clone();
     warnings.extend(history_warnings);
+    let (away_assumptions, away_warnings) = absences::notes(&phases, facts);
+    warnings.extend(away_warnings);
     let mut latest_start = None;
     let mut compressible = Vec::new();
     if let Some(d) = deadline {
@@ -269,6 +272,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     {
         assumptions.push("24 December to 1 January count as days off: no transition and no hold day falls there, because traffic is not representative and the people who answer pages are away.".into());
     }
+    assumptions.extend(away_assumptions);
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into
@@ -445,6 +449,7 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
                 .or_insert_with(|| YEAR_END.to_string());
         }
     }
+    calendar.freezes.extend(absences::blocking_freezes(f));
     for fr in &f.schedule.freezes {
         if let rollgate_intake::Freeze::Unresolved { name } = &fr.value {
             warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(fr)));

@@ -45,6 +45,11 @@ const MONTHS: &[(&str, i8)] = &[
 
 const MONTH_RE: &str = r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec";
 
+/// The month a name or abbreviation stands for ("March", "sept").
+pub fn month_of(name: &str) -> Option<i8> {
+    month_number(name)
+}
+
 fn month_number(name: &str) -> Option<i8> {
     let n = name.to_ascii_lowercase();
     let n = n.trim_end_matches('.');

@@ -11,6 +11,7 @@ pub mod duration;
 pub mod experience;
 pub mod hedge;
 pub mod integration;
+pub mod people;
 pub mod place;
 pub mod quantity;
 pub mod store_use;
