@@ -382,6 +382,10 @@ pub fn assemble(
             Tag::FromState => {
                 let s = system(&mut cx, i, p, hits, 0, text.len());
                 merge_system(&mut facts.source, s);
+                for h in extract::feature::features(text) {
+                    let f = cx.fact(i, p, h.value, h.start, h.end);
+                    facts.source.features.push(f);
+                }
             }
             Tag::ToState => {
                 let s = system(&mut cx, i, p, hits, 0, text.len());

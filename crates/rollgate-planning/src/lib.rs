@@ -125,6 +125,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let questions = questions::answer(&cx, &chosen, &phases, &edge, &shape);
     let risk = risk::assess(&cx, &chosen, weeks);
     let mut parity = monitoring::parity(&cx, &chosen);
+    parity.extend(features_kept(facts));
     for c in rule_checks {
         if !parity.iter().any(|p| p.because.rule == c.rule.id) {
             parity.push(ParityCheck {
@@ -461,6 +462,30 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
         countries: known,
         warnings,
     }
+}
+
+/// What the old system provides (its from-state features) must work on
+/// the new one before anyone depends on it: one check that lists them all.
+fn features_kept(f: &rollgate_intake::Facts) -> Option<ParityCheck> {
+    let features = &f.source.features;
+    if features.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = features.iter().map(|x| x.value.as_str()).collect();
+    Some(ParityCheck {
+        name: "What the old system provides still works".into(),
+        method: format!(
+            "Exercise each feature the input lists for today's system on the new side, end to end with a real account: {}.",
+            names.join("; ")
+        ),
+        schedule: "before the first users or traffic move, and again before the old system is retired".into(),
+        pass: "every listed feature works on the new side, or the plan names its replacement".into(),
+        steps: Vec::new(),
+        because: ctx::because(
+            "parity.features-kept",
+            features.iter().map(ctx::cite).collect(),
+        ),
+    })
 }
 
 /// Holds that could be shortened, with what each shortcut costs.

@@ -9,6 +9,7 @@ pub mod criticality;
 pub mod dates;
 pub mod duration;
 pub mod experience;
+pub mod feature;
 pub mod hedge;
 pub mod integration;
 pub mod people;
