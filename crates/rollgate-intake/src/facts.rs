@@ -8,23 +8,24 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Where a fact came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Origin {
     /// The tag (`from-state`) or spec path (`source.version`) it was read from.
     pub field: String,
     /// The words it was read from, as written.
     pub text: String,
     /// Its place in the input, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
     pub how: OriginKind,
     /// The words around it hedge it ("to confirm", "probably", "TBD"): the
     /// plan may run on it, but must ask it back.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unconfirmed: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OriginKind {
     /// Extracted from free text.
@@ -38,14 +39,16 @@ pub enum OriginKind {
 }
 
 /// A value and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fact<T> {
     pub value: T,
     pub origin: Origin,
 }
 
 /// A catalog technology as referenced by a fact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TechRef {
     pub id: String,
     pub name: String,
@@ -53,10 +56,11 @@ pub struct TechRef {
 }
 
 /// One mention of a technology in the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TechMention {
     pub tech: TechRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The mention is negated ("no Kafka", "without LaunchDarkly").
     pub negated: bool,
@@ -110,7 +114,7 @@ impl Family {
 }
 
 /// The kind of change within a family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
     VersionUpgrade,
@@ -119,16 +123,17 @@ pub enum ChangeKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct MigrationFacts {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Fact<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<Fact<Family>>,
     /// The part that moves, when the migration type names one ("the
     /// invoicing module", "notification sending"): in an extraction it is
     /// the subject, not the monolith's framework or the database engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<Fact<String>>,
     /// What changes: version, hosting, vendor (several may apply).
     pub changes: Vec<Fact<ChangeKind>>,
@@ -139,29 +144,31 @@ pub struct MigrationFacts {
     /// Changes the migration type names besides the subject ("…, and
     /// Python 3.8 → 3.11", "plus Ruby 2.7 -> 3.3"): each its own change,
     /// never the subject.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundled: Vec<Fact<BundledChange>>,
     /// What the input puts outside this migration ("(not in this
     /// migration)", "later", "stays on its own Redis", "not changing"), with
     /// the technologies it names: unchanged dependencies, not subjects.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub out_of_scope: Vec<Fact<OutOfScope>>,
 }
 
 /// A change bundled with the subject: one technology, or one replaced by
 /// another, with the versions stated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BundledChange {
     pub from: TechRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_version: Option<String>,
     pub to: TechRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_version: Option<String>,
 }
 
 /// Something the input says this migration does not change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OutOfScope {
     /// In the input's words, without the marker ("moving to the cloud").
     pub what: String,
@@ -170,21 +177,22 @@ pub struct OutOfScope {
 }
 
 /// One side of the migration: the system today, or the one we move to.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct SystemFacts {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technology: Option<Fact<TechRef>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Fact<String>>,
     /// Where it runs: managed services, clouds, compute.
     pub hosting: Vec<Fact<TechRef>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_hosted: Option<Fact<bool>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_class: Option<Fact<String>>,
     /// What it provides to users that the move must keep ("SAML SSO",
     /// "TOTP MFA", "social login with Google").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub features: Vec<Fact<String>>,
     /// Multi-AZ, a replica set, a single instance…
     pub topology: Vec<Fact<String>>,
@@ -192,7 +200,8 @@ pub struct SystemFacts {
 }
 
 /// A data size in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataSize {
     pub bytes: u64,
     pub approximate: bool,
@@ -205,7 +214,8 @@ impl DataSize {
 }
 
 /// A peak or typical rate, normalised to per second.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rate {
     pub per_second: f64,
     /// What is counted: queries, requests, writes, emails…
@@ -215,7 +225,8 @@ pub struct Rate {
 }
 
 /// A count of things: services, workers, customers, tables…
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Count {
     pub count: u64,
     /// Normalised plural noun: services, workers, customers, users…
@@ -224,7 +235,8 @@ pub struct Count {
 }
 
 /// How long a rollback may take before it becomes an incident of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tolerance {
     /// The longest acceptable time to be back on the old system.
     pub max_minutes: u64,
@@ -232,31 +244,34 @@ pub struct Tolerance {
 
 /// The rollback tolerance stated for one part ("SAML tenants: 30
 /// minutes; everyone else: a day is fine").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PartTolerance {
     pub part: String,
     pub max_minutes: u64,
 }
 
 /// A person the input names, what they do and when they are away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     /// As written ("Priya"); "the author" for the writer's own absences
     /// ("I'm out for two weeks over Easter").
     pub name: String,
     /// A role id from the role book when the words name one ("DBA").
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// What the input says they do, in its words ("our only DBA").
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty: Option<String>,
     /// Dates they are not available, inclusive.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailability>,
 }
 
 /// A stretch of days a person is away.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unavailability {
     pub from: Date,
     pub to: Date,
@@ -266,7 +281,8 @@ pub struct Unavailability {
 
 /// A hedged statement ("to confirm", "probably", "TBD"): kept as written,
 /// planned on as stated, and asked back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Hedge {
     /// The hedging words ("to confirm").
     pub marker: String,
@@ -275,12 +291,13 @@ pub struct Hedge {
 }
 
 /// A stake that raises the cost of failure (compliance, SLA, revenue…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Stake {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CapabilityKind {
     FeatureFlags,
@@ -313,20 +330,22 @@ impl CapabilityKind {
 }
 
 /// Something the team can (or cannot) do today.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Capability {
     pub kind: CapabilityKind,
     pub present: bool,
     /// The product that provides it, when named.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<TechRef>,
     /// How it works (env var, per service, config file…), when said.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mechanism: Option<String>,
 }
 
 /// People on the team, grouped by role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TeamMember {
     pub role: String,
     pub role_name: String,
@@ -335,33 +354,36 @@ pub struct TeamMember {
     pub part_time: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct TeamFacts {
     pub members: Vec<Fact<TeamMember>>,
     /// Parties whose sign-off the input requires (a gate, not a rota).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<Fact<Approval>>,
     /// People the input names, with their role and absences.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Fact<Person>>,
     /// IANA names.
     pub time_zones: Vec<Fact<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Fact<u32>>,
 }
 
 /// The level stated for one part of the system.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PartCriticality {
     pub part: String,
     pub level: Criticality,
 }
 
 /// A required sign-off: who gives it, and on what when the input says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Approval {
     pub who: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
@@ -376,40 +398,42 @@ impl TeamFacts {
 }
 
 /// What the team (or a person on it) has done before.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Experience {
     /// Who: "team" or a role id.
     pub who: String,
     /// How many migrations of this kind, when counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
     /// What kind: a version upgrade, a vendor switch, a technology…
     pub subject: String,
     /// Whether they have done it (false: "have not done a vendor switch").
     pub done: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
     /// How long it took, in days, when said ("took a quarter").
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub took_days: Option<u32>,
     /// What went wrong or was learned, in the input's words ("because of a
     /// middleware change that broke auth cookies").
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<String>,
 }
 
 /// A deadline and how it was expressed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Deadline {
     pub date: Date,
     /// Why this date ("start of Q3 2026").
     pub reading: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 /// A period in which nothing may change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Freeze {
     /// Fixed dates, inclusive.
@@ -431,7 +455,7 @@ pub enum Freeze {
 }
 
 /// How a yearly freeze falls in a given year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum YearlyRule {
     /// A week named by its place in a month: `ordinal` 1–4, or -1 for the
@@ -591,13 +615,14 @@ impl Freeze {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct ScheduleFacts {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Fact<Deadline>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_duration_days: Option<Fact<u32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration_days: Option<Fact<u32>>,
     pub freezes: Vec<Fact<Freeze>>,
     pub holidays: Vec<Fact<Date>>,
@@ -608,7 +633,8 @@ pub struct ScheduleFacts {
 }
 
 /// A recurring change window in the team's local time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeWindow {
     /// 1 = Monday … 7 = Sunday.
     pub weekdays: Vec<u8>,
@@ -664,38 +690,42 @@ impl IntegrationKind {
 }
 
 /// Something upstream or downstream of the migrated system.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Integration {
     pub name: String,
     /// Every kind the description matches; the first is the main one.
     pub kinds: Vec<IntegrationKind>,
     pub technologies: Vec<TechRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
     /// Mechanisms that matter to a migration ("logical replication slots").
     pub mechanisms: Vec<String>,
 }
 
 /// A piece of the input rollgate could not turn into a fact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Uninterpreted {
     pub field: String,
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 
 /// A warning about the input: a missing tag, an unknown tag, a default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Warning {
     pub code: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
 
 /// Everything rollgate understood about a migration.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Facts {
     /// Name of the input (file path or `-`).
     pub input: String,
@@ -703,25 +733,25 @@ pub struct Facts {
     pub form: String,
     /// The plan's start date, against which relative dates were resolved.
     pub start_date: Date,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub migration: MigrationFacts,
     pub source: SystemFacts,
     pub target: SystemFacts,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_size: Option<Fact<DataSize>>,
     pub rates: Vec<Fact<Rate>>,
     pub counts: Vec<Fact<Count>>,
     pub criticality: Fact<Criticality>,
     /// Levels stated for parts ("critical for card payments, low for the
     /// weekly digest"); the overall level is the highest of them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub criticality_by_part: Vec<Fact<PartCriticality>>,
     pub stakes: Vec<Fact<Stake>>,
     /// The strictest of the per-part tolerances when parts are stated.
     pub rollback_tolerance: Fact<Tolerance>,
     /// Tolerances stated per part, in input order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rollback_tolerance_by_part: Vec<Fact<PartTolerance>>,
     pub capabilities: Vec<Fact<Capability>>,
     pub team: TeamFacts,
@@ -733,11 +763,11 @@ pub struct Facts {
     pub technologies: Vec<Fact<TechMention>>,
     /// What the input says there is none of ("no freezes", "no dedicated
     /// DBA", "none today" under dual-run capability): facts, not noise.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absences: Vec<Fact<String>>,
     /// Hedged statements, each to be asked back; facts read from inside
     /// them carry `origin.unconfirmed`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hedges: Vec<Fact<Hedge>>,
     pub uninterpreted: Vec<Uninterpreted>,
     pub warnings: Vec<Warning>,
