@@ -690,25 +690,56 @@ fn read_places(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
     let zones_stated = !facts.team.time_zones.is_empty();
     let k = cx.k;
     let matcher = extract::place::PlaceMatcher::new(&k.zones);
+    // Words before or between the tags are prose too ("We are a Canadian
+    // company", a memo's letterhead): they stay listed as not interpreted,
+    // and the place they state is read as well.
+    let loose: Vec<(String, Option<crate::source::Span>)> = facts
+        .uninterpreted
+        .iter()
+        .filter(|u| u.field == "outside tags")
+        .map(|u| (u.text.clone(), u.span))
+        .collect();
+    for (text, span) in loose {
+        for h in extract::place::places(&text, &matcher) {
+            let origin = Origin {
+                field: "outside tags".into(),
+                text: text[h.start..h.end].to_string(),
+                span: span.map(|s| cx.src.span(s.start + h.start, s.start + h.end)),
+                how: OriginKind::Prose,
+                unconfirmed: false,
+            };
+            add_place(facts, h.value, origin, zones_stated);
+        }
+    }
     for (i, p) in prose.iter().enumerate() {
         for h in extract::place::places(&p.text, &matcher) {
-            if let Some(country) = &h.value.country {
-                let f = cx.fact(i, p, country.clone(), h.start, h.end);
-                if !facts
-                    .schedule
-                    .holiday_countries
-                    .iter()
-                    .any(|c| &c.value == country)
-                {
-                    facts.schedule.holiday_countries.push(f);
-                }
-            }
-            let zone = h.value.zone;
-            if !zones_stated && !facts.team.time_zones.iter().any(|z| z.value == zone) {
-                let f = cx.fact(i, p, zone, h.start, h.end);
-                facts.team.time_zones.push(f);
-            }
+            let origin = cx.fact(i, p, (), h.start, h.end).origin;
+            add_place(facts, h.value, origin, zones_stated);
         }
+    }
+}
+
+/// A place's country joins the holiday countries, and its zone the team's
+/// zones unless the input stated zones itself.
+fn add_place(facts: &mut Facts, place: extract::place::Place, origin: Origin, zones_stated: bool) {
+    if let Some(country) = place.country {
+        if !facts
+            .schedule
+            .holiday_countries
+            .iter()
+            .any(|c| c.value == country)
+        {
+            facts.schedule.holiday_countries.push(Fact {
+                value: country,
+                origin: origin.clone(),
+            });
+        }
+    }
+    if !zones_stated && !facts.team.time_zones.iter().any(|z| z.value == place.zone) {
+        facts.team.time_zones.push(Fact {
+            value: place.zone,
+            origin,
+        });
     }
 }
 

@@ -46,8 +46,8 @@ struct Expect {
     history: Vec<History>,
     /// Words each hedged statement ("to confirm", "probably") kept as an
     /// unconfirmed fact must contain.
-    #[serde(default)]
-    hedges: Vec<String>,
+    /// An empty list: nothing may be read as hedged.
+    hedges: Option<Vec<String>>,
     /// Strings that must not appear among the values intake produced
     /// (technology names, counts, roles, parts, capabilities…), compared
     /// case-insensitively.
@@ -116,8 +116,8 @@ struct Schedule {
     /// `first-business-days N`, `weekdays 1,5` or `unresolved`.
     freezes: Option<Vec<String>>,
     /// ISO codes of countries whose holidays must apply.
-    #[serde(default)]
-    holiday_countries: Vec<String>,
+    /// An empty list: no country may be read.
+    holiday_countries: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,8 +132,8 @@ struct Stakes {
     kinds: Vec<String>,
     tolerance_minutes: Option<u64>,
     /// `PART=MINUTES`; PART is a word the part's name must contain.
-    #[serde(default)]
-    tolerance_parts: Vec<String>,
+    /// An empty list: the tolerance must not be split by part.
+    tolerance_parts: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,11 +154,10 @@ struct Team {
     capabilities: Vec<String>,
     /// `NAME`, `NAME=ROLE` or `NAME away FROM..TO` for people the input
     /// names.
-    #[serde(default)]
-    people: Vec<String>,
-    /// IANA zones that must be read.
-    #[serde(default)]
-    time_zones: Vec<String>,
+    /// An empty list: nobody may be read as a named person.
+    people: Option<Vec<String>>,
+    /// IANA zones that must be read; an empty list: none may be.
+    time_zones: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -569,7 +568,14 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         .iter()
         .map(|x| x.value.as_str())
         .collect();
-    for w in &e.schedule.holiday_countries {
+    none_expected(
+        &mut c,
+        "place",
+        "holiday countries",
+        &e.schedule.holiday_countries,
+        &countries,
+    );
+    for w in e.schedule.holiday_countries.iter().flatten() {
         c.push(
             "place",
             format!("place: holidays of {w}"),
@@ -621,7 +627,19 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
 
-    for p in &e.stakes.tolerance_parts {
+    let part_names: Vec<String> = f
+        .rollback_tolerance_by_part
+        .iter()
+        .map(|x| x.value.part.clone())
+        .collect();
+    none_expected(
+        &mut c,
+        "tolerance-part",
+        "tolerance parts",
+        &e.stakes.tolerance_parts,
+        &part_names,
+    );
+    for p in e.stakes.tolerance_parts.iter().flatten() {
         let (part, minutes) = p.split_once('=').expect("PART=MINUTES");
         let minutes: u64 = minutes.parse().expect("minutes");
         let got: Vec<String> = f
@@ -724,7 +742,8 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
             v
         })
         .collect();
-    for want in &e.team.people {
+    none_expected(&mut c, "person", "people", &e.team.people, &people);
+    for want in e.team.people.iter().flatten() {
         let ok = f.team.people.iter().any(|x| {
             let p = &x.value;
             let (head, away) = match want.split_once(" away ") {
@@ -750,7 +769,8 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
     let zones: Vec<&str> = f.team.time_zones.iter().map(|z| z.value.as_str()).collect();
-    for z in &e.team.time_zones {
+    none_expected(&mut c, "place", "time zones", &e.team.time_zones, &zones);
+    for z in e.team.time_zones.iter().flatten() {
         c.push(
             "place",
             format!("place: time zone {z}"),
@@ -762,7 +782,8 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         .iter()
         .map(|h| h.value.statement.to_lowercase())
         .collect();
-    for w in &e.hedges {
+    none_expected(&mut c, "hedge", "hedges", &e.hedges, &hedges);
+    for w in e.hedges.iter().flatten() {
         c.push(
             "hedge",
             format!("hedge: {w}"),
@@ -823,6 +844,23 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
     c.0
+}
+
+/// An expectation written as an empty list says none may be read.
+fn none_expected<T: std::fmt::Debug>(
+    c: &mut Checks,
+    kind: &'static str,
+    what: &str,
+    want: &Option<Vec<String>>,
+    got: &[T],
+) {
+    if want.as_ref().is_some_and(|w| w.is_empty()) {
+        c.push(
+            kind,
+            format!("{kind}: no {what}"),
+            (!got.is_empty()).then(|| format!("read {got:?}")),
+        );
+    }
 }
 
 /// The known miss covering this expectation, if any. An entry is a label
@@ -914,7 +952,16 @@ fn table(
          misreads found in the others were fixed. The first eight met 123 of 137\n\
          expectations on their first run (commit 56c5fe6); the classes of misreads\n\
          they showed were then fixed, except the known misses below. The\n\
-         `holdout-2-` inputs were written last and not tuned against at all.\n\n",
+         `holdout-2-` inputs were written last and not tuned against at all.\n\n\
+         The `r3-` inputs (per-part tolerances, named people and absences,\n\
+         places in prose, recurring freezes, hedged items, features, and one\n\
+         input of neighbours where none of these may fire) were written after\n\
+         those readers, by the same hand, so they are not a holdout. On their\n\
+         first run they met 115 of 122 expectations: places stated outside the\n\
+         tags, a lower-case chat name's absence, a part named as the subject\n\
+         that leaves the monolith and \"Kenji …, who is away\" were missed;\n\
+         each was fixed as a class, with unit tests (one expectation of\n\
+         features joined by commas was itself wrong and was corrected).\n\n",
     );
     out.push_str(
         "| fact kind | met | total | accuracy | holdout met | holdout total |\n\

@@ -379,11 +379,26 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
     // "Priya is out 3–14 August", "Marco is on paternity leave in March",
     // "I'm out for two weeks over Easter".
     let away = crate::re!(&format!(
-        r"(?:\b({NAME})|\b(I)(?:'m|\s+am|'ll\s+be|\s+will\s+be)?|\b(?i:(me)))(?:\s*\([^()]*\))?\s*(?i:{AWAY})"
+        r"(?:\b({NAME})|\b(I)(?:'m|\s+am|'ll\s+be|\s+will\s+be)?|\b(?i:(me)))(?:\s*\([^()]*\))?(?i:\s*,?\s*who)?\s*(?i:{AWAY})"
     ));
-    for c in away.captures_iter(text) {
+    // Names the chat showed may be written in lower case ("ines is off").
+    let known_away = (!known.is_empty())
+        .then(|| {
+            let names: Vec<String> = known.iter().map(|k| regex::escape(k)).collect();
+            regex::Regex::new(&format!(
+                r"(?i)\b({})(?:\s*\([^()]*\))?(?:\s*,?\s*who)?\s*{AWAY}",
+                names.join("|")
+            ))
+            .ok()
+        })
+        .flatten();
+    let found: Vec<regex::Captures<'_>> = away
+        .captures_iter(text)
+        .chain(known_away.iter().flat_map(|re| re.captures_iter(text)))
+        .collect();
+    for c in found {
         let whole = c.get(0).expect("whole");
-        let (cs, ce) = super::clause_around(text, whole.start());
+        let (_, ce) = super::clause_around(text, whole.start());
         let tail = &text[whole.end()..ce.max(whole.end())];
         let Some((from, to)) = away_dates(tail, start) else {
             continue;
@@ -400,11 +415,10 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
         };
         let reading = text[whole.start()..ce.max(whole.end())].trim().to_string();
         let i = add(&name, None, whole.start(), ce, &mut out);
-        out[i]
-            .value
-            .unavailable
-            .push(Unavailability { from, to, reading });
-        let _ = cs;
+        let away = &mut out[i].value.unavailable;
+        if !away.iter().any(|u| u.from == from && u.to == to) {
+            away.push(Unavailability { from, to, reading });
+        }
     }
     out.sort_by_key(|h| h.start);
     out
@@ -471,6 +485,17 @@ mod tests {
                 &["marco", "jess", "dana"]
             ),
             vec!["marco=backend-engineer", "jess"]
+        );
+        assert_eq!(
+            read(
+                "ines is off 10-21 August. Ines is off 10-21 August.",
+                &["ines", "lukas"]
+            ),
+            vec!["ines away 2026-08-10..2026-08-21"]
+        );
+        assert_eq!(
+            read("Kenji (the only SRE), who is away 14–25 September.", &[]),
+            vec!["Kenji=sre away 2026-09-14..2026-09-25"]
         );
         assert_eq!(
             read("Our tech lead Aiko will be away August 10-21", &[]),
