@@ -1629,6 +1629,25 @@ fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
+/// The named person the clause holding byte `at` speaks of, when one does.
+fn person_in_clause<'p>(
+    people: &'p mut [Fact<Person>],
+    text: &str,
+    at: usize,
+) -> Option<&'p mut Fact<Person>> {
+    let (cs, ce) = extract::clause_around(text, at);
+    let clause = text[cs..ce].to_lowercase();
+    people.iter_mut().find(|p| {
+        let name = p.value.name.to_lowercase();
+        clause.match_indices(&name).any(|(i, m)| {
+            let before = clause[..i].chars().next_back();
+            let after = clause[i + m.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 /// The names a pasted chat shows for its speakers ("[10:45] marco: …"), in
 /// lower case: the same names written in lower case in the fields are
 /// people, not words.
@@ -1709,6 +1728,16 @@ fn read_schedule(
     let freezes = extract::dates::freezes(text, start);
     for h in &freezes {
         let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+        // "Ulrike can validate exports, but only outside the first five
+        // working days of the month": a recurring stretch in the team's
+        // words, in a clause naming someone, is when they are away, not a
+        // freeze on the migration.
+        if team_field {
+            if let Some(person) = person_in_clause(&mut facts.team.people, text, h.start) {
+                person.value.unavailable_every.push(f.value);
+                continue;
+            }
+        }
         facts.schedule.freezes.push(f);
     }
     for h in extract::dates::holiday_countries(text) {

@@ -267,6 +267,10 @@ pub struct Person {
     /// Dates they are not available, inclusive.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable: Vec<Unavailability>,
+    /// Stretches that come back when they are not available ("only
+    /// outside the first five working days of the month").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable_every: Vec<Freeze>,
 }
 
 /// A stretch of days a person is away.

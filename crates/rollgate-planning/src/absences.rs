@@ -14,9 +14,19 @@ pub fn needed_at_transitions(p: &Person, team: &TeamFacts) -> bool {
     if p.name == "the author" {
         return true;
     }
+    // "our only DBA", "one person (Ulrike) who can validate", "nobody
+    // else has restored a backup": nobody stands in for them.
+    let sole = [
+        "only",
+        "one person",
+        "nobody else",
+        "no one else",
+        "the one who",
+    ];
     if p.duty
         .as_deref()
-        .is_some_and(|d| d.to_ascii_lowercase().contains("only"))
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|d| sole.iter().any(|w| d.contains(w)))
     {
         return true;
     }
@@ -40,13 +50,24 @@ pub fn blocking_freezes(f: &Facts) -> Vec<Freeze> {
         .iter()
         .filter(|p| needed_at_transitions(&p.value, &f.team))
         .flat_map(|p| {
-            p.value.unavailable.iter().map(|u| Freeze::Range {
+            let once = p.value.unavailable.iter().map(|u| Freeze::Range {
                 name: format!("{} away ({})", p.value.name, u.reading),
                 from: u.from,
                 to: u.to,
-            })
+            });
+            let every = p.value.unavailable_every.iter().map(|f| {
+                f.clone()
+                    .renamed(format!("{} away ({})", p.value.name, f.name()))
+            });
+            once.chain(every).collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Monday to Friday: what the checker counts as a working day when it
+/// asks whether a recurring absence covers a transition.
+fn weekday(d: jiff::civil::Date) -> bool {
+    d.weekday().to_monday_one_offset() <= 5
 }
 
 /// What the plan says about absences: for each needed person, that the
@@ -57,6 +78,31 @@ pub fn notes(phases: &[Phase], f: &Facts) -> (Vec<String>, Vec<String>) {
     let mut warnings = Vec::new();
     for p in &f.team.people {
         let needed = needed_at_transitions(&p.value, &f.team);
+        for every in &p.value.unavailable_every {
+            if needed {
+                assumptions.push(format!(
+                    "No transition falls while {} is away ({}; {}).",
+                    p.value.name,
+                    every.name(),
+                    cite(p)
+                ));
+                continue;
+            }
+            for ph in phases {
+                let on: Option<jiff::civil::Date> =
+                    ph.transition_at.get(..10).and_then(|s| s.parse().ok());
+                if on.is_some_and(|d| every.covers(d, &weekday)) {
+                    warnings.push(format!(
+                        "Phase {} moves on {} while {} is away ({}; {}): confirm who stands in for them.",
+                        ph.id,
+                        &ph.transition_at[..10],
+                        p.value.name,
+                        every.name(),
+                        cite(p)
+                    ));
+                }
+            }
+        }
         for u in &p.value.unavailable {
             if needed {
                 assumptions.push(format!(

@@ -164,3 +164,43 @@ fn the_least_tolerant_part_moves_last_and_is_gated_on_its_own_tolerance() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_recurring_absence_belongs_to_the_person_it_names() {
+    let k = Knowledge::builtin().unwrap();
+    for team in [
+        "<team-availability>3 backend engineers. Finance has one person (Ulrike) who can reconcile, but only outside the first five working days of the month.</team-availability>",
+        "<team-availability>2 devs. Ulrike (the only accountant) is unavailable in the first 5 business days of each month.</team-availability>",
+    ] {
+        let text = format!("{EMAIL}{team}");
+        let facts = read_bytes("t.txt", text.as_bytes(), None, &k, date(2026, 7, 1)).unwrap();
+        let ulrike = facts.team.people.iter().find(|p| p.value.name == "Ulrike");
+        assert!(
+            ulrike.is_some_and(|p| p.value.unavailable_every.len() == 1),
+            "{team}: {:?}",
+            facts.team.people
+        );
+        assert!(facts.schedule.freezes.is_empty(), "{team}: {:?}", facts.schedule.freezes);
+        let p = plan(&facts, &k, Mode::Auto);
+        for d in transitions(&p) {
+            let first_week = d.day() <= 7;
+            let working_days_before = (1..d.day())
+                .filter_map(|day| Date::new(d.year(), d.month(), day).ok())
+                .filter(|x| x.weekday().to_monday_one_offset() <= 5)
+                .count();
+            assert!(
+                !(first_week && working_days_before < 5),
+                "{team}: transition {d} in the first five working days"
+            );
+        }
+    }
+    // Without a person in the clause, the same words freeze the migration.
+    let text = format!("{EMAIL}<team-availability>3 engineers. Nothing ships in the first five working days of the month.</team-availability>");
+    let facts = read_bytes("t.txt", text.as_bytes(), None, &k, date(2026, 7, 1)).unwrap();
+    assert_eq!(
+        facts.schedule.freezes.len(),
+        1,
+        "{:?}",
+        facts.schedule.freezes
+    );
+}

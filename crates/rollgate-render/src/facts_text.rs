@@ -151,6 +151,9 @@ fn person(p: &Person) -> String {
     for u in &p.unavailable {
         v.push_str(&format!(", away {} to {}", u.from, u.to));
     }
+    for every in &p.unavailable_every {
+        v.push_str(&format!(", away every: {}", every.name()));
+    }
     v
 }
 

@@ -356,6 +356,7 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
                         role: None,
                         duty: None,
                         unavailable: Vec::new(),
+                        unavailable_every: Vec::new(),
                     },
                     s,
                     e,
