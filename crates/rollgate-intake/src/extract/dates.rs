@@ -661,7 +661,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     );
     let month_edges: Vec<usize> = edge.find_iter(text).map(|m| m.end()).collect();
     for end in month_edges {
-        if let Some(c) = elliptic.captures(&text[end..]) {
+        if let Some(c) = elliptic.captures(super::ahead(text, end, 80)) {
             let w = c.get(0).expect("whole match");
             let days = parse_number(&c[2]).unwrap_or(1.0) as u32;
             let name = text[end + w.start()..end + w.end()]

@@ -227,12 +227,12 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
     }
     // Names the chat showed, written in lower case: "marco (backend)",
     // "jess from marketing".
-    for name in known {
-        let re = regex::Regex::new(&format!(
-            r"(?i)\b({})\b(?:\s*\(([^()]{{2,40}})\)|\s+from\s+([\w-]+(?:\s+[\w-]+)?))?",
-            regex::escape(name)
-        ));
-        let Ok(re) = re else { continue };
+    // One pattern for every known name, so the text is read once however
+    // many speakers the chat had.
+    if let Some(re) = names_pattern(
+        known,
+        r"(?:\s*\(([^()]{2,40})\)|\s+from\s+([\w-]+(?:\s+[\w-]+)?))?",
+    ) {
         for c in re.captures_iter(text) {
             let n = c.get(1).expect("name");
             let duty = c.get(2).or(c.get(3)).map(|d| d.as_str().trim().to_string());
@@ -245,6 +245,24 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
     }
     out.sort_by_key(|h| h.start);
     out
+}
+
+/// The most known names one pattern holds: a chat with more speakers than
+/// this still has its first ones read, and the pattern stays small.
+const MAX_KNOWN_NAMES: usize = 200;
+
+/// A case-insensitive pattern matching any known name (group 1), then
+/// `tail`; `None` when there are no names.
+fn names_pattern(known: &[String], tail: &str) -> Option<regex::Regex> {
+    if known.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = known
+        .iter()
+        .take(MAX_KNOWN_NAMES)
+        .map(|k| regex::escape(k))
+        .collect();
+    regex::Regex::new(&format!(r"(?i)\b({})\b{tail}", names.join("|"))).ok()
 }
 
 /// Easter Sunday (Anonymous Gregorian algorithm).
@@ -383,16 +401,10 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
         r"(?:\b({NAME})|\b(I)(?:'m|\s+am|'ll\s+be|\s+will\s+be)?|\b(?i:(me)))(?:\s*\([^()]*\))?(?i:\s*,?\s*who)?\s*(?i:{AWAY})"
     ));
     // Names the chat showed may be written in lower case ("ines is off").
-    let known_away = (!known.is_empty())
-        .then(|| {
-            let names: Vec<String> = known.iter().map(|k| regex::escape(k)).collect();
-            regex::Regex::new(&format!(
-                r"(?i)\b({})(?:\s*\([^()]*\))?(?:\s*,?\s*who)?\s*{AWAY}",
-                names.join("|")
-            ))
-            .ok()
-        })
-        .flatten();
+    let known_away = names_pattern(
+        known,
+        &format!(r"(?:\s*\([^()]*\))?(?:\s*,?\s*who)?\s*{AWAY}"),
+    );
     let found: Vec<regex::Captures<'_>> = away
         .captures_iter(text)
         .chain(known_away.iter().flat_map(|re| re.captures_iter(text)))
