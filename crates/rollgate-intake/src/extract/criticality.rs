@@ -148,9 +148,11 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
         "medium" | "moderate" => Criticality::Medium,
         _ => Criticality::Low,
     };
-    // "- password reset emails: critical", one part per line.
+    // "- password reset emails: critical", one part per line; a part may
+    // start with a path or a digit ("/billing pages: critical", "2fa
+    // codes: critical").
     let part_colon = crate::re!(
-        r"(?im)^[ \t]*(?:[-*•][ \t]*)?([A-Za-z][^:\n]{1,60}?)[ \t]*:[ \t]*(critical|high|medium|moderate|low)\b"
+        r"(?im)^[ \t]*(?:[-*•][ \t]*)?([A-Za-z0-9/@#_][^:\n]{1,60}?)[ \t]*:[ \t]*(critical|high|medium|moderate|low)\b"
     );
     let mut out: Vec<Hit<(Criticality, String)>> = Vec::new();
     for c in part_colon.captures_iter(text) {
@@ -247,6 +249,23 @@ mod tests {
             vec![(Critical, "Payments".into()), (Low, "newsletter".into())]
         );
         assert!(p("High: every customer uses it.").is_empty());
+        assert_eq!(
+            p("- www (marketing): medium\n- app (dashboard): high\n- /billing + Stripe checkout pages inside app: critical"),
+            vec![
+                (Medium, "www (marketing)".into()),
+                (High, "app (dashboard)".into()),
+                (Critical, "/billing + Stripe checkout pages inside app".into())
+            ]
+        );
+        assert_eq!(
+            p("2fa codes: critical\n3rd-party reports: low"),
+            vec![
+                (Critical, "2fa codes".into()),
+                (Low, "3rd-party reports".into())
+            ]
+        );
+        // A time of day is no part.
+        assert!(p("- 10:30: high load\n- 14:00: low load").is_empty());
     }
 
     #[test]
