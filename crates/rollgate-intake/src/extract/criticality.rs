@@ -187,6 +187,32 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
             end,
         ));
     }
+    // "SAML tenants are the highest priority; self-serve users on the free
+    // plan are the lowest": a ranking, its top critical and its bottom low.
+    let ranked = crate::re!(
+        r"(?i)(?:^|[,;.]\s*)(?:the\s+)?([A-Za-z][^,;.:()]{1,60}?)\s+(?:is|are)\s+(?:our\s+|the\s+)?(highest|top|first|lowest|last|least\s+important)(?:\s+priority)?\b"
+    );
+    for c in ranked.captures_iter(text) {
+        let part = c.get(1).expect("part");
+        let end = c.get(2).expect("rank").end();
+        if out.iter().any(|h| h.start < end && part.start() < h.end) {
+            continue;
+        }
+        let rank = c[2].to_ascii_lowercase();
+        let top = matches!(rank.as_str(), "highest" | "top" | "first");
+        out.push(Hit::new(
+            (
+                if top {
+                    Criticality::Critical
+                } else {
+                    Criticality::Low
+                },
+                part.as_str().trim().to_string(),
+            ),
+            part.start(),
+            end,
+        ));
+    }
     out.sort_by_key(|h| h.start);
     // Only a statement about parts: one level for "it" is no split.
     if out.len() < 2 {
@@ -264,6 +290,19 @@ mod tests {
                 (Low, "3rd-party reports".into())
             ]
         );
+        assert_eq!(
+            p("Critical. SAML tenants are the highest priority; self-serve password users on the free plan are the lowest."),
+            vec![
+                (Critical, "SAML tenants".into()),
+                (Low, "self-serve password users on the free plan".into())
+            ]
+        );
+        assert_eq!(
+            p("Checkout is our top priority, the blog is the lowest."),
+            vec![(Critical, "Checkout".into()), (Low, "blog".into())]
+        );
+        // One priority alone ranks nothing.
+        assert!(p("Security is our top priority.").is_empty());
         // A time of day is no part.
         assert!(p("- 10:30: high load\n- 14:00: low load").is_empty());
     }
