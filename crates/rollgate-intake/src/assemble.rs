@@ -450,14 +450,14 @@ pub fn assemble(
             }
             Tag::ExistingDualRunCapability => {}
             Tag::TeamAvailability => {
-                read_people(&mut cx, i, p, &speakers, &mut facts);
+                read_people(&mut cx, i, p, hits, &speakers, &mut facts);
                 read_team(&mut cx, i, p, &mut facts);
                 read_experience(&mut cx, i, p, &mut facts);
                 read_schedule(&mut cx, i, p, hits, &mut facts, true);
             }
             Tag::PriorMigrationExperience => read_experience(&mut cx, i, p, &mut facts),
             Tag::Constraints => {
-                read_people(&mut cx, i, p, &speakers, &mut facts);
+                read_people(&mut cx, i, p, hits, &speakers, &mut facts);
                 read_schedule(&mut cx, i, p, hits, &mut facts, false)
             }
             Tag::IntegrationPoints => read_integrations(&mut cx, i, p, hits, &mut facts),
@@ -1665,11 +1665,25 @@ fn chat_speakers(text: &str) -> Vec<String> {
 
 /// People named in a field; the same person named again (in the
 /// constraints after the team) gains what the second mention says.
-fn read_people(cx: &mut Ctx<'_>, i: usize, p: &Prose, speakers: &[String], facts: &mut Facts) {
+fn read_people(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    speakers: &[String],
+    facts: &mut Facts,
+) {
     let start = cx.start;
     let roles = &cx.k.roles;
     let found = extract::people::people(&p.text, start, roles, speakers);
     for h in found {
+        // "Zendesk (support)" is a product the catalog knows, not a person.
+        if hits_within(hits, h.start, h.start + h.value.name.len())
+            .next()
+            .is_some()
+        {
+            continue;
+        }
         let f = cx.fact(i, p, h.value, h.start, h.end);
         match facts
             .team

@@ -128,7 +128,9 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// Words in a parenthesis or an apposition that say what a person does.
-const DUTY_WORDS: &str = r"(?i)\b(?:our|the|only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|marketing|finance|support|design(?:er)?|analyst|on[\s-]?call)\b";
+/// "Our" or "the" alone is not one, nor a department: "Metabase (our BI
+/// tool)" and "Zendesk (support)" are products.
+const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|on[\s-]?call)s?\b";
 
 /// Words that say someone is away.
 const AWAY: &str = r"\b(?:is|'s|are|am|will\s+be|'ll\s+be|goes|go(?:ing)?|has|have|takes?|taking)?\s*(?:out|away|off|on\s+(?:\w+\s+)?leave|on\s+holiday|on\s+vacation|on\s+a\s+sabbatical|unavailable|not\s+available|ooo|out\s+of\s+(?:the\s+)?office|(?:\w+\s+)?leave|vacation|holidays?)\b";
@@ -526,6 +528,8 @@ mod tests {
             "Marketing (jess) handles newsletters? no dates",
             "We are out of budget.",
             "Two developers have vacation in August.",
+            "Metabase (our BI tool) reads the replica.",
+            "Zendesk (support) and Mixpanel (marketing) stay.",
         ] {
             let got = read(t, &[]);
             assert!(
