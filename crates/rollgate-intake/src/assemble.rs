@@ -44,7 +44,16 @@ impl Ctx<'_> {
             text: p.text[s..e].trim().to_string(),
             span: p.base.map(|b| self.src.span(b + s, b + e)),
             how: OriginKind::Prose,
+            unconfirmed: self.hedged_at(p, s),
         }
+    }
+
+    /// Whether a hedge word ("to confirm", "probably") qualifies the clause
+    /// holding byte `at`. The clause is bounded, so this costs the same for
+    /// every fact whatever the input's length.
+    fn hedged_at(&self, p: &Prose, at: usize) -> bool {
+        let (cs, ce) = extract::clause_around(&p.text, at);
+        !extract::hedge::hedges(&p.text[cs..ce]).is_empty()
     }
 
     fn cover(&mut self, i: usize, s: usize, e: usize) {
@@ -78,6 +87,7 @@ fn structured(field: &str, text: impl Into<String>, span: Option<crate::source::
         text: text.into(),
         span,
         how: OriginKind::Structured,
+        unconfirmed: false,
     }
 }
 
@@ -87,6 +97,7 @@ fn derived(field: &str, text: impl Into<String>) -> Origin {
         text: text.into(),
         span: None,
         how: OriginKind::Derived,
+        unconfirmed: false,
     }
 }
 
@@ -96,6 +107,7 @@ fn default_origin(field: &str, text: &str) -> Origin {
         text: text.to_string(),
         span: None,
         how: OriginKind::Default,
+        unconfirmed: false,
     }
 }
 
@@ -168,6 +180,7 @@ pub fn assemble(
             ),
         },
         criticality_by_part: Vec::new(),
+        rollback_tolerance_by_part: Vec::new(),
         stakes: Vec::new(),
         rollback_tolerance: Fact {
             value: Tolerance { max_minutes: 60 },
@@ -184,6 +197,7 @@ pub fn assemble(
         integrations: Vec::new(),
         technologies: Vec::new(),
         absences: Vec::new(),
+        hedges: Vec::new(),
         uninterpreted: loose,
         warnings: Vec::new(),
     };
@@ -217,6 +231,7 @@ pub fn assemble(
         .flatten()
         .filter_map(|h| Some((h.value.id.clone(), h.value.version.clone()?)))
         .collect();
+    let speakers = chat_speakers(&src.text);
     let mut criticality_found = false;
     let mut tolerance_found = false;
     let mut arrow_sides: Option<(SystemFacts, SystemFacts)> = None;
@@ -367,6 +382,10 @@ pub fn assemble(
             Tag::FromState => {
                 let s = system(&mut cx, i, p, hits, 0, text.len());
                 merge_system(&mut facts.source, s);
+                for h in extract::feature::features(text) {
+                    let f = cx.fact(i, p, h.value, h.start, h.end);
+                    facts.source.features.push(f);
+                }
             }
             Tag::ToState => {
                 let s = system(&mut cx, i, p, hits, 0, text.len());
@@ -406,7 +425,10 @@ pub fn assemble(
                 }
             }
             Tag::RollbackAcceptableDelay => {
-                if let Some(h) = extract::duration::tolerance(text) {
+                read_part_tolerances(&mut cx, i, p, &mut facts);
+                if !facts.rollback_tolerance_by_part.is_empty() {
+                    tolerance_found = true;
+                } else if let Some(h) = extract::duration::tolerance(text) {
                     let s = extract::duration::qualifier_before(text, h.start);
                     facts.rollback_tolerance = cx.fact(i, p, h.value, s, h.end);
                     tolerance_found = true;
@@ -428,12 +450,16 @@ pub fn assemble(
             }
             Tag::ExistingDualRunCapability => {}
             Tag::TeamAvailability => {
+                read_people(&mut cx, i, p, hits, &speakers, &mut facts);
                 read_team(&mut cx, i, p, &mut facts);
                 read_experience(&mut cx, i, p, &mut facts);
                 read_schedule(&mut cx, i, p, hits, &mut facts, true);
             }
             Tag::PriorMigrationExperience => read_experience(&mut cx, i, p, &mut facts),
-            Tag::Constraints => read_schedule(&mut cx, i, p, hits, &mut facts, false),
+            Tag::Constraints => {
+                read_people(&mut cx, i, p, hits, &speakers, &mut facts);
+                read_schedule(&mut cx, i, p, hits, &mut facts, false)
+            }
             Tag::IntegrationPoints => read_integrations(&mut cx, i, p, hits, &mut facts),
         }
     }
@@ -525,6 +551,8 @@ pub fn assemble(
         );
     }
 
+    read_places(&mut cx, &prose, &mut facts);
+
     // A title can name technologies too ("… the PHP monolith").
     if let Some(title) = spec.and_then(|s| s.title.as_deref()) {
         for hit in matcher.find(title) {
@@ -596,6 +624,7 @@ pub fn assemble(
 
     check_ranges(&mut cx, &facts);
     read_absences(&mut cx, &prose, &mut facts);
+    read_hedges(&mut cx, &prose, &mut facts);
 
     // Clauses no extractor used.
     for (i, p) in prose.iter().enumerate() {
@@ -651,6 +680,95 @@ impl Coverage {
     fn touches(&self, start: usize, end: usize) -> bool {
         let before_end = self.ranges.partition_point(|&(s, _)| s < end);
         before_end > 0 && self.furthest_end[before_end - 1] > start
+    }
+}
+
+/// Where the company or its people are, in any field ("we're a German
+/// company", "team in Berlin and Lisbon"): their countries' holidays
+/// apply, and their zones are the team's when no zone was stated.
+fn read_places(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
+    let zones_stated = !facts.team.time_zones.is_empty();
+    let k = cx.k;
+    let matcher = extract::place::PlaceMatcher::new(&k.zones);
+    // Words before or between the tags are prose too ("We are a Canadian
+    // company", a memo's letterhead): they stay listed as not interpreted,
+    // and the place they state is read as well.
+    let loose: Vec<(String, Option<crate::source::Span>)> = facts
+        .uninterpreted
+        .iter()
+        .filter(|u| u.field == "outside tags")
+        .map(|u| (u.text.clone(), u.span))
+        .collect();
+    for (text, span) in loose {
+        for h in extract::place::places(&text, &matcher) {
+            let origin = Origin {
+                field: "outside tags".into(),
+                text: text[h.start..h.end].to_string(),
+                span: span.map(|s| cx.src.span(s.start + h.start, s.start + h.end)),
+                how: OriginKind::Prose,
+                unconfirmed: false,
+            };
+            add_place(facts, h.value, origin, zones_stated);
+        }
+    }
+    for (i, p) in prose.iter().enumerate() {
+        for h in extract::place::places(&p.text, &matcher) {
+            let origin = cx.fact(i, p, (), h.start, h.end).origin;
+            add_place(facts, h.value, origin, zones_stated);
+        }
+    }
+}
+
+/// A place's country joins the holiday countries, and its zone the team's
+/// zones unless the input stated zones itself.
+fn add_place(facts: &mut Facts, place: extract::place::Place, origin: Origin, zones_stated: bool) {
+    if let Some(country) = place.country {
+        if !facts
+            .schedule
+            .holiday_countries
+            .iter()
+            .any(|c| c.value == country)
+        {
+            facts.schedule.holiday_countries.push(Fact {
+                value: country,
+                origin: origin.clone(),
+            });
+        }
+    }
+    if !zones_stated && !facts.team.time_zones.iter().any(|z| z.value == place.zone) {
+        facts.team.time_zones.push(Fact {
+            value: place.zone,
+            origin,
+        });
+    }
+}
+
+/// Every hedged clause, once, as a fact of its own: what it states is kept
+/// (facts read from it carry `unconfirmed`) and is asked back, never
+/// dropped as unreadable.
+fn read_hedges(cx: &mut Ctx<'_>, prose: &[Prose], facts: &mut Facts) {
+    for (i, p) in prose.iter().enumerate() {
+        let mut last_clause = None;
+        for h in extract::hedge::hedges(&p.text) {
+            let (cs, ce) = extract::clause_around(&p.text, h.start);
+            if last_clause == Some(cs) {
+                continue;
+            }
+            last_clause = Some(cs);
+            let statement = p.text[cs..ce].trim().to_string();
+            let mut f = cx.fact(
+                i,
+                p,
+                Hedge {
+                    marker: h.value,
+                    statement,
+                },
+                cs,
+                ce,
+            );
+            f.origin.unconfirmed = true;
+            facts.hedges.push(f);
+        }
     }
 }
 
@@ -801,6 +919,34 @@ fn read_parts(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
             };
         }
         facts.criticality_by_part.push(f);
+    }
+}
+
+/// Tolerances per part; when parts are stated, the overall tolerance is the
+/// strictest of them (the plan must roll back as fast as its most
+/// demanding part needs).
+fn read_part_tolerances(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
+    for h in extract::duration::part_tolerances(&p.text) {
+        let (part, tolerance) = h.value;
+        let f = cx.fact(
+            i,
+            p,
+            PartTolerance {
+                part,
+                max_minutes: tolerance.max_minutes,
+            },
+            h.start,
+            h.end,
+        );
+        let stricter = facts.rollback_tolerance_by_part.is_empty()
+            || tolerance.max_minutes < facts.rollback_tolerance.value.max_minutes;
+        if stricter {
+            facts.rollback_tolerance = Fact {
+                value: tolerance,
+                origin: f.origin.clone(),
+            };
+        }
+        facts.rollback_tolerance_by_part.push(f);
     }
 }
 
@@ -1483,6 +1629,80 @@ fn read_team(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     }
 }
 
+/// The named person the clause holding byte `at` speaks of, when one does.
+fn person_in_clause<'p>(
+    people: &'p mut [Fact<Person>],
+    text: &str,
+    at: usize,
+) -> Option<&'p mut Fact<Person>> {
+    let (cs, ce) = extract::clause_around(text, at);
+    let clause = text[cs..ce].to_lowercase();
+    people.iter_mut().find(|p| {
+        let name = p.value.name.to_lowercase();
+        clause.match_indices(&name).any(|(i, m)| {
+            let before = clause[..i].chars().next_back();
+            let after = clause[i + m.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+/// The names a pasted chat shows for its speakers ("[10:45] marco: …"), in
+/// lower case: the same names written in lower case in the fields are
+/// people, not words.
+fn chat_speakers(text: &str) -> Vec<String> {
+    let speaker = crate::re!(r"(?m)^\s*\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*([A-Za-z][\w.-]{1,20}):");
+    let mut out: Vec<String> = Vec::new();
+    for c in speaker.captures_iter(text) {
+        let name = c[1].to_lowercase();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// People named in a field; the same person named again (in the
+/// constraints after the team) gains what the second mention says.
+fn read_people(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    hits: &[Hit<TechHit>],
+    speakers: &[String],
+    facts: &mut Facts,
+) {
+    let start = cx.start;
+    let roles = &cx.k.roles;
+    let found = extract::people::people(&p.text, start, roles, speakers);
+    for h in found {
+        // "Zendesk (support)" is a product the catalog knows, not a person.
+        if hits_within(hits, h.start, h.start + h.value.name.len())
+            .next()
+            .is_some()
+        {
+            continue;
+        }
+        let f = cx.fact(i, p, h.value, h.start, h.end);
+        match facts
+            .team
+            .people
+            .iter_mut()
+            .find(|x| x.value.name.eq_ignore_ascii_case(&f.value.name))
+        {
+            Some(known) => {
+                if known.value.duty.is_none() {
+                    known.value.duty = f.value.duty;
+                    known.value.role = f.value.role;
+                }
+                known.value.unavailable.extend(f.value.unavailable);
+            }
+            None => facts.team.people.push(f),
+        }
+    }
+}
+
 fn read_experience(cx: &mut Ctx<'_>, i: usize, p: &Prose, facts: &mut Facts) {
     let roles = cx.k.roles.clone();
     let role_of = |clause: &str| {
@@ -1522,6 +1742,16 @@ fn read_schedule(
     let freezes = extract::dates::freezes(text, start);
     for h in &freezes {
         let f = cx.fact(i, p, h.value.clone(), h.start, h.end);
+        // "Ulrike can validate exports, but only outside the first five
+        // working days of the month": a recurring stretch in the team's
+        // words, in a clause naming someone, is when they are away, not a
+        // freeze on the migration.
+        if team_field {
+            if let Some(person) = person_in_clause(&mut facts.team.people, text, h.start) {
+                person.value.unavailable_every.push(f.value);
+                continue;
+            }
+        }
         facts.schedule.freezes.push(f);
     }
     for h in extract::dates::holiday_countries(text) {
@@ -2813,20 +3043,10 @@ fn add_structured_mentions(facts: &mut Facts) {
 }
 
 fn rename_freeze(f: Freeze, name: &str, named: bool) -> Freeze {
-    if !named {
-        return f;
-    }
-    let name = name.to_string();
-    match f {
-        Freeze::Range { from, to, .. } => Freeze::Range { name, from, to },
-        Freeze::LastBusinessDaysOfMonth { days, .. } => {
-            Freeze::LastBusinessDaysOfMonth { name, days }
-        }
-        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
-            Freeze::FirstBusinessDaysOfMonth { name, days }
-        }
-        Freeze::Weekdays { weekdays, .. } => Freeze::Weekdays { name, weekdays },
-        Freeze::Unresolved { .. } => Freeze::Unresolved { name },
+    if named {
+        f.renamed(name.to_string())
+    } else {
+        f
     }
 }
 

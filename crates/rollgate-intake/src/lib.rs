@@ -259,6 +259,9 @@ pub fn read_text(
             )
         }
         InputForm::Spec(format) => {
+            if let Some(facts) = facts_document(&src, format) {
+                return facts;
+            }
             let spec = spec::parse(&src, format)?;
             let prose = spec_prose(&src, &spec);
             let mut warnings = Vec::new();
@@ -281,6 +284,56 @@ pub fn read_text(
             )
         }
     }
+}
+
+/// The keys only a facts document (what `rollgate check --format
+/// toml|yaml|json` writes) has at its top level; a spec has none of them.
+const FACTS_DOCUMENT_KEYS: [&str; 3] = ["start_date", "rollback_tolerance", "uninterpreted"];
+
+/// The facts `rollgate check` wrote, read back as they were: planning from
+/// them gives the plan the original input gives. `None` when the text is
+/// a spec, not a facts document.
+fn facts_document(src: &SourceText, format: SpecFormat) -> Option<Result<Facts, IntakeError>> {
+    let has_keys = |keys: &mut dyn Iterator<Item = &str>| {
+        let keys: Vec<&str> = keys.collect();
+        FACTS_DOCUMENT_KEYS.iter().all(|k| keys.contains(k))
+    };
+    let parsed: Result<Facts, String> = match format {
+        SpecFormat::Json => {
+            let v: serde_json::Value = serde_json::from_str(&src.text).ok()?;
+            if !has_keys(&mut v.as_object()?.keys().map(String::as_str)) {
+                return None;
+            }
+            serde_json::from_value(v).map_err(|e| e.to_string())
+        }
+        SpecFormat::Toml => {
+            let v: toml::Table = src.text.parse().ok()?;
+            if !has_keys(&mut v.keys().map(String::as_str)) {
+                return None;
+            }
+            toml::from_str(&src.text).map_err(|e| e.message().to_string())
+        }
+        SpecFormat::Yaml => {
+            let v: serde_norway::Value = serde_norway::from_str(&src.text).ok()?;
+            let map = v.as_mapping()?;
+            if !has_keys(&mut map.keys().filter_map(|k| k.as_str())) {
+                return None;
+            }
+            serde_norway::from_value(v).map_err(|e| e.to_string())
+        }
+    };
+    Some(parsed.map_err(|message| {
+        IntakeError::invalid(Problem {
+            location: Some(Location {
+                file: src.name.clone(),
+                line: 1,
+                column: 1,
+            }),
+            message: format!("this looks like a facts document from `rollgate check`, but it cannot be read back: {message}"),
+            excerpt: None,
+            help: Some("write it again with `rollgate check INPUT --format toml|yaml|json` from the original input, or give the original input".into()),
+        })
+    }))
 }
 
 fn spec_prose(src: &SourceText, spec: &Spec) -> Vec<Prose> {

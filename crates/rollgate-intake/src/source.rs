@@ -1,6 +1,6 @@
 //! The text a user gave, and how byte offsets in it map to lines and columns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Inputs larger than this are refused: a migration description is prose,
 /// and a multi-megabyte one is a wrong file, not a spec.
@@ -67,7 +67,7 @@ fn is_char_start(b: u8) -> bool {
 
 /// A place in the input: byte range plus the 1-based line and column of its
 /// start (columns count characters, as editors do).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

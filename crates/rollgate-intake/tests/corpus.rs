@@ -19,7 +19,7 @@
 //! numbers the run produced, so the published accuracy cannot drift.
 
 use jiff::civil::{date, Date};
-use rollgate_intake::{read_path, Facts, Freeze};
+use rollgate_intake::{read_path, Facts, Freeze, YearlyRule};
 use rollgate_knowledge::Knowledge;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -44,6 +44,10 @@ struct Expect {
     team: Team,
     #[serde(default)]
     history: Vec<History>,
+    /// Words each hedged statement ("to confirm", "probably") kept as an
+    /// unconfirmed fact must contain.
+    /// An empty list: nothing may be read as hedged.
+    hedges: Option<Vec<String>>,
     /// Strings that must not appear among the values intake produced
     /// (technology names, counts, roles, parts, capabilities…), compared
     /// case-insensitively.
@@ -73,6 +77,9 @@ struct Subject {
     /// 3.8->3.11").
     #[serde(default)]
     bundled: Vec<String>,
+    /// Words each feature the source provides must contain ("TOTP").
+    #[serde(default)]
+    source_features: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +95,10 @@ struct Roles {
     /// migration ("express", "cloud").
     #[serde(default)]
     out_of_scope: Vec<String>,
+    /// Text one integration's name must contain, whole ("Stripe (webhooks,
+    /// customer portal)"): the list was not split inside it.
+    #[serde(default)]
+    integration_named: Vec<String>,
     /// Integration kinds that must not be read from any integration
     /// ("payment" for a framework upgrade that merely calls Stripe).
     #[serde(default)]
@@ -104,6 +115,9 @@ struct Schedule {
     /// Each as `range FROM..TO`, `last-business-days N`,
     /// `first-business-days N`, `weekdays 1,5` or `unresolved`.
     freezes: Option<Vec<String>>,
+    /// ISO codes of countries whose holidays must apply.
+    /// An empty list: no country may be read.
+    holiday_countries: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +131,9 @@ struct Stakes {
     #[serde(default)]
     kinds: Vec<String>,
     tolerance_minutes: Option<u64>,
+    /// `PART=MINUTES`; PART is a word the part's name must contain.
+    /// An empty list: the tolerance must not be split by part.
+    tolerance_parts: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,6 +152,12 @@ struct Team {
     /// `KIND=yes|no` (feature-flags=no).
     #[serde(default)]
     capabilities: Vec<String>,
+    /// `NAME`, `NAME=ROLE` or `NAME away FROM..TO` for people the input
+    /// names.
+    /// An empty list: nobody may be read as a named person.
+    people: Option<Vec<String>>,
+    /// IANA zones that must be read; an empty list: none may be.
+    time_zones: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -240,6 +263,27 @@ fn freeze_str(f: &Freeze) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         ),
+        Freeze::LastBusinessDaysOfQuarter { days, .. } => {
+            format!("last-business-days-of-quarter {days}")
+        }
+        Freeze::Yearly { rule, .. } => match rule {
+            YearlyRule::WeekOfMonth {
+                month,
+                ordinal,
+                full,
+            } => format!(
+                "yearly week {ordinal} of month {month}{}",
+                if *full { " full" } else { "" }
+            ),
+            YearlyRule::BlackFridayWeek => "yearly black-friday-week".into(),
+            YearlyRule::BlackFridayToCyberMonday => "yearly black-friday-to-cyber-monday".into(),
+            YearlyRule::Dates {
+                from_month,
+                from_day,
+                to_month,
+                to_day,
+            } => format!("yearly {from_month:02}-{from_day:02}..{to_month:02}-{to_day:02}"),
+        },
         Freeze::Unresolved { .. } => "unresolved".into(),
     }
 }
@@ -389,7 +433,34 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
 
+    let features: Vec<String> = f
+        .source
+        .features
+        .iter()
+        .map(|x| x.value.to_lowercase())
+        .collect();
+    for w in &s.source_features {
+        c.push(
+            "feature",
+            format!("feature: {w}"),
+            (!features.iter().any(|g| g.contains(&w.to_lowercase())))
+                .then(|| format!("got {features:?}")),
+        );
+    }
+
     // Roles.
+    let names: Vec<&str> = f
+        .integrations
+        .iter()
+        .map(|i| i.value.name.as_str())
+        .collect();
+    for w in &e.roles.integration_named {
+        c.push(
+            "integration-split",
+            format!("integration-split: {w}"),
+            (!names.iter().any(|n| n.contains(w.as_str()))).then(|| format!("got {names:?}")),
+        );
+    }
     for w in &e.roles.out_of_scope {
         let lw = w.to_lowercase();
         let got: Vec<String> = f
@@ -491,6 +562,27 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
 
+    let countries: Vec<&str> = f
+        .schedule
+        .holiday_countries
+        .iter()
+        .map(|x| x.value.as_str())
+        .collect();
+    none_expected(
+        &mut c,
+        "place",
+        "holiday countries",
+        &e.schedule.holiday_countries,
+        &countries,
+    );
+    for w in e.schedule.holiday_countries.iter().flatten() {
+        c.push(
+            "place",
+            format!("place: holidays of {w}"),
+            (!countries.contains(&w.as_str())).then(|| format!("got {countries:?}")),
+        );
+    }
+
     // Stakes.
     if let Some(w) = &e.stakes.criticality {
         c.eq(
@@ -532,6 +624,37 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
             format!("tolerance: {w} min"),
             (got != w || defaulted)
                 .then(|| format!("got {got} min{}", if defaulted { " (default)" } else { "" })),
+        );
+    }
+
+    let part_names: Vec<String> = f
+        .rollback_tolerance_by_part
+        .iter()
+        .map(|x| x.value.part.clone())
+        .collect();
+    none_expected(
+        &mut c,
+        "tolerance-part",
+        "tolerance parts",
+        &e.stakes.tolerance_parts,
+        &part_names,
+    );
+    for p in e.stakes.tolerance_parts.iter().flatten() {
+        let (part, minutes) = p.split_once('=').expect("PART=MINUTES");
+        let minutes: u64 = minutes.parse().expect("minutes");
+        let got: Vec<String> = f
+            .rollback_tolerance_by_part
+            .iter()
+            .map(|x| format!("{}={}", x.value.part, x.value.max_minutes))
+            .collect();
+        let ok = f.rollback_tolerance_by_part.iter().any(|x| {
+            x.value.part.to_lowercase().contains(&part.to_lowercase())
+                && x.value.max_minutes == minutes
+        });
+        c.push(
+            "tolerance-part",
+            format!("tolerance-part: {p}"),
+            (!ok).then(|| format!("got {got:?}")),
         );
     }
 
@@ -603,6 +726,72 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
 
+    let people: Vec<String> = f
+        .team
+        .people
+        .iter()
+        .map(|x| {
+            let p = &x.value;
+            let mut v = p.name.clone();
+            if let Some(r) = &p.role {
+                v.push_str(&format!("={r}"));
+            }
+            for u in &p.unavailable {
+                v.push_str(&format!(" away {}..{}", u.from, u.to));
+            }
+            v
+        })
+        .collect();
+    none_expected(&mut c, "person", "people", &e.team.people, &people);
+    for want in e.team.people.iter().flatten() {
+        let ok = f.team.people.iter().any(|x| {
+            let p = &x.value;
+            let (head, away) = match want.split_once(" away ") {
+                Some((h, a)) => (h, Some(a)),
+                None => (want.as_str(), None),
+            };
+            let (name, role) = match head.split_once('=') {
+                Some((n, r)) => (n, Some(r)),
+                None => (head, None),
+            };
+            p.name.eq_ignore_ascii_case(name)
+                && role.is_none_or(|r| p.role.as_deref() == Some(r))
+                && away.is_none_or(|a| {
+                    p.unavailable
+                        .iter()
+                        .any(|u| format!("{}..{}", u.from, u.to) == a)
+                })
+        });
+        c.push(
+            "person",
+            format!("person: {want}"),
+            (!ok).then(|| format!("got {people:?}")),
+        );
+    }
+    let zones: Vec<&str> = f.team.time_zones.iter().map(|z| z.value.as_str()).collect();
+    none_expected(&mut c, "place", "time zones", &e.team.time_zones, &zones);
+    for z in e.team.time_zones.iter().flatten() {
+        c.push(
+            "place",
+            format!("place: time zone {z}"),
+            (!zones.contains(&z.as_str())).then(|| format!("got {zones:?}")),
+        );
+    }
+    let hedges: Vec<String> = f
+        .hedges
+        .iter()
+        .map(|h| h.value.statement.to_lowercase())
+        .collect();
+    none_expected(&mut c, "hedge", "hedges", &e.hedges, &hedges);
+    for w in e.hedges.iter().flatten() {
+        c.push(
+            "hedge",
+            format!("hedge: {w}"),
+            (!hedges.iter().any(|h| h.contains(&w.to_lowercase())))
+                .then(|| format!("got {hedges:?}")),
+        );
+    }
+
     // History.
     for h in &e.history {
         let ok = f.experience.iter().any(|x| {
@@ -655,6 +844,23 @@ fn check(e: &Expect, f: &Facts) -> Vec<Check> {
         );
     }
     c.0
+}
+
+/// An expectation written as an empty list says none may be read.
+fn none_expected<T: std::fmt::Debug>(
+    c: &mut Checks,
+    kind: &'static str,
+    what: &str,
+    want: &Option<Vec<String>>,
+    got: &[T],
+) {
+    if want.as_ref().is_some_and(|w| w.is_empty()) {
+        c.push(
+            kind,
+            format!("{kind}: no {what}"),
+            (!got.is_empty()).then(|| format!("read {got:?}")),
+        );
+    }
 }
 
 /// The known miss covering this expectation, if any. An entry is a label
@@ -746,7 +952,16 @@ fn table(
          misreads found in the others were fixed. The first eight met 123 of 137\n\
          expectations on their first run (commit 56c5fe6); the classes of misreads\n\
          they showed were then fixed, except the known misses below. The\n\
-         `holdout-2-` inputs were written last and not tuned against at all.\n\n",
+         `holdout-2-` inputs were written last and not tuned against at all.\n\n\
+         The `r3-` inputs (per-part tolerances, named people and absences,\n\
+         places in prose, recurring freezes, hedged items, features, and one\n\
+         input of neighbours where none of these may fire) were written after\n\
+         those readers, by the same hand, so they are not a holdout. On their\n\
+         first run they met 115 of 122 expectations: places stated outside the\n\
+         tags, a lower-case chat name's absence, a part named as the subject\n\
+         that leaves the monolith and \"Kenji …, who is away\" were missed;\n\
+         each was fixed as a class, with unit tests (one expectation of\n\
+         features joined by commas was itself wrong and was corrected).\n\n",
     );
     out.push_str(
         "| fact kind | met | total | accuracy | holdout met | holdout total |\n\

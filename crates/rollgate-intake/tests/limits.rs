@@ -183,3 +183,35 @@ fn a_contract_end_is_a_deadline_and_no_date_vanishes() {
         facts.uninterpreted
     );
 }
+
+#[test]
+fn a_chat_with_thousands_of_speakers_and_hedges_reads_in_linear_time() {
+    // Every speaker's name is looked for in the fields, and every line is
+    // hedged and names a place: one pass per field, not one per name.
+    let mut text = String::new();
+    for n in 0..4000 {
+        text.push_str(&format!(
+            "[10:{:02}] user{n}: maybe our team in Berlin, user{n} is off 3-14 August??\n",
+            n % 60
+        ));
+    }
+    text.push_str("<team-availability>");
+    for n in 0..2000 {
+        text.push_str(&format!("user{n} (backend) is out 3-14 August, probably. "));
+    }
+    text.push_str("</team-availability><rollback-acceptable-delay>");
+    for n in 0..2000 {
+        text.push_str(&format!("part {n}: {} minutes; ", n % 50 + 1));
+    }
+    text.push_str("</rollback-acceptable-delay>");
+    let started = std::time::Instant::now();
+    let facts = read(&text).unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(!facts.team.people.is_empty());
+    assert!(!facts.hedges.is_empty());
+    assert_eq!(facts.rollback_tolerance.value.max_minutes, 1);
+}

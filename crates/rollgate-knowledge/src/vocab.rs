@@ -16,6 +16,10 @@ pub struct ZoneWords {
     pub words: Vec<String>,
     #[serde(default)]
     pub exact: Vec<String>,
+    /// The country's adjective ("german"), read only beside a word for a
+    /// company or an entity ("a German company").
+    #[serde(default)]
+    pub adjectives: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

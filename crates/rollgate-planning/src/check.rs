@@ -11,7 +11,6 @@
 
 use crate::model::Plan;
 use jiff::civil::{Date, Weekday};
-use jiff::ToSpan;
 use rollgate_intake::{Facts, Freeze};
 use rollgate_knowledge::Lexicon;
 use serde::Serialize;
@@ -617,41 +616,9 @@ fn working(d: Date, facts: &Facts) -> bool {
         && !facts.schedule.holidays.iter().any(|h| h.value == d)
 }
 
-fn working_days(from: Date, to: Date, facts: &Facts) -> u32 {
-    let mut n = 0;
-    let mut cur = from;
-    while cur <= to {
-        if working(cur, facts) {
-            n += 1;
-        }
-        match cur.checked_add(1.day()) {
-            Ok(c) => cur = c,
-            Err(_) => break,
-        }
-    }
-    n
-}
-
 fn freeze_covers(f: &Freeze, d: Date, facts: &Facts) -> Option<String> {
-    let hit = match f {
-        Freeze::Range { from, to, .. } => *from <= d && d <= *to,
-        Freeze::LastBusinessDaysOfMonth { days, .. } => {
-            working(d, facts) && working_days(d, d.last_of_month(), facts) <= *days
-        }
-        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
-            working(d, facts) && working_days(d.first_of_month(), d, facts) <= *days
-        }
-        Freeze::Weekdays { weekdays, .. } => weekdays.contains(&weekday_number(d)),
-        Freeze::Unresolved { .. } => false,
-    };
-    let name = match f {
-        Freeze::Range { name, .. }
-        | Freeze::LastBusinessDaysOfMonth { name, .. }
-        | Freeze::FirstBusinessDaysOfMonth { name, .. }
-        | Freeze::Weekdays { name, .. }
-        | Freeze::Unresolved { name } => name,
-    };
-    hit.then(|| name.clone())
+    f.covers(d, &|x| working(x, facts))
+        .then(|| f.name().to_string())
 }
 
 /// A phase transition on a day the input rules out: a stated freeze, a

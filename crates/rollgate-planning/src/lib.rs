@@ -7,6 +7,7 @@
 //! → [`rules`] (scenarios, edge cases, shape changes from knowledge data) →
 //! [`questions`] → [`risk`] → [`schedule`] → [`closing`].
 
+mod absences;
 mod approvals;
 pub mod check;
 pub mod closing;
@@ -126,6 +127,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let questions = questions::answer(&cx, &chosen, &phases, &edge, &shape);
     let risk = risk::assess(&cx, &chosen, weeks);
     let mut parity = monitoring::parity(&cx, &chosen);
+    parity.extend(features_kept(facts));
     for c in rule_checks {
         if !parity.iter().any(|p| p.because.rule == c.rule.id) {
             parity.push(ParityCheck {
@@ -164,6 +166,8 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     let mut warnings: Vec<String> = cal.warnings.clone();
     warnings.extend(history_warnings);
     warnings.extend(support.warnings);
+    let (away_assumptions, away_warnings) = absences::notes(&phases, facts);
+    warnings.extend(away_warnings);
     let mut latest_start = None;
     let mut compressible = Vec::new();
     if let Some(d) = deadline {
@@ -283,6 +287,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         assumptions.push("24 December to 1 January count as days off: no transition and no hold day falls there, because traffic is not representative and the people who answer pages are away.".into());
     }
     assumptions.extend(support.assumptions);
+    assumptions.extend(away_assumptions);
     let options = options_used(&cx, &phases, &chosen);
     let title = facts.title.clone().unwrap_or_else(|| {
         // An extraction moves a part, not the monolith's framework into
@@ -509,6 +514,7 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
                 .or_insert_with(|| YEAR_END.to_string());
         }
     }
+    calendar.freezes.extend(absences::blocking_freezes(f));
     for fr in &f.schedule.freezes {
         if let rollgate_intake::Freeze::Unresolved { name } = &fr.value {
             warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(fr)));
@@ -520,6 +526,30 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
         countries: known,
         warnings,
     }
+}
+
+/// What the old system provides (its from-state features) must work on
+/// the new one before anyone depends on it: one check that lists them all.
+fn features_kept(f: &rollgate_intake::Facts) -> Option<ParityCheck> {
+    let features = &f.source.features;
+    if features.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = features.iter().map(|x| x.value.as_str()).collect();
+    Some(ParityCheck {
+        name: "What the old system provides still works".into(),
+        method: format!(
+            "Exercise each feature the input lists for today's system on the new side, end to end with a real account: {}.",
+            names.join("; ")
+        ),
+        schedule: "before the first users or traffic move, and again before the old system is retired".into(),
+        pass: "every listed feature works on the new side, or the plan names its replacement".into(),
+        steps: Vec::new(),
+        because: ctx::because(
+            "parity.features-kept",
+            features.iter().map(ctx::cite).collect(),
+        ),
+    })
 }
 
 /// Holds that could be shortened, with what each shortcut costs.

@@ -78,6 +78,7 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
                 .push_str(&format!(" ({more} more like it in the input.)"));
         }
     }
+    ask_hedges(facts, &mut out);
     let mut unread = 0;
     for u in &facts.uninterpreted {
         let lower = u.text.to_lowercase();
@@ -115,6 +116,39 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
 
 /// Unread obligations listed one by one; the rest are counted.
 const MAX_UNREAD_LISTED: usize = 10;
+
+/// Hedged statements listed one by one; the rest are counted.
+const MAX_HEDGES_LISTED: usize = 10;
+
+/// What the input hedged ("to confirm", "probably", "TBD") is asked back:
+/// the plan runs on it as written until someone confirms it.
+fn ask_hedges(facts: &Facts, out: &mut Vec<OpenQuestion>) {
+    for h in facts.hedges.iter().take(MAX_HEDGES_LISTED) {
+        out.push(OpenQuestion {
+            question: format!(
+                "You marked this \"{}\": is it settled? \"{}\"",
+                h.value.marker,
+                h.value.statement.trim()
+            ),
+            assumed: "as written, unconfirmed".into(),
+            about: h
+                .origin
+                .span
+                .map(|s| format!("{} {}:{}", h.origin.field, s.line, s.column))
+                .unwrap_or_else(|| h.origin.field.clone()),
+        });
+    }
+    if facts.hedges.len() > MAX_HEDGES_LISTED {
+        out.push(OpenQuestion {
+            question: format!(
+                "{} more hedged statements: see \"Unconfirmed\" in `rollgate check`.",
+                facts.hedges.len() - MAX_HEDGES_LISTED
+            ),
+            assumed: "as written, unconfirmed".into(),
+            about: "hedged statements".into(),
+        });
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -160,6 +194,48 @@ mod tests {
         );
         assert!(
             q.iter().any(|q| q.question.starts_with("20 more clauses")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn hedged_statements_are_asked_back() {
+        for (text, marker) in [
+            (
+                "<constraints>Go-live 1 March (to confirm with finance).</constraints>",
+                "to confirm",
+            ),
+            (
+                "<to-state>templates prob rendered by jinja</to-state>",
+                "prob",
+            ),
+            (
+                "<scale>We think it's about 40 services.</scale>",
+                "We think",
+            ),
+            (
+                "<team-availability>QA support: TBD</team-availability>",
+                "TBD",
+            ),
+        ] {
+            let q = build(&facts(&format!(
+                "<from-state>PostgreSQL 14</from-state><criticality>low</criticality>\
+                 <rollback-acceptable-delay>a day</rollback-acceptable-delay>{text}"
+            )));
+            assert!(
+                q.iter()
+                    .any(|q| q.question.contains(marker) && q.assumed.contains("unconfirmed")),
+                "{text}: {q:?}"
+            );
+        }
+        // A settled statement is not asked back.
+        let q = build(&facts(
+            "<from-state>PostgreSQL 14</from-state><criticality>low</criticality>\
+             <rollback-acceptable-delay>a day</rollback-acceptable-delay>\
+             <constraints>The date is confirmed with finance.</constraints>",
+        ));
+        assert!(
+            q.iter().all(|q| !q.assumed.contains("unconfirmed")),
             "{q:?}"
         );
     }

@@ -93,14 +93,26 @@ pub fn approvers(cx: &Ctx<'_>) -> Approvers {
     }
     let members = &cx.facts.team.members;
     let has = |role: &str| members.iter().find(|m| m.value.role == role);
+    // A person the input names in the role stands on the rota by name.
+    let named = |role: &str| {
+        cx.facts
+            .team
+            .people
+            .iter()
+            .find(|p| p.value.role.as_deref() == Some(role))
+            .map(|p| p.value.name.clone())
+    };
     let label = |role: &str, name: &str| -> Option<String> {
-        has(role).map(|m| {
-            if m.value.contractor {
-                format!("{name} (contractor)")
-            } else {
-                name.to_string()
-            }
-        })
+        let contractor = has(role).is_some_and(|m| m.value.contractor);
+        let title = if contractor {
+            format!("{name} (contractor)")
+        } else {
+            name.to_string()
+        };
+        match named(role) {
+            Some(person) => Some(format!("{person} ({title})")),
+            None => has(role).map(|_| title),
+        }
     };
     let owner = if cx.family == rollgate_intake::Family::Database {
         label("dba", "the DBA")
@@ -149,7 +161,10 @@ pub fn approvers(cx: &Ctx<'_>) -> Approvers {
                         || m.value.role == "engineer"
                         || m.value.role.contains("fullstack")
                 })
-                .map(|m| format!("the on-call {}", m.value.role_name))
+                .map(|m| match named(&m.value.role) {
+                    Some(person) => format!("{person} (the on-call {})", m.value.role_name),
+                    None => format!("the on-call {}", m.value.role_name),
+                })
         })
         .unwrap_or_else(|| "the on-call engineer".into());
     Approvers {

@@ -44,10 +44,16 @@ fn at(o: &Origin) -> String {
 }
 
 fn line<T>(out: &mut String, label: &str, value: impl AsRef<str>, fact: &Fact<T>) {
+    // A hedged fact says so on its own line, so nobody takes it as settled.
+    let hedge = if fact.origin.unconfirmed {
+        " (unconfirmed)"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
         "  {label:<18} {:<44} {}",
-        value.as_ref(),
+        format!("{}{hedge}", value.as_ref()),
         at(&fact.origin)
     );
 }
@@ -116,8 +122,63 @@ fn system(out: &mut String, title: &str, s: &SystemFacts) {
         line(out, "backups", &b.value, b);
         any = true;
     }
+    for feature in &s.features {
+        line(out, "provides", &feature.value, feature);
+        any = true;
+    }
     if !any {
         let _ = writeln!(out, "  (nothing understood)");
+    }
+}
+
+fn bundled(b: &BundledChange) -> String {
+    let side = |t: &TechRef, v: &Option<String>| match v {
+        Some(v) => format!("{} {v}", t.name),
+        None => t.name.clone(),
+    };
+    format!(
+        "{} → {}",
+        side(&b.from, &b.from_version),
+        side(&b.to, &b.to_version)
+    )
+}
+
+fn person(p: &Person) -> String {
+    let mut v = p.name.clone();
+    if let Some(d) = p.duty.as_ref().or(p.role.as_ref()) {
+        v.push_str(&format!(" ({d})"));
+    }
+    for u in &p.unavailable {
+        v.push_str(&format!(", away {} to {}", u.from, u.to));
+    }
+    for every in &p.unavailable_every {
+        v.push_str(&format!(", away every: {}", every.name()));
+    }
+    v
+}
+
+fn yearly(rule: &YearlyRule) -> String {
+    match rule {
+        YearlyRule::WeekOfMonth {
+            month,
+            ordinal,
+            full,
+        } => {
+            let which = match ordinal {
+                -1 => "last".to_string(),
+                n => format!("week {n}"),
+            };
+            let full = if *full { " (full week)" } else { "" };
+            format!("every year: {which} of month {month}{full}")
+        }
+        YearlyRule::BlackFridayWeek => "every year: the week of Black Friday".into(),
+        YearlyRule::BlackFridayToCyberMonday => "every year: Thanksgiving to Cyber Monday".into(),
+        YearlyRule::Dates {
+            from_month,
+            from_day,
+            to_month,
+            to_day,
+        } => format!("every year: {from_month:02}-{from_day:02} to {to_month:02}-{to_day:02}"),
     }
 }
 
@@ -164,6 +225,22 @@ pub fn render(f: &Facts) -> String {
     for g in &f.migration.goals {
         let short: String = g.value.chars().take(44).collect();
         line(&mut out, "goal", short, g);
+    }
+    for b in &f.migration.bundled {
+        line(&mut out, "bundled change", bundled(&b.value), b);
+    }
+    for o in &f.migration.out_of_scope {
+        let mut v: String = o.value.what.chars().take(44).collect();
+        if !o.value.technologies.is_empty() {
+            let names: Vec<&str> = o
+                .value
+                .technologies
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            v = format!("{v} ({})", names.join(", "));
+        }
+        line(&mut out, "out of scope", v, o);
     }
     let _ = writeln!(out);
     system(&mut out, "Source (today)", &f.source);
@@ -214,6 +291,10 @@ pub fn render(f: &Facts) -> String {
         minutes(f.rollback_tolerance.value.max_minutes),
         &f.rollback_tolerance,
     );
+    for part in &f.rollback_tolerance_by_part {
+        let v = format!("{}: {}", part.value.part, minutes(part.value.max_minutes));
+        line(&mut out, "  for a part", v, part);
+    }
     for s in &f.stakes {
         line(&mut out, "stake", &s.value.kind, s);
     }
@@ -248,6 +329,9 @@ pub fn render(f: &Facts) -> String {
     }
     if let Some(s) = &f.team.size {
         line(&mut out, "team size", s.value.to_string(), s);
+    }
+    for p in &f.team.people {
+        line(&mut out, "person", person(&p.value), p);
     }
     for z in &f.team.time_zones {
         line(&mut out, "time zone", &z.value, z);
@@ -306,9 +390,13 @@ pub fn render(f: &Facts) -> String {
             Freeze::FirstBusinessDaysOfMonth { days, .. } => {
                 format!("first {days} business day(s) of each month")
             }
+            Freeze::LastBusinessDaysOfQuarter { days, .. } => {
+                format!("last {days} business day(s) of each quarter")
+            }
             Freeze::Weekdays { weekdays, .. } => {
                 format!("every week on day(s) {weekdays:?} (1 = Monday)")
             }
+            Freeze::Yearly { rule, .. } => yearly(rule),
             Freeze::Unresolved { .. } => "dates unknown: add them to the spec".into(),
         };
         line(&mut out, "freeze", v, fr);
@@ -363,6 +451,13 @@ pub fn render(f: &Facts) -> String {
         let _ = writeln!(out, "\nStated as absent");
         for a in &f.absences {
             line(&mut out, "none of", &a.value, a);
+        }
+    }
+    if !f.hedges.is_empty() {
+        let _ = writeln!(out, "\nUnconfirmed (planned on as written, asked back)");
+        for h in &f.hedges {
+            let short: String = h.value.statement.chars().take(44).collect();
+            line(&mut out, &h.value.marker, short, h);
         }
     }
     if !f.warnings.is_empty() {

@@ -334,47 +334,9 @@ impl Calendar {
 }
 
 fn freeze_name(f: &Freeze) -> &str {
-    match f {
-        Freeze::Range { name, .. }
-        | Freeze::LastBusinessDaysOfMonth { name, .. }
-        | Freeze::FirstBusinessDaysOfMonth { name, .. }
-        | Freeze::Weekdays { name, .. }
-        | Freeze::Unresolved { name } => name,
-    }
-}
-
-/// Working days from `from` to `to`, both included.
-fn working_days_in(cal: &Calendar, from: Date, to: Date) -> u32 {
-    let mut n = 0;
-    let mut cur = from;
-    while cur <= to {
-        if cal.is_working(cur) {
-            n += 1;
-        }
-        cur = match cur.checked_add(1.day()) {
-            Ok(c) => c,
-            Err(_) => break,
-        };
-    }
-    n
+    f.name()
 }
 
 fn covers(f: &Freeze, d: Date, cal: &Calendar) -> bool {
-    match f {
-        Freeze::Range { from, to, .. } => *from <= d && d <= *to,
-        Freeze::LastBusinessDaysOfMonth { days, .. } => {
-            if !cal.is_working(d) {
-                return false;
-            }
-            working_days_in(cal, d, d.last_of_month()) <= *days
-        }
-        Freeze::FirstBusinessDaysOfMonth { days, .. } => {
-            if !cal.is_working(d) {
-                return false;
-            }
-            working_days_in(cal, d.first_of_month(), d) <= *days
-        }
-        Freeze::Weekdays { weekdays, .. } => weekdays.contains(&weekday_number(d)),
-        Freeze::Unresolved { .. } => false,
-    }
+    f.covers(d, &|x| cal.is_working(x))
 }

@@ -270,11 +270,21 @@ mod tests {
     }
 
     #[test]
+    fn austria_and_portugal_spot_checks() {
+        // Easter 2027 is 28 March: Austria keeps Easter Monday, Portugal
+        // Good Friday; each has its national day.
+        assert!(days("AT", 2027).contains_key(&date(2027, 3, 29)));
+        assert!(days("AT", 2026).contains_key(&date(2026, 10, 26)));
+        assert!(days("PT", 2027).contains_key(&date(2027, 3, 26)));
+        assert!(days("PT", 2026).contains_key(&date(2026, 6, 10)));
+    }
+
+    #[test]
     fn every_country_the_issue_names_is_covered_every_year() {
         let k = Knowledge::builtin().unwrap();
         for code in [
             "US", "CA", "GB", "IE", "DE", "FR", "NL", "ES", "IT", "PL", "IN", "AU", "NZ", "SG",
-            "JP", "BR",
+            "JP", "BR", "AT", "PT",
         ] {
             let c = k.holidays.country(code).unwrap_or_else(|| panic!("{code}"));
             for year in 2020..=2040 {

@@ -74,12 +74,24 @@ pub enum FactsFormat {
     Json,
 }
 
+/// How `check` writes the facts: for people, or as a facts document
+/// (TOML, YAML or JSON) that `plan` and `check` read back unchanged.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Toml,
+    Yaml,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
-    pub format: FactsFormat,
+    /// text for reading; json, toml or yaml write a facts document that
+    /// `rollgate plan` takes as input and plans exactly as the original.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     /// Exit 1 when any warning or uninterpreted text remains.
     #[arg(long)]
     pub strict: bool,

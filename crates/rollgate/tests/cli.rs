@@ -682,6 +682,124 @@ fn golden_plans_for_every_example() {
     }
 }
 
+/// Every example's facts, written by `check` as TOML, YAML and JSON and fed
+/// back to `plan`, give the very plan the example gives (its JSON, which
+/// holds everything the other formats render).
+#[test]
+fn check_output_in_each_spec_format_plans_as_the_original() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "{names:?}");
+    for name in names {
+        let content = std::fs::read(root.join(&name)).unwrap();
+        // The seed's relative dates ("Currently April") need its own start.
+        let start = if name.starts_with("pg14-ec2-to-pg16-rds") {
+            "2026-04-27"
+        } else {
+            "2026-11-30"
+        };
+        let original = Test::new()
+            .file(&name, &content)
+            .args(&["plan", &name, "--start", start, "--format", "json"])
+            .run();
+        assert_eq!(original.status, 0, "{name}: {}", original.stderr);
+        for format in ["toml", "yaml", "json"] {
+            let check = Test::new()
+                .file(&name, &content)
+                .args(&["check", &name, "--start", start, "--format", format])
+                .run();
+            assert_eq!(check.status, 0, "{name} {format}: {}", check.stderr);
+            let facts = format!("facts.{format}");
+            let again = Test::new()
+                .file(&facts, check.stdout.as_bytes())
+                .args(&["plan", &facts, "--format", "json"])
+                .run();
+            assert_eq!(again.status, 0, "{name} {format}: {}", again.stderr);
+            assert!(
+                again.stdout == original.stdout,
+                "{name} via {format}: the plan from check's output differs"
+            );
+            // Through stdin too, where the form is sniffed.
+            let piped = Test::new()
+                .stdin(check.stdout.as_bytes())
+                .args(&["plan", "-", "--format", "json"])
+                .run();
+            assert!(
+                piped.stdout == original.stdout,
+                "{name} via {format} on stdin"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_facts_document_keeps_its_start_date() {
+    let check = Test::new()
+        .file("seed.txt", example(SEED))
+        .args(&[
+            "check",
+            "seed.txt",
+            "--start",
+            "2026-04-27",
+            "--format",
+            "toml",
+        ])
+        .run();
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    // The same start is fine; another would shift every relative date.
+    let same = Test::new()
+        .file("facts.toml", check.stdout.as_bytes())
+        .args(&["plan", "facts.toml", "--start", "2026-04-27"])
+        .run();
+    assert_eq!(same.status, 0, "{}", same.stderr);
+    let other = Test::new()
+        .file("facts.toml", check.stdout.as_bytes())
+        .args(&["plan", "facts.toml", "--start", "2026-06-01"])
+        .run();
+    assert_eq!(other.status, 2, "{}", other.stderr);
+    assert!(
+        other.stderr.contains("start date 2026-04-27"),
+        "{}",
+        other.stderr
+    );
+    // A damaged facts document is an input error, not a panic or a spec.
+    let broken = check
+        .stdout
+        .replace("start_date = ", "start_date = \"not a date\"\nx = ");
+    let bad = Test::new()
+        .file("facts.toml", broken.as_bytes())
+        .args(&["plan", "facts.toml"])
+        .run();
+    assert_eq!(bad.status, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("facts document"), "{}", bad.stderr);
+}
+
+#[test]
+fn check_text_lists_bundled_changes_and_what_is_out_of_scope() {
+    let run = Test::new()
+        .file(
+            "in.txt",
+            "<migration-type>Django 3.2 -> 4.2, plus Python 3.8 -> 3.11. Celery stays as it is (not in this migration).</migration-type>\
+             <from-state>Django 3.2 on Python 3.8</from-state><to-state>Django 4.2</to-state>",
+        )
+        .args(&["check", "in.txt", "--start", "2026-11-30"])
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("bundled change"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Python 3.8 → Python 3.11"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("out of scope"), "{}", run.stdout);
+}
+
 #[test]
 fn ics_and_mermaid_formats_through_the_binary() {
     let run = seed_plan(&["--format", "ics"]).run();

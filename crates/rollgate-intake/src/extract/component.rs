@@ -11,7 +11,12 @@ pub fn moving_component(text: &str) -> Option<Hit<String>> {
     let re = crate::re!(
         r"(?i)\b(?:extract(?:ing)?|extraction\s+of|extraction\s*:|split(?:ting)?|carv(?:e|ing)|pull(?:ing)?|break(?:ing)?|spin(?:ning)?|mov(?:e|ing)|migrat(?:e|ing)|separat(?:e|ing)|tak(?:e|ing))\s+(?:out\s+)?(?:the\s+|our\s+|a\s+)?((?:[^,.;:\n(]|\([^)\n]{0,60}\)){2,80}?)\s+(?:out\s+of|from|off)\s+(?:the\s+|our\s+|a\s+)?(?:[\w.-]+\s+){0,3}?(?:monolith|main\s+app|core\s+app|legacy\s+app)"
     );
-    let caps = re.captures(text)?;
+    // "The payouts module leaves the Rails monolith": the part is the
+    // subject, and must be called a part (module, domain, code…).
+    let subject = crate::re!(
+        r"(?i)\b(?:the|our)\s+([\w-]+(?:\s+[\w-]+)?\s+(?:module|modules|domain|component|code|functionality|subsystem|endpoints))\s+(?:leaves|leave|moves?\s+out\s+of|comes?\s+out\s+of|is\s+(?:moved|pulled|split|carved)\s+out\s+of|gets\s+(?:moved|pulled|split)\s+out\s+of)\s+(?:the\s+|our\s+)?(?:[\w.-]+\s+){0,3}?(?:monolith|main\s+app|core\s+app|legacy\s+app)"
+    );
+    let caps = re.captures(text).or_else(|| subject.captures(text))?;
     let m = caps.get(1)?;
     let mut part = m.as_str().trim();
     for noun in [
@@ -42,6 +47,23 @@ mod tests {
 
     fn part(t: &str) -> Option<String> {
         moving_component(t).map(|h| h.value)
+    }
+
+    #[test]
+    fn the_part_named_as_the_subject_that_leaves() {
+        assert_eq!(
+            part("A service extraction: the payouts module leaves the Rails monolith for its own service."),
+            Some("payouts".into())
+        );
+        assert_eq!(
+            part("Our reporting code is moved out of the Django monolith."),
+            Some("reporting".into())
+        );
+        // A team or a person leaving the monolith alone is no part.
+        assert_eq!(
+            part("The team leaves the monolith alone this quarter."),
+            None
+        );
     }
 
     #[test]

@@ -148,9 +148,11 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
         "medium" | "moderate" => Criticality::Medium,
         _ => Criticality::Low,
     };
-    // "- password reset emails: critical", one part per line.
+    // "- password reset emails: critical", one part per line; a part may
+    // start with a path or a digit ("/billing pages: critical", "2fa
+    // codes: critical").
     let part_colon = crate::re!(
-        r"(?im)^[ \t]*(?:[-*•][ \t]*)?([A-Za-z][^:\n]{1,60}?)[ \t]*:[ \t]*(critical|high|medium|moderate|low)\b"
+        r"(?im)^[ \t]*(?:[-*•][ \t]*)?([A-Za-z0-9/@#_][^:\n]{1,60}?)[ \t]*:[ \t]*(critical|high|medium|moderate|low)\b"
     );
     let mut out: Vec<Hit<(Criticality, String)>> = Vec::new();
     for c in part_colon.captures_iter(text) {
@@ -181,6 +183,32 @@ pub fn parts(text: &str) -> Vec<Hit<(Criticality, String)>> {
         }
         out.push(Hit::new(
             (level(&c[2]), part.as_str().trim().to_string()),
+            part.start(),
+            end,
+        ));
+    }
+    // "SAML tenants are the highest priority; self-serve users on the free
+    // plan are the lowest": a ranking, its top critical and its bottom low.
+    let ranked = crate::re!(
+        r"(?i)(?:^|[,;.]\s*)(?:the\s+)?([A-Za-z][^,;.:()]{1,60}?)\s+(?:is|are)\s+(?:our\s+|the\s+)?(highest|top|first|lowest|last|least\s+important)(?:\s+priority)?\b"
+    );
+    for c in ranked.captures_iter(text) {
+        let part = c.get(1).expect("part");
+        let end = c.get(2).expect("rank").end();
+        if out.iter().any(|h| h.start < end && part.start() < h.end) {
+            continue;
+        }
+        let rank = c[2].to_ascii_lowercase();
+        let top = matches!(rank.as_str(), "highest" | "top" | "first");
+        out.push(Hit::new(
+            (
+                if top {
+                    Criticality::Critical
+                } else {
+                    Criticality::Low
+                },
+                part.as_str().trim().to_string(),
+            ),
             part.start(),
             end,
         ));
@@ -247,6 +275,36 @@ mod tests {
             vec![(Critical, "Payments".into()), (Low, "newsletter".into())]
         );
         assert!(p("High: every customer uses it.").is_empty());
+        assert_eq!(
+            p("- www (marketing): medium\n- app (dashboard): high\n- /billing + Stripe checkout pages inside app: critical"),
+            vec![
+                (Medium, "www (marketing)".into()),
+                (High, "app (dashboard)".into()),
+                (Critical, "/billing + Stripe checkout pages inside app".into())
+            ]
+        );
+        assert_eq!(
+            p("2fa codes: critical\n3rd-party reports: low"),
+            vec![
+                (Critical, "2fa codes".into()),
+                (Low, "3rd-party reports".into())
+            ]
+        );
+        assert_eq!(
+            p("Critical. SAML tenants are the highest priority; self-serve password users on the free plan are the lowest."),
+            vec![
+                (Critical, "SAML tenants".into()),
+                (Low, "self-serve password users on the free plan".into())
+            ]
+        );
+        assert_eq!(
+            p("Checkout is our top priority, the blog is the lowest."),
+            vec![(Critical, "Checkout".into()), (Low, "blog".into())]
+        );
+        // One priority alone ranks nothing.
+        assert!(p("Security is our top priority.").is_empty());
+        // A time of day is no part.
+        assert!(p("- 10:30: high load\n- 14:00: low load").is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! start date, so the same input always yields the same dates.
 
 use super::{parse_number, Claimed, Hit, Spans};
-use crate::facts::Freeze;
+use crate::facts::{Freeze, YearlyRule};
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -44,6 +44,11 @@ const MONTHS: &[(&str, i8)] = &[
 ];
 
 const MONTH_RE: &str = r"january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec";
+
+/// The month a name or abbreviation stands for ("March", "sept").
+pub fn month_of(name: &str) -> Option<i8> {
+    month_number(name)
+}
 
 fn month_number(name: &str) -> Option<i8> {
     let n = name.to_ascii_lowercase();
@@ -631,10 +636,16 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     );
     for c in edge.captures_iter(text) {
         let w = c.get(0).unwrap();
+        // "The last days of each month" without a number: a few, read as
+        // three; "the last day" is one.
+        let plural = c
+            .get(0)
+            .is_some_and(|m| m.as_str().to_ascii_lowercase().contains("days"));
+        let unnumbered = if plural { 3.0 } else { 1.0 };
         let days = c
             .get(2)
             .and_then(|m| parse_number(m.as_str()))
-            .unwrap_or(1.0) as u32;
+            .unwrap_or(unnumbered) as u32;
         let name = w.as_str().to_string();
         let freeze = if c[1].eq_ignore_ascii_case("first") {
             Freeze::FirstBusinessDaysOfMonth { name, days }
@@ -642,6 +653,27 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             Freeze::LastBusinessDaysOfMonth { name, days }
         };
         out.push(Hit::new(freeze, w.start(), w.end()));
+    }
+    // "The last 3 days of each month and the first 2 working days": the
+    // second edge shares the first one's month.
+    let elliptic = crate::re!(
+        r"(?i)^\s*(?:,|and|&|\+|plus|as\s+well\s+as)\s*(?:the\s+)?(last|first|final)\s+(\d+|one|two|three|four|five)\s*(?:business|working)?\s*days?\b"
+    );
+    let month_edges: Vec<usize> = edge.find_iter(text).map(|m| m.end()).collect();
+    for end in month_edges {
+        if let Some(c) = elliptic.captures(super::ahead(text, end, 80)) {
+            let w = c.get(0).expect("whole match");
+            let days = parse_number(&c[2]).unwrap_or(1.0) as u32;
+            let name = text[end + w.start()..end + w.end()]
+                .trim_start_matches([',', ' '])
+                .to_string();
+            let freeze = if c[1].eq_ignore_ascii_case("first") {
+                Freeze::FirstBusinessDaysOfMonth { name, days }
+            } else {
+                Freeze::LastBusinessDaysOfMonth { name, days }
+            };
+            out.push(Hit::new(freeze, end + w.start(), end + w.end()));
+        }
     }
     let weekly = crate::re!(
         r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:(?P<prep>on|during|over)\s+(?:the\s+)?)?(?P<d1>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?P<j>or|and|/|,|-|–|to|through|thru)\s*(?P<d2>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b"
@@ -691,13 +723,18 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             ));
         }
     }
-    if let Some(bf) = black_friday(text, start, 0) {
+    if let Some(bf) = black_friday(text, 0) {
         out.push(bf);
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
     let cue = crate::re!(
-        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed))\b"
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed)|(?:do\s+not|don't|never)\s+(?:make|do|ship|deploy|allow)\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?(?:deploys?|changes?|releases?))\b"
     );
+    for h in quarter_end_freezes(text, cue) {
+        if !out.overlaps(h.start, h.end) {
+            out.push(h);
+        }
+    }
     // "Nothing changes in the first full week of January": a week named by
     // its place in a month, in a clause that freezes something.
     let named_week = crate::re!(
@@ -713,6 +750,30 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         let ordinal = c[1].to_ascii_lowercase();
         let full = c.get(2).is_some();
         let explicit_year = c.get(4).and_then(|y| y.as_str().parse::<i16>().ok());
+        // Without a year the week is a standing rule: every year's.
+        if explicit_year.is_none() {
+            let ordinal = match ordinal.as_str() {
+                "first" => 1,
+                "second" => 2,
+                "third" => 3,
+                "fourth" => 4,
+                _ => -1,
+            };
+            out.remove_overlapping(w.start(), w.end());
+            out.push(Hit::new(
+                Freeze::Yearly {
+                    name: text[cs..ce].trim().to_string(),
+                    rule: YearlyRule::WeekOfMonth {
+                        month,
+                        ordinal,
+                        full,
+                    },
+                },
+                w.start(),
+                w.end(),
+            ));
+            continue;
+        }
         let Some((from, to)) = week_of_month(start, month, &ordinal, full, explicit_year) else {
             continue;
         };
@@ -793,7 +854,14 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         let back = crate::re!(
             r"(?i)^\s*(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?|dates?)\b|^\s*then\b"
         );
-        if back.is_match(&text[m.end()..window_end]) && !out.overlaps(cs, m.start()) {
+        // "…from 15 November until 10 January and in this time we do not
+        // make any change": the pointer stands before the freeze words.
+        let back_before = crate::re!(
+            r"(?i)\b(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?)\s*,?\s*(?:we\s+|they\s+)?$"
+        );
+        let points_back =
+            back.is_match(&text[m.end()..window_end]) || back_before.is_match(&text[cs..m.start()]);
+        if points_back && !out.overlaps(cs, m.start()) {
             // The dates stand in the same clause, or in the one before a
             // semicolon ("runs Dec 28 to Jan 3; nothing ships then").
             let mut from = cs;
@@ -839,6 +907,9 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         }
     }
     out.into_vec()
+        .into_iter()
+        .map(|h| as_yearly(text, h))
+        .collect()
 }
 
 /// Whether the words between two dates make them a range ("to", "until").
@@ -940,46 +1011,124 @@ fn week_of_month(
     }
 }
 
-/// Black Friday through Cyber Monday, the next one on or after `start`.
-fn black_friday(text: &str, start: Date, base: usize) -> Option<Hit<Freeze>> {
+/// Black Friday through Cyber Monday (or its whole week), every year: the
+/// retail peak comes back each November.
+fn black_friday(text: &str, base: usize) -> Option<Hit<Freeze>> {
     let re = crate::re!(
         r"(?i)\b(?:black\s+friday(?:\s*(?:/|and|&|to|through)\s*cyber\s+monday)?|cyber\s+monday|bfcm)\b"
     );
     let m = re.find(text)?;
-    let mut year = start.year();
-    let from = loop {
-        let t = thanksgiving(year)?;
-        if t.checked_add(4.days()).ok()? >= start {
-            break t;
-        }
-        year += 1;
-    };
     // "Black Friday week", "the week of Black Friday": Monday to Sunday.
     let week_after = crate::re!(r"(?i)^\s*week\b");
     let week_before = crate::re!(r"(?i)\bweek\s+of\s+$");
-    if week_after.is_match(&text[m.end()..])
+    let (name, rule) = if week_after.is_match(&text[m.end()..])
         || week_before.is_match(super::behind(text, m.start(), 20))
     {
-        let monday = from.checked_sub(3.days()).ok()?;
-        return Some(Hit::new(
-            Freeze::Range {
-                name: format!("{} week (Monday to Sunday)", m.as_str()),
-                from: monday,
-                to: monday.checked_add(6.days()).ok()?,
-            },
-            base + m.start(),
-            base + m.end(),
-        ));
-    }
+        (
+            format!("{} week (Monday to Sunday)", m.as_str()),
+            YearlyRule::BlackFridayWeek,
+        )
+    } else {
+        (
+            format!("{} (Thanksgiving to Cyber Monday)", m.as_str()),
+            YearlyRule::BlackFridayToCyberMonday,
+        )
+    };
     Some(Hit::new(
-        Freeze::Range {
-            name: format!("{} (Thanksgiving to Cyber Monday)", m.as_str()),
-            from,
-            to: from.checked_add(4.days()).ok()?,
-        },
+        Freeze::Yearly { name, rule },
         base + m.start(),
         base + m.end(),
     ))
+}
+
+/// A freeze at a quarter's end: "the last week of every quarter", "the
+/// final 3 working days of each quarter", "quarter-end" in a clause that
+/// freezes. A week is five business days.
+fn quarter_end_freezes(text: &str, cue: &regex::Regex) -> Vec<Hit<Freeze>> {
+    let stated = crate::re!(
+        r"(?i)\b(?:the\s+)?(?:last|final)\s+(?:(\d+|one|two|three|four|five|a\s+couple\s+of|a\s+few)\s+)?(weeks?|(?:business|working)\s+days?|days?)\s+(?:of|in|before\s+the\s+end\s+of)\s+(?:every|each|the|a)\s+(?:calendar\s+|fiscal\s+)?quarter\b"
+    );
+    let bare = crate::re!(
+        r"(?i)\b(?:quarter[\s-]end|end\s+of\s+(?:every|each|the)\s+quarter|quarterly\s+close)s?\b"
+    );
+    let mut out = Vec::new();
+    for c in stated.captures_iter(text) {
+        let w = c.get(0).expect("whole match");
+        let n = c
+            .get(1)
+            .and_then(|g| parse_number(g.as_str()))
+            .unwrap_or(1.0) as u32;
+        let per = if c[2].to_ascii_lowercase().starts_with("week") {
+            5
+        } else {
+            1
+        };
+        let days = if c.get(1).is_none() && per == 1 {
+            3
+        } else {
+            n * per
+        };
+        out.push(Hit::new(
+            Freeze::LastBusinessDaysOfQuarter {
+                name: w.as_str().to_string(),
+                days,
+            },
+            w.start(),
+            w.end(),
+        ));
+    }
+    for m in bare.find_iter(text) {
+        let (cs, ce) = super::clause_around(text, m.start());
+        if out.iter().any(|h: &Hit<Freeze>| h.start < ce && cs < h.end)
+            || !cue.is_match(&text[cs..ce])
+        {
+            continue;
+        }
+        out.push(Hit::new(
+            Freeze::LastBusinessDaysOfQuarter {
+                name: text[cs..ce].trim().to_string(),
+                days: 5,
+            },
+            m.start(),
+            m.end(),
+        ));
+    }
+    out
+}
+
+/// A dated freeze in a clause that says it comes back every year ("every
+/// year from 15 November until 10 January", "our peak season"), written
+/// without a year: the same days each year.
+fn as_yearly(text: &str, hit: Hit<Freeze>) -> Hit<Freeze> {
+    let Freeze::Range { name, from, to } = &hit.value else {
+        return hit;
+    };
+    let (cs, ce) = super::clause_around(text, hit.start);
+    let clause = &text[cs..ce.max(hit.end).min(text.len())];
+    let yearly = crate::re!(
+        r"(?i)\b(?:every|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|\bevery\s+(?:winter|summer|spring|autumn|fall|christmas|december|november)\b|\b(?:peak|holiday|christmas|festive)\s+season\b"
+    );
+    let dated = crate::re!(r"\b(?:19|20)\d{2}\b|\bthis\s+year\b|\bnext\s+year\b");
+    if !yearly.is_match(clause)
+        || dated.is_match(&text[hit.start..hit.end])
+        || dated.is_match(clause)
+    {
+        return hit;
+    }
+    let rule = YearlyRule::Dates {
+        from_month: from.month(),
+        from_day: from.day(),
+        to_month: to.month(),
+        to_day: to.day(),
+    };
+    Hit::new(
+        Freeze::Yearly {
+            name: name.clone(),
+            rule,
+        },
+        hit.start,
+        hit.end,
+    )
 }
 
 /// Countries whose public holidays the text says apply (`US holidays`,
@@ -1102,6 +1251,14 @@ mod tests {
             let f = freezes(t, start);
             match &f.first().expect(t).value {
                 Freeze::Range { from, to, .. } => (from.to_string(), to.to_string()),
+                Freeze::Yearly { rule, .. } => {
+                    let (from, to) = [start.year(), start.year() + 1]
+                        .into_iter()
+                        .filter_map(|y| rule.in_year(y))
+                        .find(|(_, to)| *to >= start)
+                        .expect("an occurrence");
+                    (from.to_string(), to.to_string())
+                }
                 other => panic!("{t}: {other:?}"),
             }
         };
@@ -1215,10 +1372,85 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match &freeze("Black Friday / Cyber Monday freeze")[..] {
-            [Freeze::Range { from, to, .. }] => {
-                assert_eq!((*from, *to), (date(2026, 11, 26), date(2026, 11, 30)))
+            [Freeze::Yearly { rule, .. }] => {
+                assert_eq!(rule, &YearlyRule::BlackFridayToCyberMonday);
+                assert!(rule.covers(date(2026, 11, 30)) && rule.covers(date(2027, 11, 26)));
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    fn shapes(text: &str) -> Vec<String> {
+        freeze(text)
+            .into_iter()
+            .map(|f| match f {
+                Freeze::LastBusinessDaysOfQuarter { days, .. } => format!("quarter-end {days}"),
+                Freeze::LastBusinessDaysOfMonth { days, .. } => format!("month-end {days}"),
+                Freeze::FirstBusinessDaysOfMonth { days, .. } => format!("month-start {days}"),
+                Freeze::Yearly { rule, .. } => format!("yearly {rule:?}"),
+                Freeze::Range { from, to, .. } => format!("{from}..{to}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recurring_freezes_in_ordinary_words() {
+        assert_eq!(
+            shapes("code freeze last week of every quarter (sales push)"),
+            vec!["quarter-end 5"]
+        );
+        assert_eq!(
+            shapes("Nothing ships in the final 3 working days of each quarter."),
+            vec!["quarter-end 3"]
+        );
+        assert_eq!(
+            shapes("No releases around quarter-end, finance closes the books."),
+            vec!["quarter-end 5"]
+        );
+        assert_eq!(
+            shapes("the last days of each month are payroll runs"),
+            vec!["month-end 3"]
+        );
+        assert_eq!(
+            shapes("The last 3 days of each month and the first 2 working days are the finance close - nothing ships"),
+            vec!["month-end 3", "month-start 2"]
+        );
+        assert_eq!(
+            shapes("no changes during the first full week of January"),
+            vec!["yearly WeekOfMonth { month: 1, ordinal: 1, full: true }"]
+        );
+        assert_eq!(
+            shapes("Black Friday week is frozen"),
+            vec!["yearly BlackFridayWeek"]
+        );
+        assert_eq!(
+            shapes("every year we have a change freeze from 15 November until 10 January"),
+            vec!["yearly Dates { from_month: 11, from_day: 15, to_month: 1, to_day: 10 }"]
+        );
+        assert_eq!(
+            shapes("the peak season is from 15 November until 10 January and in this time we do not make any infrastructure change"),
+            vec!["yearly Dates { from_month: 11, from_day: 15, to_month: 1, to_day: 10 }"]
+        );
+        // A range with a year, or said of this year only, happens once.
+        assert_eq!(
+            shapes("code freeze from 2026-12-15 to 2027-01-05"),
+            vec!["2026-12-15..2027-01-05"]
+        );
+        assert_eq!(
+            shapes("change freeze from Dec 15, 2026 to Jan 5, 2027, as every year"),
+            vec!["2026-12-15..2027-01-05"]
+        );
+    }
+
+    #[test]
+    fn quarters_and_months_without_a_freeze_are_not_freezes() {
+        for t in [
+            "We report revenue at the end of every quarter.",
+            "Quarter-end numbers look good.",
+            "The first 2 working days we onboard the contractor.",
+        ] {
+            assert!(shapes(t).is_empty(), "{t}: {:?}", shapes(t));
         }
     }
 

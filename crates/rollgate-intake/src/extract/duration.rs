@@ -209,6 +209,138 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
     Some(Hit::new(Tolerance { max_minutes }, start, end))
 }
 
+/// Labels before a colon that introduce a remark, not a part of the
+/// system ("Note: …", "Ideally: 5 minutes").
+const NOT_PARTS: &[&str] = &[
+    "note",
+    "nb",
+    "ps",
+    "catch",
+    "caveat",
+    "but",
+    "also",
+    "ideally",
+    "target",
+    "goal",
+    "max",
+    "maximum",
+    "minimum",
+    "worst case",
+    "best case",
+    "rollback",
+    "rollbacks",
+    "budget",
+    "today",
+    "currently",
+    "realistically",
+    "honestly",
+    "e.g",
+    "i.e",
+    "update",
+    "edit",
+    "context",
+    "why",
+    "reason",
+    "tl;dr",
+    "tldr",
+    "summary",
+    "in short",
+    "overall",
+    "in general",
+    "generally",
+];
+
+/// The part a piece of a tolerance statement is about, from its opening
+/// words: "SAML tenants: …", "For the read paths (portal, admin) we'd …",
+/// "order mails within an hour", "marketing can wait a day". The range is
+/// the label's, inside `piece`.
+fn part_label(piece: &str) -> Option<(usize, usize)> {
+    let colon = crate::re!(
+        r"(?i)^\s*(?:[-*•]\s*)?(?:(?:for|per)\s+)?(?:the\s+|our\s+|all\s+|each\s+)?([^:\n]{2,50}?)\s*:\s*\S"
+    );
+    let lead_for = crate::re!(
+        r"(?i)^\s*(?:[-*•]\s*)?(?:for|per)\s+(?:the\s+|our\s+|all\s+|each\s+|an?\s+)?([^,:;()]{2,50}?)\s*(?:\([^)]*\)\s*)?(?:,|\bwe\b|\bit\b|\bthey\b|\bis\b|\bare\b|\bmax(?:imum)?\b|\bwithin\b|\bunder\b|\bsome\b|\ban?\b|\bone\b|\bup\s+to\b|\bless\b|\bat\s+most\b|<|\d)"
+    );
+    let subject = crate::re!(
+        r"(?i)^\s*(?:[-*•]\s*)?(?:the\s+|our\s+|all\s+)?([A-Za-z0-9][\w/+&' -]{1,50}?)\s+(?:can\s+(?:wait|be\s+down|take|live\s+with)|(?:is|are)\s+fine\s+with|within|in\s+under|should\s+be\s+back|must\s+be\s+back|needs?\s+to\s+be\s+back|(?:is|are)\s+ok(?:ay)?\s+with)\b"
+    );
+    let (start, end) = if let Some(c) = colon.captures(piece) {
+        let g = c.get(1)?;
+        // "The write path is trickier: …" is about the write path.
+        let verb = crate::re!(r"(?i)\s+(?:is|are|was|gets|has)\b");
+        let end = verb
+            .find(g.as_str())
+            .map_or(g.end(), |m| g.start() + m.start());
+        (g.start(), end)
+    } else if let Some(c) = lead_for.captures(piece).or_else(|| subject.captures(piece)) {
+        let g = c.get(1)?;
+        (g.start(), g.end())
+    } else {
+        return None;
+    };
+    let label = piece[start..end].trim();
+    let lead = crate::re!(r"(?i)^(?:the|our|all)\s+");
+    let label_start = start + (piece[start..end].len() - piece[start..end].trim_start().len());
+    let skip = lead.find(label).map_or(0, |m| m.end());
+    let label = &label[skip..];
+    let words = label.split_whitespace().count();
+    let lower = label.to_ascii_lowercase();
+    let is_duration = !durations(label).is_empty();
+    if label.len() < 2
+        || words > 6
+        || is_duration
+        || NOT_PARTS.contains(&lower.trim_end_matches(['.', ',']))
+        || !label.chars().any(|c| c.is_alphabetic())
+    {
+        return None;
+    }
+    Some((label_start + skip, label_start + skip + label.len()))
+}
+
+/// The part a piece names and the tolerance it states for it: by a label
+/// at its start, or by "for X" right after the duration ("30 minutes for
+/// SAML tenants").
+fn piece_part(piece: &str) -> Option<(String, Tolerance)> {
+    let t = tolerance(piece)?;
+    if let Some((ls, le)) = part_label(piece) {
+        return Some((piece[ls..le].trim().to_string(), t.value));
+    }
+    let after = crate::re!(r"(?i)^\s*for\s+(?:the\s+|our\s+|all\s+)?([A-Za-z][^,;.()]{1,50})");
+    let c = after.captures(&piece[t.end.min(piece.len())..])?;
+    Some((c[1].trim().to_string(), t.value))
+}
+
+/// Tolerances stated per part ("SAML tenants: 30 minutes; everyone else: a
+/// day is fine", "2fa/reset: <10min. order mails within an hour"), each
+/// with its part's words. The pieces are clauses (lines, sentences,
+/// semicolons), and a clause's comma-separated pieces when two or more of
+/// them name a part ("30 minutes for SAML tenants, a day for everyone
+/// else"). Only a statement about two or more parts is one: a single
+/// label ("Rollback: 30 minutes") is the overall tolerance.
+pub fn part_tolerances(text: &str) -> Vec<Hit<(String, Tolerance)>> {
+    let mut out: Vec<Hit<(String, Tolerance)>> = Vec::new();
+    for c in super::clauses(text) {
+        let clause = &text[c.start..c.end];
+        let by_comma: Vec<Hit<(String, Tolerance)>> = super::integration::items(clause)
+            .into_iter()
+            .filter_map(|(s, e)| {
+                piece_part(&clause[s..e]).map(|v| Hit::new(v, c.start + s, c.start + e))
+            })
+            .collect();
+        if by_comma.len() >= 2 {
+            out.extend(by_comma);
+        } else if let Some(v) = piece_part(clause) {
+            out.push(Hit::new(v, c.start, c.end));
+        }
+    }
+    let distinct: std::collections::HashSet<String> =
+        out.iter().map(|h| h.value.0.to_lowercase()).collect();
+    if distinct.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
 /// Whether a duration is a window of time ("a window of up to 14 days",
 /// "14 days after each cohort moves") rather than a time to act within.
 fn is_window(text: &str, start: usize, end: usize) -> bool {
@@ -262,6 +394,55 @@ mod tests {
 
     fn minutes(text: &str) -> Option<u64> {
         tolerance(text).map(|h| h.value.max_minutes)
+    }
+
+    fn parts(text: &str) -> Vec<(String, u64)> {
+        part_tolerances(text)
+            .into_iter()
+            .map(|h| (h.value.0, h.value.1.max_minutes))
+            .collect()
+    }
+
+    #[test]
+    fn tolerances_per_part_in_many_phrasings() {
+        let p = |a: &str, m: u64| (a.to_string(), m);
+        assert_eq!(
+            parts("SAML tenants: 30 minutes; everyone else: a day is fine"),
+            vec![p("SAML tenants", 30), p("everyone else", 1440)]
+        );
+        assert_eq!(
+            parts("2fa/reset: minutes, like <10min back on sendgrid. order mails within an hour is ok-ish. marketing can wait a day or two"),
+            vec![p("2fa/reset", 10), p("order mails", 60), p("marketing", 1440)]
+        );
+        assert_eq!(
+            parts("For the read paths (portal, admin) we'd be fine with rolling back within an hour or so. The write path is trickier: it has to happen the same day."),
+            vec![p("read paths", 60), p("write path", 1440)]
+        );
+        assert_eq!(
+            parts("For the driver write path maximum 1 hour. For tracking page some hours is acceptable. For reports one day is fine."),
+            vec![p("driver write path", 60), p("tracking page", 180), p("reports", 1440)]
+        );
+        assert_eq!(
+            parts("15 minutes for checkout, half a day for the blog"),
+            vec![p("checkout", 15), p("blog", 720)]
+        );
+        assert_eq!(
+            parts("- Per SAML tenant: reversion within 30 minutes.\n- Platform-wide: within 2 hours.\n- Note: acceptable for a window of up to 14 days after each cohort moves."),
+            vec![p("SAML tenant", 30), p("Platform-wide", 120)]
+        );
+    }
+
+    #[test]
+    fn one_tolerance_is_no_split_by_part() {
+        for t in [
+            "Rollback: 30 minutes",
+            "Ideally: 5 minutes. Worst case: an hour.",
+            "We want rollback in under 15 minutes; the team is on call for it.",
+            "want < 5 min. Vercel instant rollback should give us that\n- catch: webhooks have to be replayed by hand",
+            "Note: 2 hours max. Rollback: 15 minutes",
+        ] {
+            assert_eq!(parts(t), vec![], "{t}");
+        }
     }
 
     #[test]

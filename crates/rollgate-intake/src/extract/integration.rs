@@ -13,8 +13,19 @@ pub struct IntegrationHit {
     pub mechanisms: Vec<String>,
 }
 
+/// Whether the words after a comma carry on the item before it ("Segment
+/// and the warehouse, which key users on the Auth0 id", "Freshdesk, so
+/// support sees delivery status") rather than start the next item.
+fn continues_item(rest: &str) -> bool {
+    let words = crate::re!(
+        r"(?i)^\s*(?:which|who|whose|where|when|that|so|but|because|since|including|incl\.?|e\.g\.?|i\.e\.?|mostly|mainly|especially|except|though|although|while|unless|if|otherwise|via|through|using|used\s+(?:by|for)|triggered|both|each|then|currently|today|only|also|as\s+well)\b"
+    );
+    words.is_match(rest)
+}
+
 /// Splits a list of integrations at top-level commas, semicolons, line
-/// breaks and bullets (not inside parentheses), and at "and" before the last.
+/// breaks and bullets (not inside parentheses, nor at a comma the item's
+/// own words carry on after), and at "and" before the last.
 pub fn items(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut depth = 0i32;
@@ -25,6 +36,7 @@ pub fn items(text: &str) -> Vec<(usize, usize)> {
         match bytes[i] {
             b'(' | b'[' => depth += 1,
             b')' | b']' => depth = (depth - 1).max(0),
+            b',' if depth == 0 && continues_item(super::ahead(text, i + 1, 40)) => {}
             b',' | b';' | b'\n' if depth == 0 => {
                 push_item(text, start, i, &mut out);
                 start = i + 1;
@@ -239,6 +251,43 @@ mod tests {
         assert_eq!(
             split("- mobile apps\n- partner API; cron jobs and reports"),
             vec!["mobile apps", "partner API", "cron jobs and reports"]
+        );
+    }
+
+    #[test]
+    fn one_named_item_is_not_split_inside() {
+        assert_eq!(
+            split("Stripe (webhooks, customer portal), Segment, Zendesk"),
+            vec!["Stripe (webhooks, customer portal)", "Segment", "Zendesk"]
+        );
+        assert_eq!(
+            split("- Segment and the data warehouse, which key user identity on the Auth0 subject.\n- Zendesk SSO"),
+            vec!["Segment and the data warehouse, which key user identity on the Auth0 subject", "Zendesk SSO"]
+        );
+        assert_eq!(
+            split(
+                "the support tool (freshdesk), so agents see delivery status, datadog dashboards"
+            ),
+            vec![
+                "the support tool (freshdesk), so agents see delivery status",
+                "datadog dashboards"
+            ]
+        );
+        assert_eq!(
+            split("Partner webhooks, triggered from the same notification worker; BigQuery export"),
+            vec![
+                "Partner webhooks, triggered from the same notification worker",
+                "BigQuery export"
+            ]
+        );
+        // A plain list still splits at every comma.
+        assert_eq!(
+            split("Salesforce, Splunk, which one matters more is open"),
+            vec!["Salesforce", "Splunk, which one matters more is open"]
+        );
+        assert_eq!(
+            split("Okta, Entra ID, ADFS"),
+            vec!["Okta", "Entra ID", "ADFS"]
         );
     }
 

@@ -113,17 +113,78 @@ pub(crate) fn release_stops(cx: &Ctx<'_>, pb: Option<&Playbook>) -> Vec<String> 
     stops
 }
 
+/// Whether two part names speak of the same part: they share a word of
+/// three letters or more, or one word begins the other ("reset" and
+/// "resets", "2fa/reset" and "2fa codes").
+fn same_part(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 3 && !["and", "the", "for", "all", "our"].contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
+    })
+}
+
+/// The rollback tolerance the input states for a part (a segment's
+/// label), when it states tolerances per part.
+pub(crate) fn part_tolerance<'f>(
+    cx: &Ctx<'f>,
+    part: &str,
+) -> Option<&'f rollgate_intake::Fact<rollgate_intake::PartTolerance>> {
+    cx.facts
+        .rollback_tolerance_by_part
+        .iter()
+        .filter(|t| same_part(&t.value.part, part))
+        .min_by_key(|t| t.value.max_minutes)
+}
+
+/// The level a stated rollback tolerance implies for a part: minutes are
+/// critical, an hour high, a day medium, longer low.
+fn level_of_tolerance(minutes: u64) -> rollgate_intake::Criticality {
+    use rollgate_intake::Criticality::*;
+    match minutes {
+        0..=15 => Critical,
+        16..=60 => High,
+        61..=1440 => Medium,
+        _ => Low,
+    }
+}
+
 /// Segments least critical first: the parts the input named with their
-/// levels, else the playbook's defaults.
+/// levels (of equal level, the one that tolerates the slower rollback
+/// first), else the parts it gave rollback tolerances for (the most
+/// tolerant first), else the playbook's defaults.
 fn segments(cx: &Ctx<'_>, pb: &Playbook) -> Vec<(String, &'static str)> {
+    let looser_first = |part: &str| {
+        std::cmp::Reverse(part_tolerance(cx, part).map_or(u64::MAX, |t| t.value.max_minutes))
+    };
     let mut parts: Vec<_> = cx
         .facts
         .criticality_by_part
         .iter()
         .map(|p| (p.value.part.clone(), p.value.level))
         .collect();
+    if parts.len() < 2 && cx.facts.rollback_tolerance_by_part.len() >= 2 {
+        parts = cx
+            .facts
+            .rollback_tolerance_by_part
+            .iter()
+            .map(|t| {
+                (
+                    t.value.part.clone(),
+                    level_of_tolerance(t.value.max_minutes),
+                )
+            })
+            .collect();
+    }
     if parts.len() >= 2 {
-        parts.sort_by_key(|(_, l)| *l);
+        parts.sort_by_key(|(p, l)| (*l, looser_first(p)));
         return parts.into_iter().map(|(p, l)| (p, l.as_str())).collect();
     }
     let n = pb.routing.default_segments.len();
@@ -604,6 +665,17 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
             p.min_days = days;
             p.hold = fill(&pb.routing.step_hold, &vars);
             p.gate.criteria = vec![format!("All criteria met for {days} working days")];
+            // A part with its own stated tolerance is gated on a way back
+            // that fits it, not the plan's overall one.
+            let own_tolerance = (pb.routing.kind == "segments")
+                .then(|| part_tolerance(cx, &s.label))
+                .flatten();
+            if let Some(t) = own_tolerance {
+                p.gate.criteria.push(format!(
+                    "Moving {} back has been rehearsed and takes at most {} minutes, the tolerance stated for {}",
+                    s.label, t.value.max_minutes, t.value.part
+                ));
+            }
             // Middle steps need no on-call signature unless on the critical
             // path; a team of one still signs its own gate.
             let on_call_is_extra = b.who.on_call != b.who.owner && b.who.on_call != b.who.lead;
@@ -622,6 +694,12 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
                 ),
                 vec![cx.cite_criticality()],
             )];
+            if let Some(t) = own_tolerance {
+                p.because.push(because(
+                    "playbook.part-tolerance",
+                    vec![crate::ctx::cite(t)],
+                ));
+            }
             p
         })
         .collect()

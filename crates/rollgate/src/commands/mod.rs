@@ -5,7 +5,8 @@ mod init;
 mod run;
 
 use crate::cli::{
-    CheckArgs, Cli, Command, FactsFormat, InputArgs, Mode, PlanArgs, PlanFormat, SchemaKind,
+    CheckArgs, CheckFormat, Cli, Command, FactsFormat, InputArgs, Mode, PlanArgs, PlanFormat,
+    SchemaKind,
 };
 use crate::Outcome;
 use anyhow::{bail, Context, Result};
@@ -156,16 +157,35 @@ fn knowledge(args: &InputArgs) -> Result<Knowledge> {
 }
 
 fn read_facts(args: &InputArgs) -> Result<Facts> {
-    let start = start_date(args.start.as_deref())?;
     let k = knowledge(args)?;
-    rollgate_intake::read_path(&args.input, &k, start).map_err(anyhow::Error::new)
+    read_facts_with(args, &k)
+}
+
+fn read_facts_with(args: &InputArgs, k: &Knowledge) -> Result<Facts> {
+    let start = start_date(args.start.as_deref())?;
+    let facts = rollgate_intake::read_path(&args.input, k, start).map_err(anyhow::Error::new)?;
+    // Only a facts document (written by `check`) carries its own start
+    // date: its relative dates were resolved against it, so another one
+    // would plan from dates the input never meant.
+    if args.start.is_some() && facts.start_date != start {
+        anyhow::bail!(
+            "{} holds facts read for the start date {}; --start {start} would plan from different dates. Drop --start, or run `rollgate check` on the original input with --start {start}.",
+            args.input,
+            facts.start_date
+        );
+    }
+    Ok(facts)
 }
 
 fn check(args: CheckArgs) -> Result<Outcome> {
     let facts = read_facts(&args.input)?;
     let out = match args.format {
-        FactsFormat::Text => rollgate_render::facts_text(&facts),
-        FactsFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
+        CheckFormat::Text => rollgate_render::facts_text(&facts),
+        CheckFormat::Json => serde_json::to_string_pretty(&facts)? + "\n",
+        CheckFormat::Toml => toml::to_string(&facts).context("writing the facts as TOML")?,
+        CheckFormat::Yaml => {
+            serde_norway::to_string(&facts).context("writing the facts as YAML")?
+        }
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     if args.strict && (!facts.warnings.is_empty() || !facts.uninterpreted.is_empty()) {
@@ -210,9 +230,7 @@ fn plan(args: PlanArgs) -> Result<Outcome> {
         refuse_overwriting_input(&args.input.input, output)?;
     }
     let k = knowledge(&args.input)?;
-    let start = start_date(args.input.start.as_deref())?;
-    let facts =
-        rollgate_intake::read_path(&args.input.input, &k, start).map_err(anyhow::Error::new)?;
+    let facts = read_facts_with(&args.input, &k)?;
     let mode = match args.mode {
         None => rollgate_planning::Mode::Auto,
         Some(Mode::Database) => rollgate_planning::Mode::Database,

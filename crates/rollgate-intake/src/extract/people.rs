@@ -1,0 +1,548 @@
+//! People the input names, what they do and when they are away: "Priya
+//! (our only DBA) is out 3–14 August", "one of our SREs, Tomasz, knows
+//! Postgres", "Marco is on paternity leave in March", "I'm out for two
+//! weeks over Easter". A plan can then keep a transition that needs them
+//! out of their absence, and name them on the rota.
+
+use super::Hit;
+use crate::facts::{Person, Unavailability};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rollgate_knowledge::RoleBook;
+
+/// A capitalised given name (with an optional second part: "Ana-Maria").
+const NAME: &str = r"[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?";
+
+/// Capitalised words that open sentences or name teams, never a person.
+const NOT_NAMES: &[&str] = &[
+    "I",
+    "We",
+    "The",
+    "This",
+    "That",
+    "It",
+    "He",
+    "She",
+    "They",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "Everyone",
+    "Nobody",
+    "Someone",
+    "Anyone",
+    "Team",
+    "Teams",
+    "Finance",
+    "Marketing",
+    "Sales",
+    "Support",
+    "Legal",
+    "Security",
+    "Ops",
+    "Operations",
+    "Engineering",
+    "Product",
+    "Design",
+    "Management",
+    "Platform",
+    "Backend",
+    "Frontend",
+    "Customer",
+    "Customers",
+    "Billing",
+    "Data",
+    "Also",
+    "But",
+    "And",
+    "Only",
+    "Both",
+    "Each",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Most",
+    "Some",
+    "All",
+    "None",
+    "No",
+    "Yes",
+    "Note",
+    "Plus",
+    "Then",
+    "There",
+    "Here",
+    "What",
+    "When",
+    "Who",
+    "Why",
+    "How",
+    "If",
+    "So",
+    "As",
+    "At",
+    "In",
+    "On",
+    "From",
+    "For",
+    "With",
+    "By",
+    "After",
+    "Before",
+    "During",
+    "Until",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Easter",
+    "Christmas",
+    "Identity",
+    "Mobile",
+    "Infra",
+    "Infrastructure",
+    "Dev",
+    "Devs",
+    "Developers",
+    "Engineers",
+    "Half",
+    "Nothing",
+];
+
+/// Words in a parenthesis or an apposition that say what a person does.
+/// "Our" or "the" alone is not one, nor a department: "Metabase (our BI
+/// tool)" and "Zendesk (support)" are products.
+const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|on[\s-]?call)s?\b";
+
+/// Words that say someone is away.
+const AWAY: &str = r"\b(?:is|'s|are|am|will\s+be|'ll\s+be|goes|go(?:ing)?|has|have|takes?|taking)?\s*(?:out|away|off|on\s+(?:\w+\s+)?leave|on\s+holiday|on\s+vacation|on\s+a\s+sabbatical|unavailable|not\s+available|ooo|out\s+of\s+(?:the\s+)?office|(?:\w+\s+)?leave|vacation|holidays?)\b";
+
+fn is_name(word: &str) -> bool {
+    !NOT_NAMES.contains(&word)
+}
+
+/// The role a duty's words name, by the role book's phrases ("our only
+/// DBA" → dba); "backend" and "frontend" alone name those engineers.
+fn role_of(duty: &str, roles: &RoleBook) -> Option<String> {
+    let lower = duty.to_ascii_lowercase();
+    let bounded = |at: usize, len: usize| {
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + len..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric())
+            && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+    };
+    let found = roles
+        .roles()
+        .iter()
+        .filter(|r| r.id != "engineer")
+        .find(|r| {
+            r.phrases.iter().any(|p| {
+                lower
+                    .match_indices(p.as_str())
+                    .any(|(at, m)| bounded(at, m.len()))
+            })
+        })
+        .map(|r| r.id.clone());
+    found.or_else(|| {
+        [
+            ("backend", "backend-engineer"),
+            ("frontend", "frontend-engineer"),
+        ]
+        .iter()
+        .find(|(w, _)| lower.match_indices(w).any(|(at, m)| bounded(at, m.len())))
+        .map(|(_, id)| id.to_string())
+    })
+}
+
+/// Names and what they do: "Priya (our only DBA)", "one person (Ulrike)",
+/// "one of our SREs, Tomasz,", "jess from marketing" for a name the chat
+/// already showed (`known`, lower case).
+fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
+    let duty_words = crate::re!(DUTY_WORDS);
+    let mut out: Vec<Hit<(String, Option<String>)>> = Vec::new();
+    let name_paren = crate::re!(&format!(r"\b({NAME})\s*\(([^()]{{2,60}})\)"));
+    for c in name_paren.captures_iter(text) {
+        let (n, d) = (c.get(1).expect("name"), c.get(2).expect("duty"));
+        if is_name(n.as_str()) && duty_words.is_match(d.as_str()) {
+            out.push(Hit::new(
+                (n.as_str().to_string(), Some(d.as_str().trim().to_string())),
+                n.start(),
+                c.get(0).expect("whole").end(),
+            ));
+        }
+    }
+    // "one person (Ulrike) who can validate exports": the words before
+    // the name say who they are, the clause after what they do.
+    let paren_name = crate::re!(&format!(
+        r"(?i)\b(?:one|a|an|the|our)\s+(?:of\s+(?:them|us|our\s+\w+)|[\w-]+(?:\s+[\w-]+)?)\s*\(\s*((?-i:{NAME}))\s*\)\s*([^.;\n]{{0,60}})"
+    ));
+    for c in paren_name.captures_iter(text) {
+        let n = c.get(1).expect("name");
+        if !is_name(n.as_str()) {
+            continue;
+        }
+        let whole = c.get(0).expect("whole");
+        let duty = format!(
+            "{} {}",
+            text[whole.start()..n.start()].trim_end_matches(['(', ' ']),
+            c[2].trim()
+        );
+        out.push(Hit::new(
+            (n.as_str().to_string(), Some(duty.trim().to_string())),
+            n.start(),
+            whole.end(),
+        ));
+    }
+    // "one of our SREs, Tomasz, knows Postgres well".
+    let apposition = crate::re!(&format!(
+        r"(?i)\b((?:one\s+of\s+)?(?:our|the)\s+(?:only\s+)?[\w-]+(?:\s+[\w-]+)?)\s*,\s*((?-i:{NAME}))\s*,\s*([^.;\n]{{0,60}})"
+    ));
+    for c in apposition.captures_iter(text) {
+        let n = c.get(2).expect("name");
+        if !is_name(n.as_str()) || !duty_words.is_match(&c[1]) {
+            continue;
+        }
+        let duty = format!("{}, {}", c[1].trim(), c[3].trim());
+        out.push(Hit::new(
+            (n.as_str().to_string(), Some(duty)),
+            n.start(),
+            n.end(),
+        ));
+    }
+    // Names the chat showed, written in lower case: "marco (backend)",
+    // "jess from marketing".
+    // One pattern for every known name, so the text is read once however
+    // many speakers the chat had.
+    if let Some(re) = names_pattern(
+        known,
+        r"(?:\s*\(([^()]{2,40})\)|\s+from\s+([\w-]+(?:\s+[\w-]+)?))?",
+    ) {
+        for c in re.captures_iter(text) {
+            let n = c.get(1).expect("name");
+            let duty = c.get(2).or(c.get(3)).map(|d| d.as_str().trim().to_string());
+            out.push(Hit::new(
+                (n.as_str().to_string(), duty),
+                n.start(),
+                c.get(0).expect("whole").end(),
+            ));
+        }
+    }
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// The most known names one pattern holds: a chat with more speakers than
+/// this still has its first ones read, and the pattern stays small.
+const MAX_KNOWN_NAMES: usize = 200;
+
+/// A case-insensitive pattern matching any known name (group 1), then
+/// `tail`; `None` when there are no names.
+fn names_pattern(known: &[String], tail: &str) -> Option<regex::Regex> {
+    if known.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = known
+        .iter()
+        .take(MAX_KNOWN_NAMES)
+        .map(|k| regex::escape(k))
+        .collect();
+    regex::Regex::new(&format!(r"(?i)\b({})\b{tail}", names.join("|"))).ok()
+}
+
+/// Easter Sunday (Anonymous Gregorian algorithm).
+fn easter(year: i16) -> Option<Date> {
+    let y = i32::from(year);
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    Date::new(year, month as i8, day as i8).ok()
+}
+
+/// The first year from `start`'s in which `from..=to` (month and days)
+/// has not ended.
+fn upcoming(start: Date, month: i8, from_day: i8, to_day: Option<i8>) -> Option<(Date, Date)> {
+    for year in [start.year(), start.year().checked_add(1)?] {
+        let first = Date::new(year, month, from_day).ok()?;
+        let last = match to_day {
+            Some(d) => Date::new(year, month, d).ok()?,
+            None => first.last_of_month(),
+        };
+        if last >= start {
+            return Some((first, last));
+        }
+    }
+    None
+}
+
+/// The dates an absence's words give: "3–14 August", "August 3-14", "in
+/// March", "over Easter" (Good Friday to Easter Monday), "for two weeks
+/// over Easter", "from 2026-08-03 to 2026-08-14".
+pub fn away_dates(words: &str, start: Date) -> Option<(Date, Date)> {
+    let month = |m: &str| super::dates::month_of(m);
+    let day_range = crate::re!(
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:–|-|to|until|till|through)\s*(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\b"
+    );
+    if let Some(c) = day_range.captures(words) {
+        let m = month(&c[3])?;
+        return upcoming(start, m, c[1].parse().ok()?, Some(c[2].parse().ok()?));
+    }
+    let month_days = crate::re!(
+        r"(?i)\b([a-z]{3,9})\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:–|-|to|until|till|through)\s*(\d{1,2})\b"
+    );
+    if let Some(c) = month_days.captures(words) {
+        if let Some(m) = month(&c[1]) {
+            return upcoming(start, m, c[2].parse().ok()?, Some(c[3].parse().ok()?));
+        }
+    }
+    let easter_words = crate::re!(r"(?i)\b(?:over|at|for|around|during)\s+easter\b");
+    if easter_words.is_match(words) {
+        let weeks = crate::re!(r"(?i)\b(a|one|two|three|\d)\s+weeks?\b");
+        let n = weeks
+            .captures(words)
+            .and_then(|c| super::parse_number(&c[1]))
+            .unwrap_or(0.0) as i64;
+        for year in [start.year(), start.year().checked_add(1)?] {
+            let sunday = easter(year)?;
+            let (from, to) = if n == 0 {
+                (
+                    sunday.checked_sub(2.days()).ok()?,
+                    sunday.checked_add(1.day()).ok()?,
+                )
+            } else {
+                // The weeks around Easter: from the Monday before.
+                let from = sunday.checked_sub(6.days()).ok()?;
+                (from, from.checked_add((7 * n - 1).days()).ok()?)
+            };
+            if to >= start {
+                return Some((from, to));
+            }
+        }
+    }
+    let whole_month = crate::re!(
+        r"(?i)\b(?:in|during|for|all\s+of|throughout|through)\s+(?:the\s+(?:whole\s+)?(?:month\s+of\s+)?)?([a-z]{3,9})\b"
+    );
+    for c in whole_month.captures_iter(words) {
+        if let Some(m) = month(&c[1]) {
+            return upcoming(start, m, 1, None);
+        }
+    }
+    let found = super::dates::dates(words, start);
+    match found.as_slice() {
+        [a, b, ..] => Some((a.value.date, b.value.date)).filter(|(a, b)| a <= b),
+        _ => None,
+    }
+}
+
+/// Everyone the text names, with their duty and role, and when they are
+/// away; the writer's own absence ("I'm out …") is "the author". `known`
+/// are names the input showed elsewhere (chat speakers), in lower case.
+pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Vec<Hit<Person>> {
+    let mut out: Vec<Hit<Person>> = Vec::new();
+    let add = |name: &str, duty: Option<String>, s: usize, e: usize, out: &mut Vec<Hit<Person>>| {
+        let idx = match out
+            .iter()
+            .position(|p| p.value.name.eq_ignore_ascii_case(name))
+        {
+            Some(i) => i,
+            None => {
+                out.push(Hit::new(
+                    Person {
+                        name: name.to_string(),
+                        role: None,
+                        duty: None,
+                        unavailable: Vec::new(),
+                        unavailable_every: Vec::new(),
+                    },
+                    s,
+                    e,
+                ));
+                out.len() - 1
+            }
+        };
+        let p = &mut out[idx];
+        if p.value.duty.is_none() {
+            if let Some(d) = duty {
+                p.value.role = role_of(&d, roles);
+                p.value.duty = Some(d);
+            }
+        }
+        p.end = p.end.max(e);
+        idx
+    };
+    for h in named(text, known) {
+        add(&h.value.0, h.value.1, h.start, h.end, &mut out);
+    }
+    // "Priya is out 3–14 August", "Marco is on paternity leave in March",
+    // "I'm out for two weeks over Easter".
+    let away = crate::re!(&format!(
+        r"(?:\b({NAME})|\b(I)(?:'m|\s+am|'ll\s+be|\s+will\s+be)?|\b(?i:(me)))(?:\s*\([^()]*\))?(?i:\s*,?\s*who)?\s*(?i:{AWAY})"
+    ));
+    // Names the chat showed may be written in lower case ("ines is off").
+    let known_away = names_pattern(
+        known,
+        &format!(r"(?:\s*\([^()]*\))?(?:\s*,?\s*who)?\s*{AWAY}"),
+    );
+    let found: Vec<regex::Captures<'_>> = away
+        .captures_iter(text)
+        .chain(known_away.iter().flat_map(|re| re.captures_iter(text)))
+        .collect();
+    for c in found {
+        let whole = c.get(0).expect("whole");
+        let (_, ce) = super::clause_around(text, whole.start());
+        let tail = &text[whole.end()..ce.max(whole.end())];
+        let Some((from, to)) = away_dates(tail, start) else {
+            continue;
+        };
+        let name = match (c.get(1), c.get(2).or(c.get(3))) {
+            (Some(n), _)
+                if is_name(n.as_str())
+                    || known.iter().any(|k| k.eq_ignore_ascii_case(n.as_str())) =>
+            {
+                n.as_str().to_string()
+            }
+            (None, Some(_)) => "the author".to_string(),
+            _ => continue,
+        };
+        let reading = text[whole.start()..ce.max(whole.end())].trim().to_string();
+        let i = add(&name, None, whole.start(), ce, &mut out);
+        let away = &mut out[i].value.unavailable;
+        if !away.iter().any(|u| u.from == from && u.to == to) {
+            away.push(Unavailability { from, to, reading });
+        }
+    }
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use rollgate_knowledge::Knowledge;
+
+    const START: Date = date(2026, 6, 1);
+
+    fn read(text: &str, known: &[&str]) -> Vec<String> {
+        let k = Knowledge::builtin().unwrap();
+        let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+        people(text, START, &k.roles, &known)
+            .into_iter()
+            .map(|h| {
+                let p = h.value;
+                let mut v = p.name;
+                if let Some(r) = p.role {
+                    v.push_str(&format!("={r}"));
+                }
+                for u in p.unavailable {
+                    v.push_str(&format!(" away {}..{}", u.from, u.to));
+                }
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn named_people_with_roles_and_absences() {
+        assert_eq!(
+            read("Priya (our only DBA) is out 3–14 August.", &[]),
+            vec!["Priya=dba away 2026-08-03..2026-08-14"]
+        );
+        assert_eq!(
+            read("Marco is on paternity leave in March.", &[]),
+            vec!["Marco away 2027-03-01..2027-03-31"]
+        );
+        assert_eq!(
+            read(
+                "There's no dedicated DBA - one of our SREs, Tomasz, knows Postgres well.",
+                &[]
+            ),
+            vec!["Tomasz=sre"]
+        );
+        assert_eq!(
+            read(
+                "Finance has one person (Ulrike) who can validate exports.",
+                &[]
+            ),
+            vec!["Ulrike"]
+        );
+        assert_eq!(
+            read("I'm out for two weeks over Easter.", &[]),
+            vec!["the author away 2027-03-22..2027-04-04"]
+        );
+        assert_eq!(
+            read(
+                "me + marco (backend), jess from marketing",
+                &["marco", "jess", "dana"]
+            ),
+            vec!["marco=backend-engineer", "jess"]
+        );
+        assert_eq!(
+            read(
+                "ines is off 10-21 August. Ines is off 10-21 August.",
+                &["ines", "lukas"]
+            ),
+            vec!["ines away 2026-08-10..2026-08-21"]
+        );
+        assert_eq!(
+            read("Kenji (the only SRE), who is away 14–25 September.", &[]),
+            vec!["Kenji=sre away 2026-09-14..2026-09-25"]
+        );
+        assert_eq!(
+            read("Our tech lead Aiko will be away August 10-21", &[]),
+            vec!["Aiko away 2026-08-10..2026-08-21"]
+        );
+    }
+
+    #[test]
+    fn teams_products_and_dates_are_not_people() {
+        for t in [
+            "Stripe (webhooks, customer portal)",
+            "Finance is out of scope for this.",
+            "The team is off in August.",
+            "Unleash (self-hosted) for flags",
+            "Marketing (jess) handles newsletters? no dates",
+            "We are out of budget.",
+            "Two developers have vacation in August.",
+            "Metabase (our BI tool) reads the replica.",
+            "Zendesk (support) and Mixpanel (marketing) stay.",
+        ] {
+            let got = read(t, &[]);
+            assert!(
+                got.iter()
+                    .all(|p| !p.contains("away") || p.starts_with("the author"))
+                    && !got.iter().any(|p| p.starts_with("Stripe")
+                        || p.starts_with("Finance")
+                        || p.starts_with("Unleash")
+                        || p.starts_with("Marketing")
+                        || p.starts_with("We")
+                        || p.starts_with("Two")),
+                "{t}: {got:?}"
+            );
+        }
+    }
+}
