@@ -335,6 +335,11 @@ impl<'a> Ctx<'a> {
     /// its tool is not named by the input.
     pub fn command(&self, id: &str, vars: &[(&str, String)]) -> Option<Step> {
         let c = self.k.commands.get(id)?;
+        if !self.fits_engines(&c.tool, &c.text) {
+            // The step stays, in words: what to do is still true on the
+            // other engine; only this tool's command is not.
+            return Some(self.step(c.description.clone()));
+        }
         let mut text = c.text.clone();
         let mut all: Vec<(&str, String)> = vec![
             (
@@ -368,6 +373,34 @@ impl<'a> Ctx<'a> {
             command: Some(text),
             example: !self.names(&c.tool),
         })
+    }
+
+    /// A command of an engine's own tool (psql, pg_dump, mysqldump) runs only
+    /// against a side on that engine: `pg_restore` into MongoDB, or
+    /// `pg_stat_activity` read from MySQL, is no command at all.
+    fn fits_engines(&self, tool: &str, text: &str) -> bool {
+        let Some(engine) = self.tool_engine(tool) else {
+            return true;
+        };
+        let on = |url: &str, side: &Option<String>| {
+            !text.contains(url) || side.as_deref() == Some(engine.as_str())
+        };
+        on("$SOURCE_URL", &self.source_engine) && on("$TARGET_URL", &self.target_engine)
+    }
+
+    /// The database engine a tool belongs to: its own id for an engine, the
+    /// engine it ships with for a client tool; None for anything else.
+    fn tool_engine(&self, tool: &str) -> Option<String> {
+        let t = self.k.catalog.get(tool)?;
+        if let Some(engine) = &t.ships_with {
+            return Some(engine.clone());
+        }
+        use rollgate_knowledge::TechKind as K;
+        matches!(
+            t.kind,
+            K::RelationalDatabase | K::DocumentDatabase | K::WideColumnStore | K::KeyValueStore
+        )
+        .then(|| self.k.catalog.engine_of(t).id.clone())
     }
 
     /// A step with a command only when the command's tool fits the engines.

@@ -335,10 +335,24 @@ pub fn fire(cx: &Ctx<'_>, strategy: StrategyId, kind: RuleKind) -> Vec<Fired> {
             for group in crate::ctx::integration_groups(matching) {
                 let mut c = cites.clone();
                 c.extend(group.cites);
+                let title = fill(cx, &rule.title, Some(&group.label));
+                let text = fill(cx, &rule.text, Some(&group.label));
+                // A rule whose words do not name the integration says the
+                // same thing for each: once, citing them all.
+                if let Some(same) = out.iter_mut().find(|f: &&mut Fired| {
+                    f.rule.id == rule.id && f.title == title && f.text == text
+                }) {
+                    for cite in c {
+                        if !same.because.facts.contains(&cite) {
+                            same.because.facts.push(cite);
+                        }
+                    }
+                    continue;
+                }
                 out.push(Fired {
                     rule: rule.clone(),
-                    title: fill(cx, &rule.title, Some(&group.label)),
-                    text: fill(cx, &rule.text, Some(&group.label)),
+                    title,
+                    text,
                     steps: steps.clone(),
                     because: Because {
                         rule: rule.id.clone(),

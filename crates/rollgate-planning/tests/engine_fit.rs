@@ -1,0 +1,80 @@
+//! Commands fit the engine of the side they act on, and a rule that says
+//! the same for several integrations says it once.
+
+use jiff::civil::date;
+use rollgate_intake::read_bytes;
+use rollgate_knowledge::Knowledge;
+use rollgate_planning::{plan, Mode, Plan};
+
+fn plan_text(text: &str) -> Plan {
+    let k = Knowledge::builtin().unwrap();
+    let facts = read_bytes("t.txt", text.as_bytes(), None, &k, date(2027, 2, 1)).unwrap();
+    plan(&facts, &k, Mode::Auto)
+}
+
+fn commands(p: &Plan) -> Vec<String> {
+    let v = serde_json::to_value(p).unwrap();
+    let mut out = Vec::new();
+    collect(&v, &mut out);
+    out
+}
+
+fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == "command" {
+                    if let Some(s) = x.as_str() {
+                        out.push(s.to_string());
+                    }
+                }
+                collect(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+        _ => {}
+    }
+}
+
+const MONGO: &str = "<migration-type>move our shipment database from MongoDB 4.4 to PostgreSQL 16</migration-type>\
+<from-state>MongoDB 4.4 replica set on our own VMs, 300 GB</from-state>\
+<to-state>PostgreSQL 16 on Cloud SQL</to-state>\
+<criticality>high</criticality>\
+<rollback-acceptable-delay>1 hour</rollback-acceptable-delay>\
+<integration-points>the driver API service, the tracking worker service, the reporting service, all reading and writing the database</integration-points>";
+
+#[test]
+fn no_postgresql_tool_runs_against_a_mongodb_source() {
+    let p = plan_text(MONGO);
+    for c in commands(&p) {
+        let pg_tool = ["psql", "pg_dump", "pg_restore", "vacuumdb"]
+            .iter()
+            .any(|t| c.contains(t));
+        assert!(
+            !(pg_tool && c.contains("$SOURCE_URL")),
+            "a PostgreSQL tool against MongoDB: {c}"
+        );
+    }
+}
+
+#[test]
+fn a_postgresql_source_keeps_its_postgresql_commands() {
+    let p = plan_text(&MONGO.replace("MongoDB 4.4", "PostgreSQL 12"));
+    assert!(
+        commands(&p)
+            .iter()
+            .any(|c| c.contains("psql \"$SOURCE_URL\"")),
+        "the neighbour on PostgreSQL still gets psql against the source"
+    );
+}
+
+#[test]
+fn a_rule_that_does_not_name_the_integration_appears_once_for_several() {
+    let p = plan_text(MONGO);
+    let text = serde_json::to_string(&p).unwrap();
+    assert_eq!(
+        text.matches("Find every consumer of the database").count(),
+        1,
+        "three consumer services, one step"
+    );
+}
