@@ -333,6 +333,10 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             Some(pb) => format!("{}: {}", pb.routing.units, pb.routing.why),
             None => "reads first, then writes, by consumer: the new database serves a growing share of reads while the old one keeps every write until the cutover".into(),
         },
+        routing: cx
+            .playbook
+            .map(|pb| pb.routing.kind.clone())
+            .unwrap_or_else(|| "percent".into()),
         rollback_tolerance_minutes: cx.tolerance,
         time_zone: cx.time_zone.clone(),
         time_zones: cal.calendar.zones.clone(),

@@ -5,6 +5,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+fn percent_routing() -> String {
+    "percent".into()
+}
+
 /// Why a recommendation is in the plan: the rule that produced it and the
 /// input facts it fired on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +153,12 @@ pub struct Summary {
     /// types, users, releases, a share of reads…), from the family's
     /// playbook.
     pub moves: String,
+    /// How the switch moves the unit: `percent` (a share of traffic, which
+    /// a flag tool's rollout carries), `segments` (whole parts named by the
+    /// switch state, each all or nothing) or `releases` (each state is a
+    /// deployed version).
+    #[serde(default = "percent_routing")]
+    pub routing: String,
     pub rollback_tolerance_minutes: u64,
     pub time_zone: String,
     /// Every zone the team works in (the first is the plan's).

@@ -115,6 +115,12 @@ pub enum Event {
         note: String,
     },
     Completed,
+    /// A command ran with a bindings file other than the last one seen
+    /// (thresholds, sources and the switch come from it): its hash and path.
+    BindingsSeen {
+        sha256: String,
+        path: String,
+    },
 }
 
 impl Event {
@@ -131,6 +137,7 @@ impl Event {
             Event::ActionIntent { .. } => "action-intent",
             Event::ActionResult { .. } => "action-result",
             Event::Completed => "completed",
+            Event::BindingsSeen { .. } => "bindings-seen",
         }
     }
 }

@@ -43,6 +43,9 @@ pub struct GateReport {
     pub next_open: Option<String>,
     /// Everything that refuses `advance` now, in words.
     pub blocking: Vec<String>,
+    /// What no override passes: a failing check, a freeze or holiday, a
+    /// date past the plan's calendar, a step into the point of no return.
+    pub hard: Vec<String>,
 }
 
 pub fn wants(c: &Criterion) -> String {
@@ -196,6 +199,7 @@ pub fn report(plan: &Plan, state: &State, wiring: &Wiring, now: Timestamp) -> Ga
     if !window_open {
         blocking.push(format!("change window closed: {window_note}"));
     }
+    let hard = hard_blocks(plan, state, &checks, &window_note, window_open);
     GateReport {
         phase: phase.id.clone(),
         checks,
@@ -207,5 +211,50 @@ pub fn report(plan: &Plan, state: &State, wiring: &Wiring, now: Timestamp) -> Ga
         window_note,
         next_open,
         blocking,
+        hard,
     }
+}
+
+fn hard_blocks(
+    plan: &Plan,
+    state: &State,
+    checks: &[CheckReport],
+    window_note: &str,
+    window_open: bool,
+) -> Vec<String> {
+    let mut hard: Vec<String> = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| format!("check {} failed: {}", c.id, c.reason))
+        .collect();
+    let closed_for_good = [
+        "day off in the plan: freeze",
+        "day off in the plan: holiday",
+        "re-plan",
+    ];
+    if !window_open && closed_for_good.iter().any(|w| window_note.contains(w)) {
+        hard.push(format!("change window closed: {window_note}"));
+    }
+    // Into the point of no return only with every check passing and every
+    // approver's name on it (an override may still pass a hold or the
+    // hour of the window, never the people or the evidence).
+    if let Some(next) = plan
+        .phases
+        .get(state.phase + 1)
+        .filter(|n| n.point_of_no_return)
+    {
+        for c in checks.iter().filter(|c| c.verdict == Verdict::Inconclusive) {
+            hard.push(format!(
+                "check {} must pass before {}, the point of no return: {}",
+                c.id, next.id, c.reason
+            ));
+        }
+        for role in missing_approvals(&plan.phases[state.phase], state) {
+            hard.push(format!(
+                "{role} must approve before {}, the point of no return",
+                next.id
+            ));
+        }
+    }
+    hard
 }

@@ -109,6 +109,13 @@ impl Runner<'_> {
         let gate = self.gate();
         let overridden = match (gate.blocking.is_empty(), override_reason) {
             (true, _) => None,
+            (false, Some(_)) if !gate.hard.is_empty() => {
+                return Err(RunError::Refused(format!(
+                    "no override passes these (phase {}):\n  - {}",
+                    gate.phase,
+                    gate.hard.join("\n  - ")
+                )))
+            }
             (false, Some(reason)) if !reason.trim().is_empty() => {
                 Some(self.override_of(reason, gate.blocking.clone()))
             }

@@ -82,6 +82,29 @@ pub fn status_text(r: &StatusReport) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} ({})", r.title, r.rollout);
     let _ = writeln!(o, "status: {}", status_words(&r.status));
+    // After an abort, what matters at 3am comes first: where the switch
+    // is, and what people must do now.
+    if matches!(r.status, Status::Aborted { .. }) {
+        match &r.switch_read_back {
+            Some(sw) => {
+                let _ = writeln!(
+                    o,
+                    "the switch tool reports: {} at {}%",
+                    sw.state, sw.percent
+                );
+            }
+            None => {
+                let _ = writeln!(o, "no switch tool is bound: check {} by hand", r.flag);
+            }
+        }
+        if !r.tasks.is_empty() {
+            let _ = writeln!(o, "rollback tasks, in order:");
+            for t in &r.tasks {
+                let _ = writeln!(o, "  - {}", t.replace('\n', "\n    "));
+            }
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(
         o,
         "phase {}: {} [{}], entered {}; switch {} → {} at {}%",
@@ -170,7 +193,7 @@ pub fn status_text(r: &StatusReport) -> String {
     if let Some(a) = &r.open_action {
         let _ = writeln!(o, "\nunfinished action: {a} (no result recorded)");
     }
-    if !r.tasks.is_empty() {
+    if !r.tasks.is_empty() && !matches!(r.status, Status::Aborted { .. }) {
         let _ = writeln!(o, "\nrollback tasks:");
         for t in &r.tasks {
             let _ = writeln!(o, "  - {}", t.replace('\n', "\n    "));
@@ -281,5 +304,8 @@ pub fn describe(e: &Event) -> String {
             if *ok { "ok" } else { "FAILED" }
         ),
         Event::Completed => "completed".into(),
+        Event::BindingsSeen { sha256, path } => {
+            format!("bindings {path} (sha256 {sha256}) in use from here")
+        }
     }
 }

@@ -112,6 +112,27 @@ impl<'a> Runner<'a> {
         Ok(value)
     }
 
+    /// Records the bindings in use when they differ from the last ones the
+    /// log saw, so the audit shows which thresholds and switch acted.
+    pub fn note_bindings(&mut self, bytes: &[u8], path: &str) -> Result<(), RunError> {
+        use sha2::{Digest, Sha256};
+        let sha: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let last = self.entries.iter().rev().find_map(|e| match &e.event {
+            Event::BindingsSeen { sha256, .. } => Some(sha256.clone()),
+            _ => None,
+        });
+        if last.as_deref() != Some(sha.as_str()) {
+            self.record(Event::BindingsSeen {
+                sha256: sha,
+                path: path.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+
     /// Settles a crash's leftovers now (what every acting command does first).
     pub fn settle(&mut self) -> Result<(), RunError> {
         self.exclusive(|_| Ok(()))
@@ -373,11 +394,26 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
+    /// The switch as phase `index` sets it. With segment or release
+    /// routing the state names what moved, all of it: the tool's rollout is
+    /// 100 % (the plan's traffic share is a summary, and as a flag rollout
+    /// it would send a share of everything back to the old side).
     pub(crate) fn target_of(&self, index: usize) -> SwitchTarget {
         let p = &self.plan.phases[index];
+        let resting = self
+            .plan
+            .kill_switch
+            .states
+            .first()
+            .map(|s| s.name.as_str());
+        let percent = match self.plan.summary.routing.as_str() {
+            "percent" => p.traffic_percent,
+            _ if Some(p.kill_switch_state.as_str()) == resting => 0,
+            _ => 100,
+        };
         SwitchTarget {
             state: p.kill_switch_state.clone(),
-            percent: p.traffic_percent,
+            percent,
         }
     }
 

@@ -172,6 +172,7 @@ impl State {
                 }
             }
             Event::Completed => self.status = Status::Completed,
+            Event::BindingsSeen { .. } => {}
         }
     }
 

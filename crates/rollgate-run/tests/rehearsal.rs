@@ -46,6 +46,14 @@ fn a_clean_history_completes_with_one_switch_change_per_new_state_and_waits_for_
         .collect();
     planned.dedup();
     assert_eq!(states, planned[1..].to_vec());
+    // Message types move whole: the flag's rollout is all of the named
+    // state, never the plan's traffic summary.
+    assert_eq!(plan.summary.routing, "segments");
+    assert!(
+        r.switch_changes.iter().all(|t| t.percent == 100),
+        "{:?}",
+        r.switch_changes
+    );
     // A gate that waits only for people asks them, naming the roles.
     assert!(
         r.moments

@@ -488,3 +488,74 @@ fn a_dead_process_lease_on_this_host_is_taken_over_at_once() {
         .advance(Some("drill"))
         .expect("the dead runner's lease does not block");
 }
+
+#[test]
+fn no_override_passes_a_failing_check_a_freeze_or_the_point_of_no_return_without_its_people() {
+    // A failing check.
+    let json = plan_json(EXAMPLE);
+    let mut f = fixture(&json);
+    let world = World::new(&[]);
+    let c = open(&mut f, &world).phase().success_criteria[0].clone();
+    open(&mut f, &world)
+        .confirm(&c.id, "bo", Some(bad(&c.op, c.value)), "")
+        .unwrap();
+    let err = open(&mut f, &world)
+        .advance(Some("just go"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no override passes") && err.contains("failed"),
+        "{err}"
+    );
+
+    // A freeze on the day.
+    let mut plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
+    plan.calendar.days_off.push(rollgate_planning::DayOff {
+        date: jiff::civil::date(2026, 4, 28),
+        reason: "freeze: spring release".into(),
+    });
+    let mut f = fixture(&serde_json::to_string(&plan).unwrap());
+    f.clock.set("2026-04-28T09:00:00Z".parse().unwrap());
+    let err = open(&mut f, &world)
+        .advance(Some("just go"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("freeze: spring release"), "{err}");
+
+    // Into the point of no return: every check and every approver first.
+    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
+    let ponr = plan
+        .phases
+        .iter()
+        .position(|p| p.point_of_no_return)
+        .unwrap();
+    let mut f = fixture(&json);
+    while open(&mut f, &world).state().phase + 1 < ponr {
+        open(&mut f, &world).advance(Some("drill")).unwrap();
+    }
+    let err = open(&mut f, &world)
+        .advance(Some("drill"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the point of no return") && err.contains("must approve"),
+        "{err}"
+    );
+    let (checks, roles) = {
+        let r = open(&mut f, &world);
+        (
+            r.phase().success_criteria.clone(),
+            r.phase().gate.approvers.clone(),
+        )
+    };
+    for c in &checks {
+        open(&mut f, &world).confirm(&c.id, "bo", None, "").unwrap();
+    }
+    for role in &roles {
+        open(&mut f, &world).approve("bo", Some(role), "").unwrap();
+    }
+    open(&mut f, &world)
+        .advance(Some("the hold is all that is left"))
+        .expect("people and evidence given, the hold may be overridden");
+    assert_eq!(open(&mut f, &world).state().phase, ponr);
+}

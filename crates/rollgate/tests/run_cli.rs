@@ -509,3 +509,25 @@ fn every_transition_abort_and_pause_is_posted_to_the_webhook_as_slack_json_named
         "{texts:?}"
     );
 }
+
+#[test]
+fn the_audit_records_each_bindings_file_a_command_ran_with_once_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plan = plan_from_today(d);
+    rollgate(d, &["run", "start", &plan]);
+    std::fs::write(d.join("b.toml"), "[run]\nauto_abort = false\n").unwrap();
+    rollgate(
+        d,
+        &["run", "pause", "--reason", "a", "--bindings", "b.toml"],
+    );
+    rollgate(d, &["run", "resume", "--bindings", "b.toml"]);
+    std::fs::write(d.join("b.toml"), "[run]\nauto_abort = true\n").unwrap();
+    rollgate(
+        d,
+        &["run", "pause", "--reason", "b", "--bindings", "b.toml"],
+    );
+    let log = rollgate(d, &["run", "log"]).stdout;
+    assert_eq!(log.matches("bindings b.toml (sha256").count(), 2, "{log}");
+    assert!(!log.contains("unknown operator"), "{log}");
+}

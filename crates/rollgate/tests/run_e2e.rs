@@ -49,6 +49,27 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     out
 }
 
+/// Whether phase `index` of the rollout's plan is its point of no return.
+fn plan_ponr(dir: &Path, index: u64) -> bool {
+    let plan = std::fs::read_to_string(dir.join("plan.json")).unwrap();
+    let p: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    p["phases"][index as usize]["point_of_no_return"] == true
+}
+
+/// Confirms every manual check of the current gate and approves it as
+/// each missing role: no override passes these into the point of no return.
+fn pass_gate(dir: &Path) {
+    let s = status(dir);
+    for c in s["gate"]["checks"].as_array().unwrap() {
+        if c["verdict"] != "pass" {
+            ok(dir, &["run", "confirm", c["id"].as_str().unwrap()]);
+        }
+    }
+    for role in s["gate"]["approvals_missing"].as_array().unwrap() {
+        ok(dir, &["run", "approve", "--role", role.as_str().unwrap()]);
+    }
+}
+
 fn status(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&ok(dir, &["run", "status", "--format", "json"])).unwrap()
 }
@@ -188,7 +209,13 @@ fn a_rollout_runs_start_to_retire_on_real_prometheus_and_unleash_and_a_failure_m
         "{}/../../examples/redis-to-valkey-sessions.txt",
         env!("CARGO_MANIFEST_DIR")
     );
-    ok(d, &["run", "start", &example, "--name", "valkey"]);
+    let plan = Command::new(env!("CARGO_BIN_EXE_rollgate"))
+        .args(["plan", &example, "--format", "json", "-o"])
+        .arg(d.join("plan.json"))
+        .output()
+        .unwrap();
+    assert!(plan.status.success());
+    ok(d, &["run", "start", "plan.json", "--name", "valkey"]);
     let advance = [
         "run",
         "advance",
@@ -242,6 +269,9 @@ fn a_rollout_runs_start_to_retire_on_real_prometheus_and_unleash_and_a_failure_m
         }
         let (code, _) = watch_until_measured(d, s["phase"]["id"].as_str().unwrap_or("?"));
         assert_eq!(code, 0, "healthy in {}", s["phase"]["id"]);
+        if s["next"]["index"].is_u64() && plan_ponr(d, s["next"]["index"].as_u64().unwrap()) {
+            pass_gate(d);
+        }
         ok(d, &advance);
     }
     let (state, rollout, enabled) = unleash_flag(&unleash.url);

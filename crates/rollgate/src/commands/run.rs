@@ -88,11 +88,26 @@ pub fn dispatch(cmd: RunCommand) -> Result<Outcome> {
     }
 }
 
+/// Who acts, for the audit: --as, else the login name (USER, LOGNAME, or
+/// what `id -un` says), never a blank.
 fn actor(t: &RunTarget) -> String {
-    t.actor
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "unknown operator".into())
+    let login = || {
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    [
+        t.actor.clone(),
+        std::env::var("USER").ok(),
+        std::env::var("LOGNAME").ok(),
+        login(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|a| !a.trim().is_empty())
+    .unwrap_or_else(|| "unknown operator".into())
 }
 
 fn open_store(t: &RunTarget) -> Result<Box<dyn Store>> {
@@ -225,6 +240,7 @@ fn operate(
         let w = wiring(t, store.as_mut(), &id)?;
         Runner::open(store.as_mut(), &id, w, &clock, &actor(t))?
     };
+    note_bindings(&mut r, t)?;
     match f(&mut r) {
         Ok(out) => {
             print(t, format!("{}\n", out.done), &out)?;
@@ -250,6 +266,7 @@ fn watch(t: &RunTarget, once: bool) -> Result<Outcome> {
         Runner::open(store.as_mut(), &id, w, &clock, &actor(t))?
     };
     r.claim_watch()?;
+    note_bindings(&mut r, t)?;
     r.settle()?;
     loop {
         let report = r.tick()?;
@@ -412,4 +429,13 @@ fn export_rules(input: &str, start: Option<&str>, output: &str, t: &RunTarget) -
         eprintln!("not exported: {s}");
     }
     Ok(Outcome::Ok)
+}
+
+/// The audit records which bindings file a command ran with (by hash).
+fn note_bindings(r: &mut Runner<'_>, t: &RunTarget) -> Result<()> {
+    if let Some(path) = &t.bindings {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        r.note_bindings(&bytes, &path.display().to_string())?;
+    }
+    Ok(())
 }
