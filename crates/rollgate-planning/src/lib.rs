@@ -27,6 +27,7 @@ pub mod risk;
 pub mod rules;
 pub mod strategy;
 pub mod support;
+mod unread;
 
 pub use ctx::Mode;
 pub use model::*;
@@ -100,6 +101,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     approvals::apply(&cx, &mut phases);
     let mut history_warnings = Vec::new();
     history::apply(&cx, &mut phases, &mut history_warnings);
+    unread::apply(facts, &mut phases);
     let kill_switch = killswitch::build(&cx, &chosen, &phases);
     // Gaps were chosen from the switch; the phases' own estimates may need
     // one more, so every gate and answer that points at the gaps holds.

@@ -80,11 +80,7 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
     }
     ask_hedges(facts, &mut out);
     let mut unread = 0;
-    for u in &facts.uninterpreted {
-        let lower = u.text.to_lowercase();
-        if !OBLIGATION_WORDS.iter().any(|w| lower.contains(w)) {
-            continue;
-        }
+    for u in unread_obligations(facts) {
         unread += 1;
         if unread > MAX_UNREAD_LISTED {
             continue;
@@ -92,9 +88,9 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
         out.push(OpenQuestion {
             question: format!(
                 "rollgate could not read \"{}\": what must the plan do to honour it?",
-                u.text.trim()
+                one_line(&u.text, 240)
             ),
-            assumed: "not taken into account by this plan".into(),
+            assumed: UNREAD_ASSUMED.into(),
             about: u
                 .span
                 .map(|s| format!("{} {}:{}", u.field, s.line, s.column))
@@ -107,7 +103,7 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
                 "{} more clauses with obligation words were not read: see \"Not interpreted\" in `rollgate check`.",
                 unread - MAX_UNREAD_LISTED
             ),
-            assumed: "not taken into account by this plan".into(),
+            assumed: UNREAD_ASSUMED.into(),
             about: "uninterpreted clauses".into(),
         });
     }
@@ -115,7 +111,31 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
 }
 
 /// Unread obligations listed one by one; the rest are counted.
-const MAX_UNREAD_LISTED: usize = 10;
+pub(crate) const MAX_UNREAD_LISTED: usize = 10;
+
+/// What the plan does with an obligation it could not read.
+const UNREAD_ASSUMED: &str =
+    "not built into the phases; the preparation gate waits until each has a step or a gate";
+
+/// A clause as one line of at most `max` characters, for quoting it.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((cut, _)) => format!("{} …", &flat[..cut]),
+        None => flat,
+    }
+}
+
+/// Clauses rollgate could not read that carry an obligation word: the
+/// plan may be breaking them, so they must not be set aside quietly.
+pub(crate) fn unread_obligations(
+    facts: &Facts,
+) -> impl Iterator<Item = &rollgate_intake::Uninterpreted> {
+    facts.uninterpreted.iter().filter(|u| {
+        let lower = u.text.to_lowercase();
+        OBLIGATION_WORDS.iter().any(|w| lower.contains(w))
+    })
+}
 
 /// Hedged statements listed one by one; the rest are counted.
 const MAX_HEDGES_LISTED: usize = 10;
@@ -173,7 +193,7 @@ mod tests {
         assert!(
             q.iter()
                 .any(|q| q.question.contains("Customer success must coordinate")
-                    && q.assumed == "not taken into account by this plan"),
+                    && q.assumed == UNREAD_ASSUMED),
             "{q:?}"
         );
     }
