@@ -316,6 +316,11 @@ pub struct Phase {
     pub gate: Gate,
     pub rollback: Rollback,
     pub kill_switch_state: String,
+    /// The switch state this phase's rollback returns to, when it is not
+    /// the kill switch's first state (a segment or release step goes back
+    /// to the last one whose gate passed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_to: Option<String>,
     pub point_of_no_return: bool,
     /// From this phase on the two sides' data differ: flipping back is the
     /// phase's rollback procedure, not a switch flip.

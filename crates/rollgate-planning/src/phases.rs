@@ -250,6 +250,7 @@ pub(crate) fn blank(id: &str, name: &str, kind: &str) -> Phase {
             cost: String::new(),
         },
         kill_switch_state: String::new(),
+        rollback_to: None,
         point_of_no_return: false,
         data_diverges: false,
         because: Vec::new(),

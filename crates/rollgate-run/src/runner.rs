@@ -417,8 +417,8 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Where an abort flips to: the old side, while no phase up to the
-    /// current one has made the data differ. After that, going back is the
+    /// Where an abort flips to, while no phase up to the current one has
+    /// made the data differ: where the phase's own rollback goes. After that, going back is the
     /// phase's rollback procedure, which people do.
     pub(crate) fn abort_target(&self) -> Option<SwitchTarget> {
         let diverged = self.plan.phases[..=self.state.phase]
@@ -427,10 +427,23 @@ impl<'a> Runner<'a> {
         if diverged {
             return None;
         }
-        self.plan.kill_switch.states.first().map(|s| SwitchTarget {
-            state: s.name.clone(),
-            percent: 0,
-        })
+        // Back where the plan's own rollback of this phase goes (the last
+        // segment or release whose gate passed), else to the first state.
+        let resting = self.plan.kill_switch.states.first()?.name.clone();
+        let state = self.phase().rollback_to.clone().unwrap_or(resting.clone());
+        let percent = match (state == resting, self.plan.summary.routing.as_str()) {
+            (true, _) => 0,
+            (false, "percent") => self
+                .plan
+                .phases
+                .iter()
+                .rev()
+                .find(|p| p.kill_switch_state == state)
+                .map(|p| p.traffic_percent)
+                .unwrap_or(0),
+            (false, _) => 100,
+        };
+        Some(SwitchTarget { state, percent })
     }
 
     pub fn refuse_unless_running(&self, what: &str) -> Result<(), RunError> {

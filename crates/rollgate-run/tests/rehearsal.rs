@@ -138,3 +138,33 @@ fn an_unknown_phase_or_scenario_is_refused_with_the_choices() {
         .unwrap_err()
         .contains("fail-at:<phase>"));
 }
+
+#[test]
+fn a_failure_in_a_later_message_type_goes_back_to_the_last_type_whose_gate_passed_not_to_the_start()
+{
+    let json = plan_json("sendgrid-to-postmark.yaml");
+    let plan: rollgate_planning::Plan = serde_json::from_str(&json).unwrap();
+    assert_eq!(plan.summary.routing, "segments");
+    // The third phase that moves a type: two have passed their gates.
+    let moving: Vec<&rollgate_planning::Phase> = plan
+        .phases
+        .iter()
+        .filter(|p| p.rollback_to.is_some())
+        .collect();
+    let failing = moving[2];
+    let r = rehearse(
+        &json,
+        &bound(&json),
+        true,
+        &Scenario::FailAt(failing.id.clone()),
+    )
+    .unwrap();
+    assert!(r.outcome.contains("aborted"), "{}", r.outcome);
+    let last = r.switch_changes.last().unwrap();
+    assert_eq!(Some(&last.state), failing.rollback_to.as_ref());
+    assert_ne!(
+        last.state, plan.kill_switch.states[0].name,
+        "the types that passed stay moved"
+    );
+    assert_eq!(last.percent, 100);
+}

@@ -683,6 +683,7 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
                 p.gate.approvers.retain(|a| *a != b.who.on_call);
             }
             p.kill_switch_state = s.state.clone();
+            p.rollback_to = Some(s.back_to.clone());
             let mut rb = b.flip(&s.back_to, &format!("back from {}", s.label));
             rb.extend(items(cx, &t.rollback.steps, &vars, c.releases));
             p.rollback.steps = rb;
