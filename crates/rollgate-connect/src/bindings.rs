@@ -296,6 +296,7 @@ struct RawMetric {
     schema: S<String>,
     timeout: S<String>,
     interval: S<String>,
+    delay: S<String>,
     count: S<u32>,
     failure_limit: S<u32>,
     inconclusive_limit: S<u32>,
@@ -480,6 +481,10 @@ impl<'a> Parser<'a> {
                 .map(|v| *v.get_ref())
                 .unwrap_or(d.inconclusive_limit),
             noise,
+            delay: raw
+                .delay
+                .as_ref()
+                .map(|_| self.duration(&raw.delay, interval)),
         })
     }
 

@@ -71,7 +71,8 @@ fn the_documented_example_parses_with_its_parameters_and_defaults() {
             count: 5,
             failure_limit: 1,
             inconclusive_limit: 2,
-            noise: 0.0
+            noise: 0.0,
+            delay: None,
         }
     );
     assert_eq!(*b.params("health").unwrap(), EvalParams::default());
@@ -231,4 +232,27 @@ fn run_section_sets_automatic_abort_and_refuses_unknown_keys_at_their_place() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("b.toml:2:"), "{err}");
+}
+
+#[test]
+fn a_start_up_delay_is_read_as_a_duration_and_left_unset_by_default() {
+    let b = Bindings::parse(
+        "[metrics.m]\nsource = \"command\"\ncommand = [\"true\"]\ndelay = \"5m\"\n",
+        "b.toml",
+    )
+    .unwrap();
+    assert_eq!(b.params("m").unwrap().delay, Some(Duration::from_secs(300)));
+    let b = Bindings::parse(
+        "[metrics.m]\nsource = \"command\"\ncommand = [\"true\"]\n",
+        "b.toml",
+    )
+    .unwrap();
+    assert_eq!(b.params("m").unwrap().delay, None);
+    let err = Bindings::parse(
+        "[metrics.m]\nsource = \"command\"\ncommand = [\"true\"]\ndelay = \"soon\"\n",
+        "b.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("b.toml:4:"), "{err}");
 }

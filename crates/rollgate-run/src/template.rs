@@ -90,7 +90,7 @@ pub fn bindings_template(plan: &Plan) -> String {
         }
         let _ = writeln!(
             o,
-            "# [metrics.\"{id}\"]\n{}\n# interval = \"1m\"\n# count = 5\n",
+            "# [metrics.\"{id}\"]\n{}\n# interval = \"1m\"\n# delay = \"5m\"   # after a switch change, before the first sample\n# count = 5\n",
             example(&u.metric)
         );
     }

@@ -18,6 +18,9 @@ pub struct Judging {
     pub inconclusive_limit: u32,
     /// A value within this distance of the threshold proves nothing.
     pub noise: f64,
+    /// Seconds after a phase is entered before its first sample: a switch
+    /// change takes a while to show in a metric.
+    pub delay_seconds: u64,
 }
 
 impl Default for Judging {
@@ -28,6 +31,7 @@ impl Default for Judging {
             failure_limit: 0,
             inconclusive_limit: 1,
             noise: 0.0,
+            delay_seconds: 60,
         }
     }
 }
@@ -154,6 +158,7 @@ mod tests {
             failure_limit,
             inconclusive_limit,
             noise: 0.0,
+            delay_seconds: 0,
         }
     }
 

@@ -67,10 +67,22 @@ impl Runner<'_> {
             .collect()
     }
 
+    /// When `check` is next sampled: one interval after its last sample,
+    /// or, for the phase's first, its delay after the phase was entered.
     fn due_at(&self, check: &str, judging: &Judging) -> Option<Timestamp> {
-        let last: Timestamp = self.state.samples.get(check)?.last()?.at.parse().ok()?;
-        last.checked_add((judging.interval_seconds as i64).seconds())
-            .ok()
+        match self.state.samples.get(check).and_then(|s| s.last()) {
+            Some(last) => {
+                let at: Timestamp = last.at.parse().ok()?;
+                at.checked_add((judging.interval_seconds as i64).seconds())
+                    .ok()
+            }
+            None => {
+                let entered: Timestamp = self.state.entered_at.parse().ok()?;
+                entered
+                    .checked_add((judging.delay_seconds as i64).seconds())
+                    .ok()
+            }
+        }
     }
 
     /// One pass of the watcher.

@@ -23,6 +23,7 @@ fn bound(json: &str) -> BTreeMap<String, Judging> {
                         failure_limit: 0,
                         inconclusive_limit: 1,
                         noise: 0.0,
+                        delay_seconds: 300,
                     },
                 );
             }

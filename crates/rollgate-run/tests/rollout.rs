@@ -559,3 +559,25 @@ fn no_override_passes_a_failing_check_a_freeze_or_the_point_of_no_return_without
         .expect("people and evidence given, the hold may be overridden");
     assert_eq!(open(&mut f, &world).state().phase, ponr);
 }
+
+#[test]
+fn the_first_sample_of_a_phase_waits_for_its_delay_after_the_switch_changed() {
+    let (_, mut f, mut world) = every_metric_bound();
+    world.judging.delay_seconds = 600;
+    let entered: jiff::Timestamp = open(&mut f, &world).state().entered_at.parse().unwrap();
+    let c = open(&mut f, &world).phase().success_criteria[0].clone();
+    world.values.set(&c.metric_id, Some(good(&c.op, c.value)));
+    let report = open(&mut f, &world).tick().unwrap();
+    assert!(
+        report.measured.is_empty(),
+        "nothing is sampled right after the change: {report:?}"
+    );
+    let due: jiff::Timestamp = report.next_due.unwrap().parse().unwrap();
+    assert_eq!(
+        due,
+        entered.checked_add(jiff::ToSpan::seconds(600)).unwrap()
+    );
+    f.clock.set(due);
+    let report = open(&mut f, &world).tick().unwrap();
+    assert!(!report.measured.is_empty());
+}

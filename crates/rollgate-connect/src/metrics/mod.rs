@@ -63,6 +63,9 @@ pub struct EvalParams {
     pub inconclusive_limit: u32,
     /// `|value - threshold| <= noise` counts as inconclusive.
     pub noise: f64,
+    /// How long after a phase is entered before the first sample: a
+    /// metric needs time to show the new state (default: one interval).
+    pub delay: Option<Duration>,
 }
 
 impl Default for EvalParams {
@@ -75,6 +78,7 @@ impl Default for EvalParams {
             failure_limit: 0,
             inconclusive_limit: 1,
             noise: 0.0,
+            delay: None,
         }
     }
 }

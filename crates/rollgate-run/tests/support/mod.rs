@@ -130,6 +130,7 @@ impl World {
                 failure_limit: 0,
                 inconclusive_limit: 1,
                 noise: 0.0,
+                delay_seconds: 0,
             },
         }
     }

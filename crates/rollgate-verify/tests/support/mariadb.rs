@@ -34,12 +34,20 @@ impl MariaDb {
             .tempdir()
             .unwrap();
         let data = dir.path().join("data");
+        // Each server its own temporary directory: bootstraps running in
+        // parallel shared /tmp and once lost a temporary table to another.
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        if is_root() {
+            let _ = Command::new("chmod").arg("1777").arg(&tmp).status();
+        }
         let user: Vec<String> = if is_root() {
             vec!["--user=root".into()]
         } else {
             Vec::new()
         };
         let out = Command::new(bin("/usr/bin", "mariadb-install-db"))
+            .env("TMPDIR", &tmp)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .arg("--auth-root-authentication-method=normal")
@@ -58,6 +66,7 @@ impl MariaDb {
             .unwrap()
             .port();
         let child = Command::new(bin("/usr/sbin", "mariadbd"))
+            .env("TMPDIR", &tmp)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .arg(format!("--port={port}"))

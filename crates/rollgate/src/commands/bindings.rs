@@ -69,6 +69,9 @@ fn judging(p: &rollgate_connect::EvalParams) -> Judging {
         failure_limit: p.failure_limit,
         inconclusive_limit: p.inconclusive_limit,
         noise: p.noise,
+        // A metric needs time to show a switch change: by default, one
+        // interval before the phase's first sample.
+        delay_seconds: p.delay.unwrap_or(p.interval).as_secs(),
     }
 }
 
