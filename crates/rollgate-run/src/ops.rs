@@ -329,16 +329,32 @@ impl Runner<'_> {
             ));
         }
         let phase = self.phase().clone();
+        let flips_to = self.abort_target();
+        let flag = format!("`{}`", self.plan.kill_switch.flag_name);
+        let runner_flips = flips_to.is_some() && self.wiring.switch.is_some();
         let tasks: Vec<String> = phase
             .rollback
             .steps
             .iter()
-            .map(|s| match &s.command {
-                Some(c) => format!("{}\n{c}", s.description),
-                None => s.description.clone(),
+            .map(|s| {
+                let text = match &s.command {
+                    Some(c) => format!("{}\n{c}", s.description),
+                    None => s.description.clone(),
+                };
+                // The flip to the state the runner sets itself is its
+                // action, recorded with its result: not a task to repeat.
+                let is_that_flip = runner_flips
+                    && s.description.contains(&flag)
+                    && flips_to
+                        .as_ref()
+                        .is_some_and(|t| s.description.contains(&format!("`{}`", t.state)));
+                if is_that_flip {
+                    format!("(done by rollgate run, see the action's result in the log) {text}")
+                } else {
+                    text
+                }
             })
             .collect();
-        let flips_to = self.abort_target();
         self.record(Event::Aborted {
             phase: phase.id.clone(),
             reason: reason.to_string(),

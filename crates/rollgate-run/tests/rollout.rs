@@ -206,6 +206,13 @@ fn a_failing_check_mid_ramp_flips_the_switch_back_to_the_old_side_by_itself() {
         !r.state().tasks.is_empty(),
         "the phase's rollback steps are recorded as tasks"
     );
+    // The flip the runner made is marked done, not left as a task to repeat.
+    assert!(
+        r.state().tasks[0].starts_with("(done by rollgate run"),
+        "{:?}",
+        r.state().tasks
+    );
+    assert!(r.state().tasks[1..].iter().all(|t| !t.starts_with("(done")));
     assert!(world.inbox.0.borrow().iter().any(|m| m.contains("ABORT")));
     // Nothing moves forward until a person resumes.
     drop(r);
