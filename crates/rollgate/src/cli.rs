@@ -10,7 +10,7 @@ use std::path::PathBuf;
     version,
     about = "Designs staged rollouts for risky migrations: phases, gates, rollbacks, kill switch, timeline.",
     long_about = None,
-    after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --format json\n  rollgate init migration.toml\n  rollgate schema spec > spec.schema.json\n\nExit codes: 0 ok, 1 a finding you asked to fail on (--strict), 2 an error in the input or environment."
+    after_help = "Examples:\n  rollgate check examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --format json\n  rollgate init migration.toml\n  rollgate run start plan.json && rollgate run status\n  rollgate schema spec > spec.schema.json\n\nExit codes: 0 ok, 1 a finding you asked to fail on (--strict), 2 an error in the input or environment."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,7 +27,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Produce the rollout plan for a migration spec.
     #[command(
-        after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n  rollgate plan migration.toml --format ics -o rollout.ics\n  rollgate plan migration.toml --format html -o plan.html\n\nThe planner is being built: for now `plan` prints the facts it will plan from."
+        after_help = "Examples:\n  rollgate plan examples/pg14-ec2-to-pg16-rds.txt --start 2026-04-27\n  rollgate plan migration.toml --format json -o plan.json\n  rollgate plan migration.toml --format ics -o rollout.ics\n  rollgate plan migration.toml --format html -o plan.html"
     )]
     Plan(PlanArgs),
     /// Write a commented spec template; on a terminal, ask the questions one
