@@ -321,6 +321,20 @@ fn a_manual_check_is_confirmed_by_a_person_and_a_value_that_breaks_it_fails() {
     assert_eq!(open(&mut f, &world).gate().checks[0].verdict, Verdict::Pass);
 }
 
+/// An `enter:1` intent with no result, as a runner killed between the
+/// two leaves it.
+fn intent_left_by_a_crash(f: &mut Fixture, target: SwitchTarget) {
+    let intent = Event::ActionIntent {
+        action: "enter:1".into(),
+        target,
+        tool: "test switch".into(),
+        overridden: None,
+    };
+    f.store
+        .append(&f.id, "2026-04-27T08:01:00Z", "ana", &intent)
+        .unwrap();
+}
+
 #[test]
 fn an_intent_left_without_a_result_is_settled_by_reading_the_switch_not_by_repeating_it() {
     let json = plan_json(EXAMPLE);
@@ -332,19 +346,7 @@ fn an_intent_left_without_a_result_is_settled_by_reading_the_switch_not_by_repea
         percent: 5,
     };
     // The action was carried out, then the runner died before the result.
-    f.store
-        .append(
-            &f.id,
-            "2026-04-27T08:01:00Z",
-            "ana",
-            &Event::ActionIntent {
-                action: "enter:1".into(),
-                target: target.clone(),
-                tool: "test switch".into(),
-                overridden: None,
-            },
-        )
-        .unwrap();
+    intent_left_by_a_crash(&mut f, target.clone());
     *world.switch.now.borrow_mut() = Some(target.clone());
     let mut r = open(&mut f, &world);
     r.settle().unwrap();
@@ -380,19 +382,7 @@ fn an_intent_that_never_took_effect_is_recorded_as_such_and_the_phase_is_not_ent
         state: plan.kill_switch.states[1].name.clone(),
         percent: 5,
     };
-    f.store
-        .append(
-            &f.id,
-            "2026-04-27T08:01:00Z",
-            "ana",
-            &Event::ActionIntent {
-                action: "enter:1".into(),
-                target,
-                tool: "test switch".into(),
-                overridden: None,
-            },
-        )
-        .unwrap();
+    intent_left_by_a_crash(&mut f, target);
     let mut r = open(&mut f, &world);
     r.settle().unwrap();
     assert!(world.switch.applied.borrow().is_empty());

@@ -653,10 +653,8 @@ fn knowledge_packs_extend_the_catalog() {
     assert!(run.stdout.contains("AcmeDB"));
 }
 
-/// Golden plans: every bundled example, planned through the real binary
-/// with `--explain`, committed as snapshots that a reviewer has read.
-#[test]
-fn golden_plans_for_every_example() {
+/// The examples folder and the names of its files, sorted.
+fn bundled_examples() -> (PathBuf, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut names: Vec<String> = std::fs::read_dir(&root)
         .unwrap()
@@ -666,6 +664,14 @@ fn golden_plans_for_every_example() {
         .collect();
     names.sort();
     assert!(names.len() >= 7, "{names:?}");
+    (root, names)
+}
+
+/// Golden plans: every bundled example, planned through the real binary
+/// with `--explain`, committed as snapshots that a reviewer has read.
+#[test]
+fn golden_plans_for_every_example() {
+    let (root, names) = bundled_examples();
     for name in names {
         // The seed's relative dates ("Currently April") need its own start.
         let start = if name.starts_with("pg14-ec2-to-pg16-rds") {
@@ -687,15 +693,7 @@ fn golden_plans_for_every_example() {
 /// holds everything the other formats render).
 #[test]
 fn check_output_in_each_spec_format_plans_as_the_original() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut names: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 7, "{names:?}");
+    let (root, names) = bundled_examples();
     for name in names {
         let content = std::fs::read(root.join(&name)).unwrap();
         // The seed's relative dates ("Currently April") need its own start.
