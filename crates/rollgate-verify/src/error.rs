@@ -17,7 +17,7 @@ pub enum VerifyError {
         #[source]
         source: postgres::Error,
     },
-    #[error("{side}: {context}: {source}")]
+    #[error("{side}: {context}: {}", server_message(source))]
     Query {
         side: &'static str,
         context: String,
@@ -41,4 +41,15 @@ pub enum VerifyError {
     },
     #[error("invalid option: {0}")]
     Options(String),
+}
+
+/// What the PostgreSQL server said, when it said something: the driver's
+/// own `Display` is only "db error", which tells a person at 3am nothing
+/// (a statement timeout, a missing grant and a dropped table all read
+/// the same). Server messages name objects and settings, never passwords.
+fn server_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
 }

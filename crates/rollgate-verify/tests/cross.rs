@@ -281,9 +281,12 @@ fn read_only_bound_parameters_timeouts_and_no_password_across_engines() {
     })
     .unwrap_err()
     .to_string();
-    // The source (MariaDB) fails first: its own server stopped the scan.
+    // Whichever server reaches the limit first stops the statement itself
+    // and says so: MariaDB usually, on the scan; PostgreSQL when a loaded
+    // machine makes even its catalogue read take longer than 5 ms.
     assert!(
-        e.starts_with("source") && e.contains("max_statement_time"),
+        (e.starts_with("source") && e.contains("max_statement_time"))
+            || (e.starts_with("target") && e.contains("statement timeout")),
         "{e}"
     );
 }
