@@ -403,9 +403,30 @@ pub struct Playbook {
     #[serde(default)]
     pub platform: Vec<PlatformRollback>,
     pub phase: Vec<PhaseTemplate>,
+    /// How the two sides are shown to hold the same thing, in this family's
+    /// terms (keys, jobs, messages, ledger entries, rows). Defaulted so a
+    /// playbook without any is refused by `validate` with a clear message.
+    #[serde(default)]
+    pub parity: Vec<ParityTemplate>,
     /// Where the numbers come from, and when they were last checked.
     pub sources: Vec<String>,
     pub as_of: String,
+}
+
+/// One parity check of a family.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParityTemplate {
+    pub name: String,
+    pub method: String,
+    pub pass: String,
+    /// When it runs; the default is daily through the moving phases.
+    #[serde(default = "default_parity_schedule")]
+    pub schedule: String,
+}
+
+fn default_parity_schedule() -> String {
+    "daily from the first shadow or canary step to the end of the hold".into()
 }
 
 /// Every playbook, selected by strategy and subject kind.
@@ -497,6 +518,11 @@ impl Playbook {
             v.push((format!("platform {}", p.technology), &p.flip));
             v.push((format!("platform {}", p.technology), &p.split_option));
         }
+        for c in &self.parity {
+            for t in [&c.name, &c.method, &c.pass, &c.schedule] {
+                v.push((format!("parity {}", c.name), t));
+            }
+        }
         for a in &self.alert {
             v.push((format!("alert {}", a.id), &a.metric));
             v.push((format!("alert {}", a.id), &a.action));
@@ -527,6 +553,11 @@ impl Playbook {
                     return Err(bad(format!("{at}: unknown placeholder {{{name}}}")));
                 }
             }
+        }
+        if self.parity.is_empty() {
+            return Err(bad(
+                "a playbook says how parity is shown ([[parity]])".into()
+            ));
         }
         for b in &self.bars {
             if !["errors", "latency"].contains(&b.as_str()) {
@@ -689,6 +720,10 @@ const BUILTIN_PLAYBOOKS: &[(&str, &str)] = &[
         "builtin:playbooks/extraction.toml",
         include_str!("../data/playbooks/extraction.toml"),
     ),
+    (
+        "builtin:playbooks/document-to-relational.toml",
+        include_str!("../data/playbooks/document-to-relational.toml"),
+    ),
 ];
 
 impl PlaybookBook {
@@ -850,6 +885,7 @@ mod tests {
             "staged-framework-upgrade",
             "provider-switch-by-cohort",
             "strangler-extraction",
+            "document-to-relational",
         ] {
             assert!(book.select(s, &[]).is_some(), "no general playbook for {s}");
         }
@@ -929,6 +965,10 @@ checks = ["c"]
 switch = "new"
 point_of_no_return = true
 rollback = {{ time = "switch", cost = "none" }}
+[[parity]]
+name = "n"
+method = "m"
+pass = "p"
 "#
         )
     }
@@ -936,6 +976,16 @@ rollback = {{ time = "switch", cost = "none" }}
     #[test]
     fn a_minimal_playbook_loads() {
         PlaybookBook::from_toml(&minimal(""), "t").unwrap();
+    }
+
+    #[test]
+    fn a_playbook_without_parity_checks_is_refused() {
+        let none = minimal("").replace(
+            "[[parity]]\nname = \"n\"\nmethod = \"m\"\npass = \"p\"\n",
+            "",
+        );
+        let e = PlaybookBook::from_toml(&none, "t").unwrap_err().to_string();
+        assert!(e.contains("[[parity]]"), "{e}");
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct When {
     /// Any of these strategy ids was chosen.
     #[serde(default)]
     pub strategy: Vec<String>,
+    /// None of these strategy ids was chosen (a rule about replication
+    /// words that a remodelling plan does not use).
+    #[serde(default)]
+    pub not_strategy: Vec<String>,
     /// The target runs on a hosting of one of these kinds (managed-database…).
     #[serde(default)]
     pub target_hosting_kind: Vec<String>,
@@ -323,6 +327,7 @@ impl When {
         }
         list("change", &self.change, &mut parts);
         list("strategy", &self.strategy, &mut parts);
+        list("not strategy", &self.not_strategy, &mut parts);
         list("target hosting kind", &self.target_hosting_kind, &mut parts);
         list("target hosting", &self.target_hosting, &mut parts);
         list("source hosting", &self.source_hosting, &mut parts);

@@ -231,6 +231,16 @@ impl<'a> Ctx<'a> {
         e.as_deref() == Some(id)
     }
 
+    /// A document store moves into a relational database: the data changes
+    /// model (collections become tables), not only engine.
+    pub fn remodels_documents(&self) -> bool {
+        let kind = |t: &Option<rollgate_intake::Fact<rollgate_intake::TechRef>>| {
+            t.as_ref().map(|t| t.value.kind.clone()).unwrap_or_default()
+        };
+        kind(&self.facts.source.technology) == "document-database"
+            && kind(&self.facts.target.technology) == "relational-database"
+    }
+
     pub fn both_postgres(&self) -> bool {
         self.engine_is(true, "postgresql") && self.engine_is(false, "postgresql")
     }
@@ -390,7 +400,7 @@ impl<'a> Ctx<'a> {
 
     /// The database engine a tool belongs to: its own id for an engine, the
     /// engine it ships with for a client tool; None for anything else.
-    fn tool_engine(&self, tool: &str) -> Option<String> {
+    pub(crate) fn tool_engine(&self, tool: &str) -> Option<String> {
         let t = self.k.catalog.get(tool)?;
         if let Some(engine) = &t.ships_with {
             return Some(engine.clone());

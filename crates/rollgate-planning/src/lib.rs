@@ -202,17 +202,25 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
     if facts.source.technology.is_none() || facts.target.technology.is_none() {
         warnings.push("The input does not name both the current and the target technology; the plan cannot be specific about commands.".into());
     }
-    if !cx.both_postgres() && cx.family == rollgate_intake::Family::Database {
+    if cx.family == rollgate_intake::Family::Database {
+        // Engines no command template serves: their steps stay in words.
+        let served = |engine: &str| {
+            knowledge
+                .commands
+                .commands()
+                .iter()
+                .any(|c| cx.tool_engine(&c.tool).as_deref() == Some(engine))
+        };
         let mut engines: Vec<String> = [&cx.source_engine, &cx.target_engine]
             .into_iter()
             .flatten()
-            .filter(|e| e.as_str() != "postgresql")
+            .filter(|e| !served(e))
             .map(|e| cx.tech_name(e))
             .collect();
         engines.dedup();
         if !engines.is_empty() {
             warnings.push(format!(
-                "rollgate has command templates for only some engines; steps that touch {} are described in words, with commands only where a template exists.",
+                "rollgate has no command templates for {}; steps that touch it are described in words.",
                 engines.join(" and ")
             ));
         }
@@ -332,7 +340,11 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         total_weeks: weeks,
         strategy: chosen.strategy.name.clone(),
         moves: match cx.playbook {
-            Some(pb) => format!("{}: {}", pb.routing.units, pb.routing.why),
+            Some(pb) => format!(
+                "{}: {}",
+                pb.routing.units,
+                family::fill(&pb.routing.why, &family::Vars::base(&cx, Some(pb)))
+            ),
             None => "reads first, then writes, by consumer: the new database serves a growing share of reads while the old one keeps every write until the cutover".into(),
         },
         routing: cx

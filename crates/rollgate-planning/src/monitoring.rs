@@ -295,26 +295,23 @@ fn fmt_value(v: f64) -> String {
 }
 
 pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
-    if cx.family != Family::Database {
-        let (name, method, pass) = match chosen.id {
-            StrategyId::CacheShift | StrategyId::StatefulStore => ("sampled keys", "Read a sample of keys from both stores and compare values and remaining TTLs.", "identical values; TTLs within a minute"),
-            StrategyId::QueueDrain => ("job accounting", "Per job type and broker: enqueued = completed + failed + still queued; no job id completed twice.", "balanced, no duplicates"),
-            StrategyId::SearchReindex => ("document counts and result overlap", "Documents per index on both clusters; top-10 overlap for the query set.", "counts within 0.1%, overlap at the gate's bar"),
-            StrategyId::ProviderSwitch => ("per-event reconciliation", "Every event of the day recorded in exactly one provider's log, matched against the product's own records.", "no event missing or doubled"),
-            StrategyId::Strangler => ("reconciliation report", "Records of the module in the service and in the monolith's copy, compared by key and content.", "no difference"),
-            _ => ("response comparison", "The new path's responses against the old path's for the same requests, by request type.", "no unexplained difference"),
-        };
-        return vec![ParityCheck {
-            name: name.into(),
-            method: method.into(),
-            schedule: "daily from the first shadow or canary step to the end of the hold".into(),
-            pass: pass.into(),
-            steps: Vec::new(),
-            because: because(
-                &format!("parity.{}", chosen.id.id()),
-                vec![cx.cite_criticality()],
-            ),
-        }];
+    if let Some(pb) = cx.playbook {
+        let vars = crate::family::Vars::base(cx, Some(pb));
+        return pb
+            .parity
+            .iter()
+            .map(|t| ParityCheck {
+                name: crate::family::fill(&t.name, &vars),
+                method: crate::family::fill(&t.method, &vars),
+                schedule: crate::family::fill(&t.schedule, &vars),
+                pass: crate::family::fill(&t.pass, &vars),
+                steps: Vec::new(),
+                because: because(
+                    &format!("parity.{}", chosen.id.id()),
+                    vec![format!("playbook: {}", pb.id), cx.cite_criticality()],
+                ),
+            })
+            .collect();
     }
     let pg = cx.both_postgres();
     let cmd = |id: &str| cx.command(id, &[]).into_iter().collect::<Vec<_>>();

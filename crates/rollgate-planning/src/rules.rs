@@ -104,6 +104,9 @@ fn holds(cx: &Ctx<'_>, strategy: StrategyId, rule: &Rule) -> Option<Vec<String>>
     if !w.strategy.is_empty() {
         cites.push(format!("strategy: {}", strategy.id()));
     }
+    if w.not_strategy.iter().any(|s| s == strategy.id()) {
+        return None;
+    }
     let hosting_match = |list: &Vec<String>,
                          hosting: &Vec<Fact<rollgate_intake::TechRef>>,
                          by_kind: bool|

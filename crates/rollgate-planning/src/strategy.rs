@@ -34,6 +34,10 @@ pub enum StrategyId {
     ProviderSwitch,
     /// A module extracted from a monolith behind the gateway.
     Strangler,
+    /// A document store remodelled into a relational database: a transform
+    /// per collection, backfill plus change feed, reverse feed after the
+    /// write cutover.
+    DocumentRemodel,
 }
 
 impl StrategyId {
@@ -51,6 +55,7 @@ impl StrategyId {
             Self::FrameworkUpgrade => "staged-framework-upgrade",
             Self::ProviderSwitch => "provider-switch-by-cohort",
             Self::Strangler => "strangler-extraction",
+            Self::DocumentRemodel => "document-to-relational",
         }
     }
 
@@ -82,7 +87,7 @@ pub struct Chosen {
 }
 
 pub fn choose(cx: &Ctx<'_>) -> Chosen {
-    if cx.family != Family::Database {
+    if cx.family != Family::Database || cx.remodels_documents() {
         return crate::family::choose(cx);
     }
     let mut reasons = Vec::new();
@@ -262,6 +267,7 @@ pub fn name(id: StrategyId) -> &'static str {
         StrategyId::FrameworkUpgrade => "one supported step at a time: dual-boot in CI, canary deploys, redeploy the previous artifact to roll back",
         StrategyId::ProviderSwitch => "contract tests, then one provider per cohort or message type at a time, ramped; never both for the same event",
         StrategyId::Strangler => "route at the gateway: shadow, canary and ramp reads, then move data ownership with one writer at a time",
+        StrategyId::DocumentRemodel => "remodel collections into tables with one transform, backfill and feed changes, shadow and ramp reads, write cutover with a reverse feed",
     }
 }
 

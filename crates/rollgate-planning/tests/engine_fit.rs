@@ -70,11 +70,47 @@ fn a_postgresql_source_keeps_its_postgresql_commands() {
 
 #[test]
 fn a_rule_that_does_not_name_the_integration_appears_once_for_several() {
-    let p = plan_text(MONGO);
+    // A relational pair: the document-store move words its consumers in
+    // its own playbook.
+    let p = plan_text(&MONGO.replace("MongoDB 4.4", "MySQL 5.7"));
     let text = serde_json::to_string(&p).unwrap();
     assert_eq!(
         text.matches("Find every consumer of the database").count(),
         1,
         "three consumer services, one step"
     );
+}
+
+#[test]
+fn a_document_store_moving_to_a_relational_database_is_remodelled_not_replicated() {
+    let p = plan_text(MONGO);
+    let text = serde_json::to_string(&p).unwrap();
+    assert_eq!(p.strategy.id, "document-to-relational");
+    for word in [
+        "sequences ahead",
+        "move every sequence",
+        "replication slot",
+        "pg_restore",
+        "reverse replication",
+    ] {
+        assert!(
+            !text.contains(word),
+            "database-template word {word:?} in a remodelling plan"
+        );
+    }
+    for rule in [
+        "docstore-shapes-per-collection",
+        "mongo-oplog-covers-backfill",
+    ] {
+        assert!(text.contains(rule), "{rule} did not fire");
+    }
+    assert!(commands(&p)
+        .iter()
+        .any(|c| c.contains("mongosh \"$SOURCE_URL\"")));
+    // The neighbour between two relational engines keeps the replication
+    // template, and a MongoDB upgrade is not remodelled.
+    let mysql = plan_text(&MONGO.replace("MongoDB 4.4", "MySQL 5.7"));
+    assert_ne!(mysql.strategy.id, "document-to-relational");
+    let upgrade = plan_text(&MONGO.replace("PostgreSQL 16", "MongoDB 7.0"));
+    assert_ne!(upgrade.strategy.id, "document-to-relational");
 }

@@ -77,6 +77,7 @@ fn strategy_id(cx: &Ctx<'_>) -> StrategyId {
         Family::Framework => StrategyId::FrameworkUpgrade,
         Family::Service => StrategyId::ProviderSwitch,
         Family::MonolithSplit => StrategyId::Strangler,
+        Family::Database => StrategyId::DocumentRemodel,
         _ => {
             let u = store_uses(cx);
             let kind = subject_kinds(cx).first().copied().unwrap_or_default();
