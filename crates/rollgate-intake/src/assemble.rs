@@ -375,6 +375,33 @@ pub fn assemble(
                             };
                         }
                     }
+                    // "Twilio to Sinch" with a name rollgate does not know:
+                    // the target is that name, of the source's kind, rather
+                    // than whatever the to-state happens to mention first.
+                    if r.technology.is_none() && r.version.is_none() {
+                        if let (Some(lt), Some((s, e, name))) =
+                            (&l.technology, unknown_name(text, pair.right))
+                        {
+                            let t = TechRef {
+                                id: format!(
+                                    "uncatalogued:{}",
+                                    name.to_lowercase().replace(' ', "-")
+                                ),
+                                name,
+                                kind: lt.value.kind.clone(),
+                            };
+                            let f = cx.fact(i, p, t, s, e);
+                            warnings.push(Warning {
+                                code: "unknown-technology".into(),
+                                message: format!(
+                                    "rollgate does not know {}: it is planned as the same kind of thing as {} ({}), with no knowledge of its own; check its commands and limits by hand",
+                                    f.value.name, lt.value.name, lt.value.kind
+                                ),
+                                span: f.origin.span,
+                            });
+                            r.technology = Some(f);
+                        }
+                    }
                     arrow_sides = Some((l, r));
                     read_bundled(&mut cx, i, p, hits, pair.right.1, &mut facts);
                 }
@@ -1015,6 +1042,95 @@ fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Opt
     side.technology = Some(wanted.clone());
     side.version = subject.version.clone();
     warning
+}
+
+/// A proper name at the start of a side of the migration type that is no
+/// catalog technology ("… to Zorbix for OTPs"): one to three capitalised
+/// words, none of them an ordinary word a sentence starts with.
+fn unknown_name(text: &str, (start, end): (usize, usize)) -> Option<(usize, usize, String)> {
+    const ORDINARY: &[&str] = &[
+        "A",
+        "An",
+        "The",
+        "Our",
+        "Their",
+        "Its",
+        "New",
+        "Managed",
+        "Self",
+        "Hosted",
+        "Cloud",
+        "In",
+        "On",
+        "By",
+        "For",
+        "With",
+        "Without",
+        "Production",
+        "Prod",
+        "Staging",
+        "It",
+        "This",
+        "That",
+        "Some",
+        "All",
+        "Every",
+        "Each",
+        "One",
+        "Two",
+        "Next",
+        "Last",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "I",
+        "We",
+        "You",
+    ];
+    let side = text.get(start..end)?;
+    let lead = side.len() - side.trim_start().len();
+    let word = crate::re!(r"^[A-Z][A-Za-z0-9&.-]*[A-Za-z0-9]");
+    let mut words = Vec::new();
+    let mut at = start + lead;
+    while words.len() < 3 {
+        let rest = &text[at..end];
+        let Some(m) = word.find(rest) else { break };
+        if ORDINARY.contains(&m.as_str()) {
+            break;
+        }
+        words.push(m.as_str().to_string());
+        at += m.end();
+        if !text[at..end].starts_with(' ') {
+            break;
+        }
+        at += 1;
+    }
+    if words.is_empty() {
+        return None;
+    }
+    let name = words.join(" ");
+    let s = start + lead;
+    Some((s, s + name.len(), name))
 }
 
 /// The two sides of the change the migration type names, as ranges of its

@@ -294,3 +294,28 @@ fn what_is_outside_this_migration_is_a_fact_with_its_technologies() {
     // Time, not scope.
     assert!(scope("<constraints>Two weeks later the auditors arrive.</constraints>").is_empty());
 }
+
+#[test]
+fn a_target_rollgate_does_not_know_is_named_not_replaced_by_a_mention() {
+    let f = read(
+        "<migration-type>SMS provider replacement, Twilio to Zorbix, for login codes</migration-type>\
+         <from-state>Twilio Verify for OTP</from-state>\
+         <to-state>Zorbix SMS API behind one interface; keep Twilio live in parallel per country</to-state>",
+    );
+    assert_eq!(side(&f, true).0, "twilio");
+    let target = f.target.technology.as_ref().expect("a target");
+    assert_eq!(target.value.name, "Zorbix");
+    assert_eq!(target.value.kind, "sms-saas", "the source's kind");
+    assert!(f.warnings.iter().any(|w| w.code == "unknown-technology"));
+    // An ordinary word after "to" is no technology.
+    let g = read(
+        "<migration-type>Move Twilio to the new account</migration-type>\
+         <from-state>Twilio</from-state>",
+    );
+    assert!(g
+        .target
+        .technology
+        .as_ref()
+        .is_none_or(|t| t.value.name != "The"));
+    assert!(!g.warnings.iter().any(|w| w.code == "unknown-technology"));
+}

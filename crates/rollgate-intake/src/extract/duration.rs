@@ -51,6 +51,10 @@ pub fn durations(text: &str) -> Vec<Hit<Duration>> {
         if text[..whole.start()].ends_with(|c: char| c.is_alphanumeric() || c == '.') {
             continue;
         }
+        // "a security email", "2 monthly runs": the unit must end a word.
+        if text[whole.end()..].starts_with(|c: char| c.is_alphanumeric()) {
+            continue;
+        }
         let unit = caps[3].split_whitespace().collect::<Vec<_>>().join(" ");
         let Some((per, calendar)) = unit_minutes(&unit) else {
             continue;
@@ -79,7 +83,7 @@ pub fn durations(text: &str) -> Vec<Hit<Duration>> {
 /// Phrases that name a tolerance without a number.
 const WORD_TOLERANCES: &[(&str, u64)] = &[
     (
-        r"zero[\s-]downtime|no\s+downtime|instant(?:ly|aneous)?|immediate(?:ly)?|seconds(?:\s+only)?|real[\s-]?time",
+        r"zero[\s-]downtime|no\s+downtime|instant(?:ly|aneous)?|immediate(?:ly)?|seconds(?:\s+only)?|real[\s-]?time|(?:basically|essentially|effectively|practically|near(?:ly)?|close\s+to|almost)\s+zero|zero\s+tolerance",
         1,
     ),
     (
@@ -177,7 +181,7 @@ pub fn tolerance(text: &str) -> Option<Hit<Tolerance>> {
         .into_vec()
         .into_iter()
         .map(|h| (h.start, h.end, h.value.0, h.value.1))
-        .filter(|c| !is_window(text, c.0, c.1))
+        .filter(|c| !is_window(text, c.0, c.1) && !about_something_else(text, c.0, c.1, c.2))
         .collect();
     let acceptable: Vec<&(usize, usize, u64, bool)> = candidates
         .iter()
@@ -347,8 +351,32 @@ fn is_window(text: &str, start: usize, end: usize) -> bool {
     let before = super::behind(text, start, 40);
     let before = &before[before.rfind([',', ';', '.', '(']).map_or(0, |i| i + 1)..];
     let after = super::ahead(text, end, 30);
-    crate::re!(r"(?i)window").is_match(before)
+    crate::re!(r"(?i)\bwindow\b").is_match(before)
         || crate::re!(r"(?i)^\s*(?:after|following)\s+(?:each|every|the|it|a)\b").is_match(after)
+}
+
+/// Whether a duration in a tolerance statement is about something other
+/// than how long a bad state may last: how fast a mechanism already is
+/// ("reads can flip back instantly", "flip the route back, seconds"), what
+/// triggers a rollback ("any regression is an immediate rollback"), or the
+/// length of another process ("max one week of dual-write", "we must
+/// retry the same day").
+fn about_something_else(text: &str, start: usize, end: usize, minutes: u64) -> bool {
+    let (cs, ce) = super::clause_around(text, start);
+    let clause = &text[cs.min(start)..ce.max(end)];
+    let other_process = crate::re!(
+        r"(?i)\b(?:dual[\s-]?(?:write|writ|run|read)\w*|parallel\s+run\w*|re-?tr(?:y|ies|ied)|notice|freeze|warm[\s-]?up|backfill\w*|hold\s+period)\b"
+    );
+    if other_process.is_match(clause) {
+        return true;
+    }
+    // Only the words for "at once" describe a mechanism's speed; a number
+    // of minutes next to "rollback" is usually the bound itself.
+    let said_as_word = !text[start..end].chars().any(|c| c.is_ascii_digit());
+    let mechanism = crate::re!(
+        r"(?i)\b(?:(?:can|could)\s+(?:flip|switch|roll|revert|go\s+back|fail\s+back|be\s+(?:flipped|switched|rolled|reverted))|flips?|flipp\w*|switch(?:es|ed)?\s+back|reverts?|redeploy\w*|is\s+an?\s+(?:immediate|instant)\s+rollback|means?\s+an?\s+(?:immediate|instant)\s+rollback)\b"
+    );
+    minutes <= 1 && said_as_word && mechanism.is_match(clause)
 }
 
 /// How firmly the words around a duration make it the accepted bound: 2
@@ -384,6 +412,35 @@ pub fn qualifier_before(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mechanism_speed_a_trigger_or_another_process_is_no_tolerance() {
+        for text in [
+            "Reads can flip back to Mongo instantly until we stop writing to it.",
+            "inbox reads: flip traefik route back, fine, seconds.",
+            "any error-rate regression above baseline is an immediate rollback.",
+            "Rate limits: one counter reset is OK. Max one week of dual-write.",
+        ] {
+            assert_eq!(tolerance(text), None, "{text}");
+        }
+        // Neighbours that still state a tolerance.
+        for (text, minutes) in [
+            (
+                "OTP: basically zero, if logins drop people can't see appointments.",
+                1,
+            ),
+            ("15 minutes max for rollback", 15),
+            ("each must be revertible within 15 minutes", 15),
+            ("zero downtime for checkout", 1),
+            ("missing a security email is not ok; 2 hours is fine", 120),
+        ] {
+            assert_eq!(
+                tolerance(text).map(|t| t.value.max_minutes),
+                Some(minutes),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn a_window_for_going_back_is_not_the_tolerance() {

@@ -319,6 +319,40 @@ pub fn away_dates(words: &str, start: Date) -> Option<(Date, Date)> {
             return upcoming(start, m, c[2].parse().ok()?, Some(c[3].parse().ok()?));
         }
     }
+    // "1 Feb to end of June 2027", "3 March – 14 April": a range across
+    // months, before any "in October" later in the sentence is read.
+    let cross_months = crate::re!(
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?(?:\s+(\d{4}))?\s*(?:–|-|to|until|till|through)\s*(?:(?:the\s+)?end\s+of\s+([a-z]{3,9})|(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9}))\.?(?:\s+(\d{4}))?"
+    );
+    if let Some(c) = cross_months.captures(words) {
+        if let (Some(m1), Some(m2)) = (
+            month(&c[2]),
+            month(c.get(4).or(c.get(6)).map(|m| m.as_str()).unwrap_or("")),
+        ) {
+            let day1: i8 = c[1].parse().ok()?;
+            let day2: Option<i8> = c.get(5).and_then(|d| d.as_str().parse().ok());
+            let stated = c
+                .get(7)
+                .or(c.get(3))
+                .and_then(|y| y.as_str().parse::<i16>().ok());
+            let years = match stated {
+                Some(y) => vec![y],
+                None => vec![start.year(), start.year().checked_add(1)?],
+            };
+            for end_year in years {
+                let start_year = if m1 > m2 { end_year - 1 } else { end_year };
+                let first = Date::new(start_year, m1, day1).ok()?;
+                let month_start = Date::new(end_year, m2, 1).ok()?;
+                let last = match day2 {
+                    Some(d) => Date::new(end_year, m2, d).ok()?,
+                    None => month_start.last_of_month(),
+                };
+                if last >= start && first <= last {
+                    return Some((first, last));
+                }
+            }
+        }
+    }
     let easter_words = crate::re!(r"(?i)\b(?:over|at|for|around|during)\s+easter\b");
     if easter_words.is_match(words) {
         let weeks = crate::re!(r"(?i)\b(a|one|two|three|\d)\s+weeks?\b");
@@ -442,6 +476,29 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_absence_across_months_is_read_before_a_later_month_in_the_sentence() {
+        let start = jiff::civil::date(2026, 11, 30);
+        assert_eq!(
+            away_dates("on parental leave 1 Feb to end of June 2027, so iOS goes through Marcus who joined in October", start),
+            Some((jiff::civil::date(2027, 2, 1), jiff::civil::date(2027, 6, 30)))
+        );
+        assert_eq!(
+            away_dates("out 20 December to 9 January", start),
+            Some((
+                jiff::civil::date(2026, 12, 20),
+                jiff::civil::date(2027, 1, 9)
+            ))
+        );
+        assert_eq!(
+            away_dates("away 3 March – 14 April", start),
+            Some((
+                jiff::civil::date(2027, 3, 3),
+                jiff::civil::date(2027, 4, 14)
+            ))
+        );
+    }
     use jiff::civil::date;
     use rollgate_knowledge::Knowledge;
 
