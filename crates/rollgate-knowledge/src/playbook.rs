@@ -138,9 +138,14 @@ pub enum RollbackTime {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackTemplate {
-    /// Flip the kill switch to the old state first.
+    /// The rollback flips the kill switch back to the old state.
     #[serde(default)]
     pub flip: bool,
+    /// What must be true before the flip (a reverse feed drained, keys or
+    /// suppressions copied back): flipping first would lose it.
+    #[serde(default)]
+    pub before: Vec<Item>,
+    /// What follows the flip (keep consuming the new side's events).
     #[serde(default)]
     pub steps: Vec<Item>,
     pub time: RollbackTime,
@@ -532,7 +537,13 @@ impl Playbook {
             for t in [&p.name, &p.goal, &p.hold, &p.rollback.cost] {
                 v.push((at.clone(), t));
             }
-            for i in p.actions.iter().chain(&p.checks).chain(&p.rollback.steps) {
+            for i in p
+                .actions
+                .iter()
+                .chain(&p.checks)
+                .chain(&p.rollback.before)
+                .chain(&p.rollback.steps)
+            {
                 v.push((at.clone(), i.text()));
             }
             for g in &p.gate {
@@ -649,7 +660,13 @@ impl Playbook {
                     return Err(bad(format!("phase {}: unknown condition `{c}`", p.id)));
                 }
             }
-            for i in p.actions.iter().chain(&p.checks).chain(&p.rollback.steps) {
+            for i in p
+                .actions
+                .iter()
+                .chain(&p.checks)
+                .chain(&p.rollback.before)
+                .chain(&p.rollback.steps)
+            {
                 if let Some(c) = i.condition() {
                     if !CONDITIONS.contains(&c) {
                         return Err(bad(format!("phase {}: unknown condition `{c}`", p.id)));

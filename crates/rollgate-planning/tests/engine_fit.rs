@@ -107,6 +107,28 @@ fn a_document_store_moving_to_a_relational_database_is_remodelled_not_replicated
     assert!(commands(&p)
         .iter()
         .any(|c| c.contains("mongosh \"$SOURCE_URL\"")));
+    // After writes move, the way back drains the reverse feed before the
+    // switch sends writes to the document store again.
+    let cutover = p
+        .phases
+        .iter()
+        .find(|ph| ph.data_diverges)
+        .expect("a write cutover");
+    let steps: Vec<&str> = cutover
+        .rollback
+        .steps
+        .iter()
+        .map(|s| s.description.as_str())
+        .collect();
+    let drain = steps
+        .iter()
+        .position(|s| s.contains("drain"))
+        .expect("a drain step");
+    let flip = steps
+        .iter()
+        .position(|s| s.contains("`documents`"))
+        .expect("a flip step");
+    assert!(drain < flip, "{steps:#?}");
     // The neighbour between two relational engines keeps the replication
     // template, and a MongoDB upgrade is not remodelled.
     let mysql = plan_text(&MONGO.replace("MongoDB 4.4", "MySQL 5.7"));

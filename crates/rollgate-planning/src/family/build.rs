@@ -583,7 +583,7 @@ fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phas
         p.traffic_percent = 100;
     }
     p.kill_switch_state = state_of(b, t, c.last_release.as_deref());
-    let mut rb = Vec::new();
+    let mut rb = items(cx, &t.rollback.before, &vars, c.releases);
     if t.rollback.flip {
         rb.extend(b.flip(&b.s.old, "back to the old side"));
     }
@@ -684,7 +684,8 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
             }
             p.kill_switch_state = s.state.clone();
             p.rollback_to = Some(s.back_to.clone());
-            let mut rb = b.flip(&s.back_to, &format!("back from {}", s.label));
+            let mut rb = items(cx, &t.rollback.before, &vars, c.releases);
+            rb.extend(b.flip(&s.back_to, &format!("back from {}", s.label)));
             rb.extend(items(cx, &t.rollback.steps, &vars, c.releases));
             p.rollback.steps = rb;
             p.because = vec![because(
