@@ -231,6 +231,14 @@ impl<'a> Ctx<'a> {
         e.as_deref() == Some(id)
     }
 
+    /// The bar a rehearsed rollback is held to: the tolerance, but never
+    /// below the fastest way back any switch offers (a flag flip taking
+    /// effect everywhere). A tolerance under that is stated as a conflict
+    /// to settle, not written into a gate no rehearsal can pass.
+    pub fn rollback_bar(&self) -> u64 {
+        self.tolerance.max(self.est.flag_flip_minutes.ceil() as u64)
+    }
+
     /// A document store moves into a relational database: the data changes
     /// model (collections become tables), not only engine.
     pub fn remodels_documents(&self) -> bool {

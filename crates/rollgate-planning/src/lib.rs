@@ -225,6 +225,15 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
             ));
         }
     }
+    if cx.rollback_bar() > cx.tolerance {
+        warnings.push(format!(
+            "The stated rollback tolerance (~{} min, {}) is shorter than any switch can act: even a flag flip takes about {} minutes to reach every instance. The gates hold rollbacks to {} minutes; confirm that, or say which harm the tolerance protects (a login outage, lost messages) so the plan can guard it another way.",
+            cx.tolerance,
+            cx.cite_tolerance(),
+            cx.rollback_bar(),
+            cx.rollback_bar()
+        ));
+    }
     for f in &facts.schedule.freezes {
         if let rollgate_intake::Freeze::Unresolved { name } = &f.value {
             warnings.push(format!("The freeze \"{name}\" has no dates, so the schedule cannot avoid it: add its dates ({}).", ctx::cite(f)));

@@ -67,8 +67,10 @@ pub fn plan(cx: &Ctx<'_>, replicates: bool) -> People {
     if engineers > 0 {
         notes.push(format!("All {engineers} engineers read the runbook and can flip the kill switch; the flip is drilled once per engineer before the canary."));
     }
-    if team.members.is_empty() {
+    if team.members.is_empty() && team.people.is_empty() {
         notes.push("The input names no team: fill in the roles before the first gate.".into());
+    } else if team.members.is_empty() {
+        notes.push("The input names people but not their roles: say who is primary on call, who can flip the switch and who decides, before the first gate.".into());
     }
     let escalation = vec![
         who.on_call.clone(),

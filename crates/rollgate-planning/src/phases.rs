@@ -487,7 +487,7 @@ impl PhaseBuilder<'_, '_> {
         p.success_criteria.push(criterion(
             "rehearsed rollback time",
             "<=",
-            cx.tolerance as f64,
+            cx.rollback_bar() as f64,
             "minutes",
             "measured in staging",
         ));

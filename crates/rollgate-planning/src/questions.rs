@@ -240,6 +240,30 @@ pub(crate) fn pager(cx: &Ctx<'_>) -> String {
     }
 }
 
+/// The team as the input gives it: a size, the roles counted, the people
+/// named; never "across 0 roles" when the input names people, not roles.
+fn team_in_words(team: &rollgate_intake::TeamFacts, people: u32) -> String {
+    let named: Vec<&str> = team
+        .people
+        .iter()
+        .map(|p| p.value.name.as_str())
+        .filter(|n| *n != "the author")
+        .collect();
+    let mut out = if people == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{people} people")
+    };
+    if !team.members.is_empty() {
+        out.push_str(&format!(" in {} role(s)", team.members.len()));
+    }
+    if !named.is_empty() {
+        out.push_str(&format!("; named: {}", named.join(", ")));
+    }
+    out.push('.');
+    out
+}
+
 fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
     let team = &cx.facts.team;
     let people = team.headcount();
@@ -259,10 +283,7 @@ fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
                 .into(),
         );
     } else {
-        reasons.push(format!(
-            "{people} people named across {} role(s).",
-            team.members.len()
-        ));
+        reasons.push(team_in_words(team, people));
     }
     if contractor {
         reasons.push("Key expertise sits with a contractor: their availability through the cutover and hold has to be agreed in writing, and a staff engineer shadows every step they run.".into());

@@ -11,7 +11,7 @@ use jiff::ToSpan;
 use rollgate_knowledge::RoleBook;
 
 /// A capitalised given name (with an optional second part: "Ana-Maria").
-const NAME: &str = r"[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?";
+const NAME: &str = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?";
 
 /// Capitalised words that open sentences or name teams, never a person.
 const NOT_NAMES: &[&str] = &[
@@ -130,7 +130,11 @@ const NOT_NAMES: &[&str] = &[
 /// Words in a parenthesis or an apposition that say what a person does.
 /// "Our" or "the" alone is not one, nor a department: "Metabase (our BI
 /// tool)" and "Zendesk (support)" are products.
-const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|on[\s-]?call)s?\b";
+const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|controller|architect|tester|on[\s-]?call)s?\b";
+
+/// The duty of the person a list names as "me (Jonas)": the writer, whose
+/// "I am away …" is theirs.
+const AUTHOR_DUTY: &str = "the writer of this description";
 
 /// Words that say someone is away.
 const AWAY: &str = r"\b(?:is|'s|are|am|will\s+be|'ll\s+be|goes|go(?:ing)?|has|have|takes?|taking)?\s*(?:out|away|off|on\s+(?:\w+\s+)?leave|on\s+holiday|on\s+vacation|on\s+a\s+sabbatical|unavailable|not\s+available|ooo|out\s+of\s+(?:the\s+)?office|(?:\w+\s+)?leave|vacation|holidays?)\b";
@@ -210,6 +214,44 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
             n.start(),
             whole.end(),
         ));
+    }
+    // "Payments team is 4 people: Mehmet (lead), Aistė, Kristjan and me
+    // (Jonas)": a list introduced as people names people, with or without
+    // a duty; "me (Jonas)" is the writer.
+    let list_intro = crate::re!(
+        r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:people|persons|engineers|developers|devs|members|of\s+us)\b[^:.;\n]{0,20}:\s*"
+    );
+    let item = crate::re!(&format!(
+        r"^(?:(?i:me|myself)\s*\(\s*({NAME})\s*\)|({NAME})(?:\s*\(([^()]{{1,60}})\))?)$"
+    ));
+    let separator = crate::re!(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|\+)\s+");
+    for m in list_intro.find_iter(text) {
+        let end = text[m.end()..]
+            .find(['.', ';', '\n'])
+            .map_or(text.len(), |i| m.end() + i);
+        let mut at = m.end();
+        for piece in separator.split(&text[m.end()..end]) {
+            let offset = text[at..end].find(piece).map_or(at, |i| at + i);
+            at = offset + piece.len();
+            let Some(c) = item.captures(piece.trim()) else {
+                continue;
+            };
+            let lead = piece.len() - piece.trim_start().len();
+            let (name, duty) = match (c.get(1), c.get(2)) {
+                (Some(n), _) => (n, Some(AUTHOR_DUTY.to_string())),
+                (None, Some(n)) => (n, c.get(3).map(|d| d.as_str().trim().to_string())),
+                _ => continue,
+            };
+            if !is_name(name.as_str()) {
+                continue;
+            }
+            let s = offset + lead + name.start();
+            out.push(Hit::new(
+                (name.as_str().to_string(), duty),
+                s,
+                s + name.len(),
+            ));
+        }
     }
     // "one of our SREs, Tomasz, knows Postgres well".
     let apposition = crate::re!(&format!(
@@ -317,6 +359,35 @@ pub fn away_dates(words: &str, start: Date) -> Option<(Date, Date)> {
     if let Some(c) = month_days.captures(words) {
         if let Some(m) = month(&c[1]) {
             return upcoming(start, m, c[2].parse().ok()?, Some(c[3].parse().ok()?));
+        }
+    }
+    // "from 15 March 2027 for 8 weeks": a start and a length.
+    let start_for = crate::re!(
+        r"(?i)\b(?:from|starting|as\s+of|on)\s+(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?(?:\s+(\d{4}))?\s+for\s+(?:about\s+|around\s+)?(\w+)\s+(days?|weeks?|months?)\b"
+    );
+    if let Some(c) = start_for.captures(words) {
+        if let (Some(m), Some(n)) = (month(&c[2]), super::parse_number(&c[4])) {
+            let day: i8 = c[1].parse().ok()?;
+            let years = match c.get(3).and_then(|y| y.as_str().parse::<i16>().ok()) {
+                Some(y) => vec![y],
+                None => vec![start.year(), start.year().checked_add(1)?],
+            };
+            let n = n as i64;
+            for year in years {
+                let first = Date::new(year, m, day).ok()?;
+                let unit = c[5].to_ascii_lowercase();
+                let after = if unit.starts_with("day") {
+                    first.checked_add(n.days()).ok()?
+                } else if unit.starts_with("week") {
+                    first.checked_add((7 * n).days()).ok()?
+                } else {
+                    first.checked_add(n.months()).ok()?
+                };
+                let last = after.checked_sub(1.day()).ok()?;
+                if last >= start {
+                    return Some((first, last));
+                }
+            }
         }
     }
     // "1 Feb to end of June 2027", "3 March – 14 April": a range across
@@ -469,6 +540,17 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
             away.push(Unavailability { from, to, reading });
         }
     }
+    // "me (Jonas)" named the writer: the author's absences are Jonas's.
+    if let Some(writer) = out
+        .iter()
+        .position(|p| p.value.duty.as_deref() == Some(AUTHOR_DUTY))
+    {
+        if let Some(author) = out.iter().position(|p| p.value.name == "the author") {
+            let away = std::mem::take(&mut out[author].value.unavailable);
+            out[writer].value.unavailable.extend(away);
+            out.remove(author);
+        }
+    }
     out.sort_by_key(|h| h.start);
     out
 }
@@ -573,6 +655,19 @@ mod tests {
             read("Our tech lead Aiko will be away August 10-21", &[]),
             vec!["Aiko away 2026-08-10..2026-08-21"]
         );
+    }
+
+    #[test]
+    fn a_list_of_people_names_each_and_the_writer_is_the_author() {
+        assert_eq!(
+            read(
+                "Payments team is 4 people: Mehmet (lead), Aistė, Kristjan and me (Jonas). I am on paternity leave from 15 March 2027 for 8 weeks, then Aistė is alone.",
+                &[]
+            ),
+            vec!["Mehmet", "Aistė", "Kristjan", "Jonas away 2027-03-15..2027-05-09"]
+        );
+        // A list of products introduced otherwise is no list of people.
+        assert!(read("We run 3 services: Postgres, Redis and Kafka.", &[]).is_empty());
     }
 
     #[test]

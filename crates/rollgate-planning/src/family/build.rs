@@ -778,7 +778,7 @@ fn complete_prep(
         criterion(
             "rehearsed rollback time",
             "<=",
-            cx.tolerance as f64,
+            cx.rollback_bar() as f64,
             "minutes",
             "measured in staging",
         ),
