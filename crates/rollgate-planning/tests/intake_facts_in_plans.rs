@@ -204,3 +204,22 @@ fn a_recurring_absence_belongs_to_the_person_it_names() {
         facts.schedule.freezes
     );
 }
+
+#[test]
+fn a_tolerance_shorter_than_any_switch_is_a_stated_conflict_not_a_gate_that_cannot_pass() {
+    let zero = EMAIL.replace(
+        "login codes: 10 minutes; invoices: within an hour; the newsletter can wait a day",
+        "login codes: basically zero, people cannot sign in",
+    );
+    let p = plan_at(&zero, date(2027, 2, 1));
+    let bar = p.phases[0]
+        .success_criteria
+        .iter()
+        .find(|c| c.metric == "rehearsed rollback time")
+        .expect("the rehearsal gate");
+    assert!(bar.value >= 2.0, "a gate of {} minutes no switch can pass", bar.value);
+    assert!(p.warnings.iter().any(|w| w.contains("shorter than any switch can act")));
+    // A tolerance any switch can meet stays the bar, with no conflict.
+    let p = plan_at(EMAIL, date(2027, 2, 1));
+    assert!(!p.warnings.iter().any(|w| w.contains("shorter than any switch can act")));
+}
