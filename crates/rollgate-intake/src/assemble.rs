@@ -1044,6 +1044,24 @@ fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Opt
     warning
 }
 
+/// Where the words that make a date a notice's due date begin ("the
+/// notice must be given in writing before 28 February"), if they do.
+fn notice_date(text: &str, clause_start: usize, at: usize) -> Option<usize> {
+    let before = &text[clause_start..at];
+    let cut = [
+        before.rfind(" and ").map(|i| i + 5),
+        before.rfind(',').map(|i| i + 1),
+        before.rfind(" but ").map(|i| i + 5),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(0);
+    crate::re!(r"(?i)\b(?:notice|notif(?:y|ication)|terminat(?:e|ion)\s+letter|cancel(?:lation)?\s+in\s+writing)\b")
+        .is_match(&before[cut..])
+        .then_some(clause_start + cut)
+}
+
 /// A proper name at the start of a side of the migration type that is no
 /// catalog technology ("… to Zorbix for OTPs"): one to three capitalised
 /// words, none of them an ordinary word a sentence starts with.
@@ -1928,6 +1946,24 @@ fn read_schedule(
         let relative = crate::re!(r"(?i)^(?:in|within)\s");
         let wish = crate::re!(r"(?i)\b(?:would\s+like|ideally|prefer|hope|aim)");
         if relative.is_match(&text[h.start..]) && wish.is_match(&text[cs..h.start]) {
+            continue;
+        }
+        // "…the notice of 3 months must be given before 28 February,
+        // otherwise it renews": a date to send a notice by is an obligation
+        // of its own, not the date the migration must be done by. Only the
+        // words since the last "and" or comma decide, so the contract's
+        // end in the same sentence stays a deadline.
+        if let Some(from) = notice_date(text, cs, h.start) {
+            // Said, not read: the plan asks about it and gates on it.
+            let piece = text[from..ce].trim();
+            let lead = text[from..ce].len() - text[from..ce].trim_start().len();
+            facts.uninterpreted.push(Uninterpreted {
+                field: p.field.clone(),
+                text: piece.to_string(),
+                span: p
+                    .base
+                    .map(|b| cx.src.span(b + from + lead, b + from + lead + piece.len())),
+            });
             continue;
         }
         if binds(h.value.date) && extract::dates::is_deadline_context(text, h.start) {

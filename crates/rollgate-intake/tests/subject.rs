@@ -319,3 +319,25 @@ fn a_target_rollgate_does_not_know_is_named_not_replaced_by_a_mention() {
         .is_none_or(|t| t.value.name != "The"));
     assert!(!g.warnings.iter().any(|w| w.code == "unknown-technology"));
 }
+
+#[test]
+fn a_notice_date_is_no_deadline_but_the_contract_end_in_the_same_sentence_is() {
+    let f = read(
+        "<migration-type>Adyen to Stripe</migration-type><from-state>Adyen</from-state><to-state>Stripe</to-state>\
+         <constraints>Adyen contract is finishing 31 May 2027 and the notice of 3 months must be given in written form before 28 February 2027, otherwise it renews automatically for 12 months.</constraints>",
+    );
+    let d = f
+        .schedule
+        .deadline
+        .as_ref()
+        .expect("the contract end")
+        .value
+        .date;
+    assert_eq!(d, date(2027, 5, 31));
+    // The notice is not dropped: its clause is read or listed as unread.
+    let text = serde_json::to_string(&f).unwrap();
+    assert!(
+        text.contains("notice of 3 months"),
+        "the notice clause vanished"
+    );
+}

@@ -217,9 +217,19 @@ fn a_tolerance_shorter_than_any_switch_is_a_stated_conflict_not_a_gate_that_cann
         .iter()
         .find(|c| c.metric == "rehearsed rollback time")
         .expect("the rehearsal gate");
-    assert!(bar.value >= 2.0, "a gate of {} minutes no switch can pass", bar.value);
-    assert!(p.warnings.iter().any(|w| w.contains("shorter than any switch can act")));
+    assert!(
+        bar.value >= 2.0,
+        "a gate of {} minutes no switch can pass",
+        bar.value
+    );
+    assert!(p
+        .warnings
+        .iter()
+        .any(|w| w.contains("shorter than any switch can act")));
     // A tolerance any switch can meet stays the bar, with no conflict.
     let p = plan_at(EMAIL, date(2027, 2, 1));
-    assert!(!p.warnings.iter().any(|w| w.contains("shorter than any switch can act")));
+    assert!(!p
+        .warnings
+        .iter()
+        .any(|w| w.contains("shorter than any switch can act")));
 }
