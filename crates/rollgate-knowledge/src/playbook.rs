@@ -20,6 +20,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "unit",         // the routing unit, singular
     "units",        // the routing unit, plural
     "step",         // the current routing step's label (ramp phases)
+    "moved",        // every routing step so far, this one included
     "flag",         // the kill switch's name
     "state",        // a kill-switch state being set
     "reason",       // why the switch is being set

@@ -233,3 +233,27 @@ fn a_tolerance_shorter_than_any_switch_is_a_stated_conflict_not_a_gate_that_cann
         .iter()
         .any(|w| w.contains("shorter than any switch can act")));
 }
+
+#[test]
+fn a_segment_state_names_every_segment_moved_so_far() {
+    let p = plan_at(EMAIL, date(2027, 2, 1));
+    let segment_states: Vec<&str> = p
+        .kill_switch
+        .states
+        .iter()
+        .filter(|s| s.effect.contains("moved so far"))
+        .map(|s| s.effect.as_str())
+        .collect();
+    assert!(segment_states.len() >= 2, "{segment_states:#?}");
+    // The last segment state still names the first segment moved.
+    let first = segment_states[0];
+    let first_segment = first
+        .split("Every message of ")
+        .nth(1)
+        .and_then(|r| r.split(" goes out").next())
+        .expect("a segment name");
+    assert!(
+        segment_states.last().unwrap().contains(first_segment),
+        "{segment_states:#?}"
+    );
+}

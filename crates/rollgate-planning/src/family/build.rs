@@ -602,6 +602,15 @@ fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phas
     p
 }
 
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// The ramp template, once per routing step.
 fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> {
     let cx = b.cx;
@@ -613,6 +622,10 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
         StrategyId::ProviderSwitch | StrategyId::QueueDrain | StrategyId::FrameworkUpgrade
     );
     let full_days = cx.days(t.days).max(1);
+    // Segments add up: after the second step both segments are moved, and
+    // the state a step sets says so ("moved so far"), or a flip to it
+    // would read as sending the earlier segments back.
+    let labels: Vec<String> = steps.iter().map(|s| s.label.clone()).collect();
     steps
         .into_iter()
         .enumerate()
@@ -637,6 +650,7 @@ fn ramp(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Vec<Phase> 
                 .vars
                 .with("step", s.label.clone())
                 .with("days", days.to_string());
+            vars.set("moved", join_and(&labels[..=i]));
             if let Some(v) = &s.version {
                 vars.set("version", v.clone());
             }
