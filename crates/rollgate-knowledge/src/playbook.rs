@@ -366,6 +366,10 @@ pub struct Words {
     /// Clean-up that every plan of this family ends with.
     #[serde(default)]
     pub cleanup: Vec<String>,
+    /// The business outcome this family's move can hurt, watched against
+    /// the same hour last week ("one-time codes entered after being sent").
+    #[serde(default)]
+    pub business: String,
     /// Honest limits of this playbook.
     #[serde(default)]
     pub limits: Vec<String>,
@@ -491,6 +495,7 @@ impl Playbook {
             ("worst_case", &w.worst_case),
             ("summary", &w.summary),
             ("unexportable", &w.unexportable),
+            ("business", &w.business),
             ("switch.mechanism", &w.switch.mechanism),
             ("switch.flip", &w.switch.flip),
             ("switch.read_by", &w.switch.read_by),

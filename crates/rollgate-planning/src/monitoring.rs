@@ -188,7 +188,12 @@ pub fn alerts(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<Alert> {
         id: String::new(),
         metric_id: String::new(),
         trigger: None,
-        metric: "business success rate the team already tracks (sign-ups, logins, orders)".into(),
+        metric: match cx.playbook {
+            Some(pb) if !pb.words.business.is_empty() => {
+                crate::family::fill(&pb.words.business, &crate::family::Vars::base(cx, Some(pb)))
+            }
+            _ => "business success rate the team already tracks (sign-ups, logins, orders)".into(),
+        },
         threshold: "any drop > 2 points against the same hour last week".into(),
         window: "15 minutes".into(),
         action: "page primary and decision-maker".into(),
