@@ -1044,6 +1044,41 @@ fn take_subject(side: &mut SystemFacts, subject: &SystemFacts, tag: &str) -> Opt
     warning
 }
 
+/// Whether the words before a date in its clause say the team only wants
+/// or plans a part of the work by then ("Plan: schema + backfill by end of
+/// April", "want UK and IE moved by end of March", "intended sequence is
+/// … by end of January").
+/// A wish to be done with the whole move ("we want to be finished before
+/// Christmas", "want to be on RDS by Q3") is the team's own deadline, not
+/// a milestone.
+fn wished_date(text: &str, clause_start: usize, at: usize) -> bool {
+    let before = &text[clause_start..at];
+    let whole = crate::re!(
+        r"(?i)\b(?:finish(?:ed)?|done|complete(?:d)?|migrated|be\s+off|be\s+out|gone|over\s+with|be\s+(?:on|in)|(?:running|live)\s+on|(?:moved|switched)\s+to)\b"
+    );
+    crate::re!(
+        r"(?i)\b(?:wants?|wanted|would\s+like|'d\s+like|target(?:ing)?|aim(?:ing)?|plan(?:ned|ning)?|intended|intend|ideally|hope|hoping|prefer(?:ably)?|goal|sequence)\b"
+    )
+    .is_match(before)
+        && !whole.is_match(before)
+}
+
+/// Says that a date the team wants is read as a milestone under the firm
+/// end that is the deadline.
+fn milestone_warning(wish: &Fact<Deadline>, firm: &Fact<Deadline>) -> Warning {
+    Warning {
+        code: "milestone".into(),
+        message: format!(
+            "{} ({:?}) reads as a milestone the team wants, not the deadline: the deadline is the firm end {} ({:?})",
+            wish.value.date,
+            wish.origin.text.chars().take(80).collect::<String>(),
+            firm.value.date,
+            firm.origin.text.chars().take(80).collect::<String>()
+        ),
+        span: wish.origin.span,
+    }
+}
+
 /// Where the words that make a date a notice's due date begin ("the
 /// notice must be given in writing before 28 February"), if they do.
 fn notice_date(text: &str, clause_start: usize, at: usize) -> Option<usize> {
@@ -1933,13 +1968,24 @@ fn read_schedule(
             facts.schedule.holidays.push(f);
             continue;
         }
-        // Of several deadlines ("the contract ends 31 December; we want to
-        // be finished before Christmas"), the earliest still ahead binds.
+        // Of several deadlines ("the contract ends 31 December; we need to
+        // be finished before Christmas"), the earliest still ahead binds;
+        // but a date the team only wants or plans ("plan: backfill by end of
+        // April") never displaces a firm end, and a firm end displaces it.
+        let wished = wished_date(text, cs, h.start);
         let binds = |d: Date| {
-            facts.schedule.deadline.as_ref().is_none_or(|old| {
-                let old = old.value.date;
-                (d >= start && (old < start || d < old)) || (old < start && d > old)
-            })
+            facts
+                .schedule
+                .deadline
+                .as_ref()
+                .is_none_or(|old| match (old.value.wish, wished) {
+                    (false, true) => false,
+                    (true, false) => true,
+                    _ => {
+                        let old = old.value.date;
+                        (d >= start && (old < start || d < old)) || (old < start && d > old)
+                    }
+                })
         };
         // "Would like it done within 6 weeks" is a wish about the length,
         // read as a preferred duration below, not a date to meet.
@@ -1968,7 +2014,12 @@ fn read_schedule(
         }
         if binds(h.value.date) && extract::dates::is_deadline_context(text, h.start) {
             let reason = crate::re!(r"(?i)\b(?:for|because\s+of|due\s+to|ahead\s+of|in\s+time\s+for)\s+(?:the\s+|our\s+|a\s+)?([^.;,]+)")
-                .captures(&text[h.end..ce.max(h.end)])
+                .captures({
+                    // The reason follows the date in its own part of the
+                    // sentence, not after "and the notice …".
+                    let after = &text[h.end..ce.max(h.end)];
+                    &after[..after.find(" and ").unwrap_or(after.len())]
+                })
                 .map(|c| c[1].trim().to_string());
             let mut reading = h.value.reading.clone();
             if h.value.ambiguous {
@@ -1990,11 +2041,34 @@ fn read_schedule(
                     date: h.value.date,
                     reading,
                     reason,
+                    wish: wished,
                 },
                 cs,
                 ce,
             );
+            if let Some(old) = facts.schedule.deadline.take() {
+                if old.value.wish && !wished {
+                    facts.warnings.push(milestone_warning(&old, &f));
+                }
+            }
             facts.schedule.deadline = Some(f);
+        } else if wished && extract::dates::is_deadline_context(text, h.start) {
+            // A wish the firm end outranks: said back, never dropped.
+            if let Some(firm) = facts.schedule.deadline.as_ref().filter(|d| !d.value.wish) {
+                let f = cx.fact(
+                    i,
+                    p,
+                    Deadline {
+                        date: h.value.date,
+                        reading: h.value.reading.clone(),
+                        reason: None,
+                        wish: wished,
+                    },
+                    cs,
+                    ce,
+                );
+                facts.warnings.push(milestone_warning(&f, firm));
+            }
         }
         // Any other date is left uncovered: unless another fact reads its
         // clause, the clause is listed as not interpreted, never dropped.
@@ -2828,6 +2902,7 @@ fn overlay(
                             date: h.value.date,
                             reading: h.value.reading.clone(),
                             reason: None,
+                            wish: false,
                         },
                         origin: structured(
                             "constraints.deadline",

@@ -434,6 +434,11 @@ pub struct Deadline {
     pub reading: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Said as something the team only wants or plans ("plan: backfill by
+    /// end of April", "want UK moved by March"): a firm end (a contract or
+    /// support that ends) is the deadline over it, and it stays a milestone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wish: bool,
 }
 
 /// A period in which nothing may change.

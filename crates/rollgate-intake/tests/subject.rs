@@ -341,3 +341,38 @@ fn a_notice_date_is_no_deadline_but_the_contract_end_in_the_same_sentence_is() {
         "the notice clause vanished"
     );
 }
+
+#[test]
+fn a_date_the_team_only_wants_is_a_milestone_under_a_firm_end() {
+    for (constraints, firm, wished) in [
+        (
+            "Percona support for the Mongo boxes ends 31 Aug 2027. Plan: schema + backfill by end of April, cut over writes in June.",
+            date(2027, 8, 31),
+            "-04-30",
+        ),
+        (
+            "Want UK and IE moved by end of March, rest can drift. Twilio annual commit ends 30 Apr 2027.",
+            date(2027, 4, 30),
+            "-03-31",
+        ),
+    ] {
+        let f = read(&format!(
+            "<migration-type>Twilio to Sinch</migration-type><from-state>Twilio</from-state><to-state>Sinch</to-state><constraints>{constraints}</constraints>"
+        ));
+        assert_eq!(f.schedule.deadline.as_ref().unwrap().value.date, firm, "{constraints}");
+        let w = f.warnings.iter().find(|w| w.code == "milestone").expect("the milestone is said");
+        assert!(w.message.contains(wished), "{}", w.message);
+    }
+    // A wish to be done with the whole move is the team's deadline.
+    let f = read("<migration-type>Twilio to Sinch</migration-type><constraints>The contract ends on 31 December 2026. We want to be finished before Christmas.</constraints>");
+    assert_eq!(
+        f.schedule.deadline.as_ref().unwrap().value.date,
+        date(2026, 12, 25)
+    );
+    // Two firm ends: the earliest still binds.
+    let f = read("<migration-type>Twilio to Sinch</migration-type><constraints>The contract ends 31 May 2027; we must be done by 30 April 2027.</constraints>");
+    assert_eq!(
+        f.schedule.deadline.as_ref().unwrap().value.date,
+        date(2027, 4, 30)
+    );
+}
