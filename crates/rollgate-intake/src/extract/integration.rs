@@ -214,12 +214,48 @@ pub fn classify(item: &str, tech_kinds: &[&str]) -> IntegrationHit {
 }
 
 /// Items of an integration list with their classification.
+/// "Three change stream consumers: the Elasticsearch indexer": the label
+/// before a colon introduces the list; the item is what follows it.
+/// A label that names a technology ("Stripe: charges + webhooks") is the
+/// item itself and stays.
+fn past_label(
+    text: &str,
+    s: usize,
+    e: usize,
+    tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>,
+) -> (usize, usize) {
+    let item = &text[s..e];
+    match item.find(": ") {
+        Some(i)
+            if (2..=6).contains(&item[..i].split_whitespace().count())
+                && tech_kinds_in(s, s + i).is_empty()
+                && e > s + i + 2 =>
+        {
+            let rest = &item[i + 2..];
+            (s + i + 2 + (rest.len() - rest.trim_start().len()), e)
+        }
+        _ => (s, e),
+    }
+}
+
+/// Whether an item names something the system talks to, rather than
+/// saying something about the items before it ("All three need a Postgres
+/// equivalent", "with the same event shape or …", "presumably …").
+fn names_a_system(item: &str) -> bool {
+    !crate::re!(
+        r"(?i)^\s*(?:all\s+(?:of\s+them|two|three|four|five|six)|both(?:\s+of\s+them)?|these|those|they|them|each(?:\s+of\s+them)?|it|with|presumably|probably|maybe|perhaps|which|so|but|because|otherwise|plus\s+they)\b"
+    )
+    .is_match(item)
+}
+
 pub fn integrations(
     text: &str,
     tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>,
 ) -> Vec<Hit<IntegrationHit>> {
     items(text)
         .into_iter()
+        .map(|(s, e)| past_label(text, s, e, tech_kinds_in))
+        .filter(|&(s, e)| names_a_system(&text[s..e]))
         .map(|(s, e)| {
             let kinds = tech_kinds_in(s, e);
             let refs: Vec<&str> = kinds.iter().map(String::as_str).collect();
@@ -288,6 +324,22 @@ mod tests {
         assert_eq!(
             split("Okta, Entra ID, ADFS"),
             vec!["Okta", "Entra ID", "ADFS"]
+        );
+    }
+
+    #[test]
+    fn remarks_about_earlier_items_are_no_systems_and_a_list_label_is_dropped() {
+        let text = "Three change stream consumers: the Elasticsearch indexer, the customer webhook dispatcher. All three need a Postgres equivalent, presumably logical replication, with the same event shape or the data team rewrites its models.";
+        let got: Vec<&str> = integrations(text, &|_, _| Vec::new())
+            .into_iter()
+            .map(|h| &text[h.start..h.end])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "the Elasticsearch indexer",
+                "the customer webhook dispatcher"
+            ]
         );
     }
 
