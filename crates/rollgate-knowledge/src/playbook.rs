@@ -237,6 +237,11 @@ pub struct Routing {
     /// Segments to use when the input names no parts, least critical first.
     #[serde(default)]
     pub default_segments: Vec<String>,
+    /// The segment that carries what the input's named parts leave out
+    /// ("every other message type and country"), so the segments cover all
+    /// traffic before the old side is stopped.
+    #[serde(default)]
+    pub rest_segment: String,
     /// The phase name of one step; `{step}` is the step's label.
     pub step_name: String,
     pub step_goal: String,

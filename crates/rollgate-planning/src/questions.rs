@@ -266,7 +266,13 @@ fn team_in_words(team: &rollgate_intake::TeamFacts, people: u32) -> String {
 
 fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
     let team = &cx.facts.team;
-    let people = team.headcount();
+    // Named people count when no size or role counts were stated.
+    let named = team
+        .people
+        .iter()
+        .filter(|p| p.value.name != "the author")
+        .count() as u32;
+    let people = team.headcount().max(named);
     let contractor = team.members.iter().any(|m| m.value.contractor);
     let zones = team.time_zones.len();
     let risky_days: u32 = phases

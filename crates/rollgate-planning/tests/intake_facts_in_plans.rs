@@ -257,3 +257,19 @@ fn a_segment_state_names_every_segment_moved_so_far() {
         "{segment_states:#?}"
     );
 }
+
+#[test]
+fn segments_from_named_parts_also_move_what_the_parts_leave_out() {
+    let p = plan_at(EMAIL, date(2027, 2, 1));
+    let rest = p
+        .phases
+        .iter()
+        .position(|ph| ph.name.to_lowercase().contains("every other message type"))
+        .expect("a segment for the message types the input did not name");
+    let stop = p
+        .phases
+        .iter()
+        .position(|ph| ph.kind == "decommission")
+        .expect("a retire phase");
+    assert!(rest < stop);
+}

@@ -130,7 +130,7 @@ const NOT_NAMES: &[&str] = &[
 /// Words in a parenthesis or an apposition that say what a person does.
 /// "Our" or "the" alone is not one, nor a department: "Metabase (our BI
 /// tool)" and "Zendesk (support)" are products.
-const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|controller|architect|tester|on[\s-]?call)s?\b";
+const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|controller|architect|tester|product|android|ios|me|on[\s-]?call)s?\b";
 
 /// The duty of the person a list names as "me (Jonas)": the writer, whose
 /// "I am away …" is theirs.
@@ -654,6 +654,14 @@ mod tests {
         assert_eq!(
             read("Our tech lead Aiko will be away August 10-21", &[]),
             vec!["Aiko away 2026-08-10..2026-08-21"]
+        );
+    }
+
+    #[test]
+    fn a_duty_in_parentheses_may_be_a_platform_or_the_writer() {
+        assert_eq!(
+            read("Leila (product, me), Tomasz (backend, owns notify-api), Ana (Android), Hannah (iOS lead)", &[]),
+            vec!["Leila", "Tomasz=backend-engineer", "Ana", "Hannah"]
         );
     }
 

@@ -184,6 +184,15 @@ fn segments(cx: &Ctx<'_>, pb: &Playbook) -> Vec<(String, &'static str)> {
             .collect();
     }
     if parts.len() >= 2 {
+        // The parts the input named rarely cover everything: what they
+        // leave out moves as a segment of its own, at a middle level (the
+        // input did not single it out), before the old side is stopped.
+        if !pb.routing.rest_segment.is_empty() {
+            parts.push((
+                pb.routing.rest_segment.clone(),
+                rollgate_intake::Criticality::Medium,
+            ));
+        }
         parts.sort_by_key(|(p, l)| (*l, looser_first(p)));
         return parts.into_iter().map(|(p, l)| (p, l.as_str())).collect();
     }
