@@ -19,8 +19,9 @@ pub use error::KnowledgeError;
 pub use integrations::{Treatment, TreatmentBook};
 pub use lexicon::{Lexicon, Term};
 pub use playbook::{
-    AlertTemplate, CriterionTemplate, Item, Level, PhaseTemplate, PlatformRollback, Playbook,
-    PlaybookBook, RollbackTemplate, RollbackTime, Routing, Words, CONDITIONS, PLACEHOLDERS,
+    covers_calendar_days, AlertTemplate, CriterionTemplate, Item, Level, PhaseTemplate,
+    PlatformRollback, Playbook, PlaybookBook, RollbackTemplate, RollbackTime, Routing, Words,
+    CONDITIONS, PLACEHOLDERS,
 };
 pub use release_lines::{ReleaseBook, ReleaseLine, SupportDate};
 pub use rules::{CommandBook, CommandTemplate, Estimates, Rule, RuleBook, RuleKind, When};

@@ -428,6 +428,16 @@ pub struct Playbook {
     pub as_of: String,
 }
 
+/// The calendar days a `covers = "calendar-days:N"` hold must span (a
+/// dispute window, a retention period), if that is what it says.
+pub fn covers_calendar_days(covers: &str) -> Option<u32> {
+    covers
+        .strip_prefix("calendar-days:")?
+        .parse()
+        .ok()
+        .filter(|n| (1..=730).contains(n))
+}
+
 /// One parity check of a family.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -662,7 +672,9 @@ impl Playbook {
                 )));
             }
             if let Some(c) = &p.covers {
-                if !["week", "month", "month-if-mentioned"].contains(&c.as_str()) {
+                if !["week", "month", "month-if-mentioned"].contains(&c.as_str())
+                    && covers_calendar_days(c).is_none()
+                {
                     return Err(bad(format!("phase {}: unknown covers `{c}`", p.id)));
                 }
             }

@@ -546,7 +546,11 @@ fn instantiate(b: &PhaseBuilder<'_, '_>, c: &Ctl<'_>, t: &PhaseTemplate) -> Phas
     let days = match t.covers.as_deref() {
         _ if monthly => scaled.max(22),
         Some("week") | Some("month-if-mentioned") => scaled.max(5),
-        _ => scaled,
+        // A window set from outside (the card networks' dispute window) is
+        // not shortened by a lower criticality: its working days, rounded up.
+        Some(c) => rollgate_knowledge::covers_calendar_days(c)
+            .map_or(scaled, |n| scaled.max((n * 5).div_ceil(7))),
+        None => scaled,
     };
     let cycle = if monthly && t.covers.as_deref() == Some("month-if-mentioned") {
         " and a month-end"
