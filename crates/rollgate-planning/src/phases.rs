@@ -78,10 +78,20 @@ pub struct Approvers {
 pub fn approvers(cx: &Ctx<'_>) -> Approvers {
     // A team of one signs its own gates; the plan says so rather than
     // inventing a tech lead.
-    if cx.facts.team.size.as_ref().is_some_and(|s| s.value == 1)
-        || (cx.facts.team.members.len() == 1
-            && cx.facts.team.members[0].value.count == 1
-            && cx.facts.team.size.is_none())
+    // Several people named ("Me (Hélène, DBA), Bogdan and Ines …") are no
+    // team of one, whatever role counts were read.
+    let named_people = cx
+        .facts
+        .team
+        .people
+        .iter()
+        .filter(|p| p.value.name != "the author")
+        .count();
+    if named_people < 2
+        && (cx.facts.team.size.as_ref().is_some_and(|s| s.value == 1)
+            || (cx.facts.team.members.len() == 1
+                && cx.facts.team.members[0].value.count == 1
+                && cx.facts.team.size.is_none()))
     {
         let you = "you (write the go/no-go down before acting; ask a second reviewer if you can)"
             .to_string();

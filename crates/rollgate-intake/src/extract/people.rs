@@ -16,6 +16,8 @@ const NAME: &str = r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?";
 /// Capitalised words that open sentences or name teams, never a person.
 const NOT_NAMES: &[&str] = &[
     "I",
+    "Me",
+    "Myself",
     "We",
     "The",
     "This",
@@ -214,6 +216,43 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
             n.start(),
             whole.end(),
         ));
+    }
+    // "Me (Hélène, DBA)": the writer names themself, with their duty.
+    let me_named = crate::re!(&format!(
+        r"\b(?i:me|myself)\s*\(\s*({NAME})\s*(?:,\s*([^()]{{1,60}}))?\)"
+    ));
+    for c in me_named.captures_iter(text) {
+        let n = c.get(1).expect("name");
+        if !is_name(n.as_str()) {
+            continue;
+        }
+        let duty = match c.get(2) {
+            Some(d) => format!("{AUTHOR_DUTY}, {}", d.as_str().trim()),
+            None => AUTHOR_DUTY.to_string(),
+        };
+        out.push(Hit::new(
+            (n.as_str().to_string(), Some(duty)),
+            n.start(),
+            n.end(),
+        ));
+    }
+    // "Bogdan and Ines on the API team": a name, or two joined by "and",
+    // then the team they are on. ("Wojtek for infra" is not read: "Sentry
+    // for errors" has the same shape.)
+    let on_team = crate::re!(&format!(
+        r"\b({NAME})(?:\s+and\s+({NAME}))?\s+(?:(?:is|are)\s+)?on\s+the\s+([\w/ -]{{2,30}}?\s+team)\s*(?:[,.;]|$)"
+    ));
+    for c in on_team.captures_iter(text) {
+        let duty = c.get(3).map(|d| d.as_str().trim().to_string());
+        for n in [c.get(1), c.get(2)].into_iter().flatten() {
+            if is_name(n.as_str()) {
+                out.push(Hit::new(
+                    (n.as_str().to_string(), duty.clone()),
+                    n.start(),
+                    n.end(),
+                ));
+            }
+        }
     }
     // "Payments team is 4 people: Mehmet (lead), Aistė, Kristjan and me
     // (Jonas)": a list introduced as people names people, with or without
@@ -541,10 +580,12 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
         }
     }
     // "me (Jonas)" named the writer: the author's absences are Jonas's.
-    if let Some(writer) = out
-        .iter()
-        .position(|p| p.value.duty.as_deref() == Some(AUTHOR_DUTY))
-    {
+    if let Some(writer) = out.iter().position(|p| {
+        p.value
+            .duty
+            .as_deref()
+            .is_some_and(|d| d.starts_with(AUTHOR_DUTY))
+    }) {
         if let Some(author) = out.iter().position(|p| p.value.name == "the author") {
             let away = std::mem::take(&mut out[author].value.unavailable);
             out[writer].value.unavailable.extend(away);
@@ -655,6 +696,16 @@ mod tests {
             read("Our tech lead Aiko will be away August 10-21", &[]),
             vec!["Aiko away 2026-08-10..2026-08-21"]
         );
+    }
+
+    #[test]
+    fn the_writer_naming_themself_and_people_on_a_team_are_read() {
+        assert_eq!(
+            read("Me (Hélène, DBA), Bogdan and Ines on the API team, Wojtek for infra/Terraform. I am off 3-14 August.", &[]),
+            vec!["Hélène=dba away 2026-08-03..2026-08-14", "Bogdan", "Ines"]
+        );
+        // Products for a purpose, or on a plan, are no people.
+        assert!(read("Sentry for errors, Datadog on the Pro plan.", &[]).is_empty());
     }
 
     #[test]
