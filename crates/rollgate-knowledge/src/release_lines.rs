@@ -256,6 +256,22 @@ impl ReleaseBook {
             .max_by_key(|l| l.components().len())
     }
 
+    /// For a version whose own line the data lacks, the nearest later line
+    /// it has on the project's calendar ("3.3" → 3.4): a later line that has
+    /// already left support says the missing one most likely has too.
+    pub fn nearest_later(&self, technology: &str, version: &str) -> Option<&ReleaseLine> {
+        let keep = *self.components.get(technology)?;
+        let parts: Vec<u64> = numeric_parts(version).into_iter().take(keep).collect();
+        if parts.is_empty() {
+            return None;
+        }
+        self.lines
+            .iter()
+            .filter(|l| l.technology == technology && l.hosting.is_none())
+            .filter(|l| l.components().as_slice() > parts.as_slice())
+            .min_by(|a, b| compare_lines(a, b))
+    }
+
     /// The nearest newer line on the same calendar whose support ends after
     /// `after`: the next line a team could move to and stay supported.
     pub fn next_supported(&self, current: &ReleaseLine, after: Date) -> Option<&ReleaseLine> {

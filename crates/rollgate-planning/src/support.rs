@@ -85,8 +85,51 @@ pub fn assess(facts: &Facts, k: &Knowledge, m: &Milestones) -> Findings {
     }
     if let Some(dst) = matched(&facts.target, k) {
         judge_target(&dst, k, m, &mut out);
+    } else {
+        judge_unknown_target_line(facts, k, m, &mut out);
     }
     out
+}
+
+/// A target line the data has no dates for, when a later line of the same
+/// technology already leaves support before the plan ends: the target
+/// most likely has too, and the plan says so instead of staying silent.
+fn judge_unknown_target_line(facts: &Facts, k: &Knowledge, m: &Milestones, out: &mut Findings) {
+    let (Some(tech), Some(version)) = (&facts.target.technology, &facts.target.version) else {
+        return;
+    };
+    let Some(entry) = k.catalog.get(&tech.value.id) else {
+        return;
+    };
+    let engine = k.catalog.engine_of(entry);
+    let Some(later) = k.release_lines.nearest_later(&engine.id, &version.value) else {
+        return;
+    };
+    if later.support_ends.earliest() >= m.end {
+        return;
+    }
+    let line = k
+        .release_lines
+        .line_name(&engine.id, &version.value)
+        .unwrap_or_else(|| version.value.clone());
+    let when = if later.support_ends.latest() < m.start {
+        format!(
+            "left community support on {}, before this plan starts",
+            later.support_ends
+        )
+    } else {
+        format!(
+            "leaves community support on {}, before this plan ends ({})",
+            later.support_ends, m.end
+        )
+    };
+    out.warnings.push(format!(
+        "rollgate has no support dates for the target {} {line} ({}); the next line it knows, {}, {when}, so {line} most likely has left or leaves it sooner: check the target's support before choosing it (data as of {}).",
+        engine.name,
+        cite(version),
+        later.line,
+        later.as_of
+    ));
 }
 
 /// The release line one side runs, on its managed service's calendar when

@@ -273,3 +273,23 @@ fn segments_from_named_parts_also_move_what_the_parts_leave_out() {
         .expect("a retire phase");
     assert!(rest < stop);
 }
+
+#[test]
+fn a_target_line_without_dates_is_flagged_when_a_later_line_has_already_left_support() {
+    let text = "<migration-type>Upgrade Spring Boot 2.7 to Spring Boot 3.3</migration-type>\
+        <from-state>Spring Boot 2.7 services on Kubernetes</from-state><to-state>Spring Boot 3.3</to-state>";
+    let p = plan_at(text, date(2027, 2, 1));
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("no support dates for the target Spring Boot 3.3")),
+        "{:#?}",
+        p.warnings
+    );
+    // A target whose own line has dates gets no such guess.
+    let p = plan_at(&text.replace("3.3", "3.5"), date(2027, 2, 1));
+    assert!(!p
+        .warnings
+        .iter()
+        .any(|w| w.contains("no support dates for the target")));
+}
