@@ -1101,6 +1101,7 @@ fn notice_date(text: &str, clause_start: usize, at: usize) -> Option<usize> {
 /// catalog technology ("… to Zorbix for OTPs"): one to three capitalised
 /// words, none of them an ordinary word a sentence starts with.
 fn unknown_name(text: &str, (start, end): (usize, usize)) -> Option<(usize, usize, String)> {
+    // Months and weekdays are ordinary words too; the date reader knows them.
     const ORDINARY: &[&str] = &[
         "A",
         "An",
@@ -1137,25 +1138,6 @@ fn unknown_name(text: &str, (start, end): (usize, usize)) -> Option<(usize, usiz
         "Q2",
         "Q3",
         "Q4",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
         "I",
         "We",
         "You",
@@ -1168,7 +1150,10 @@ fn unknown_name(text: &str, (start, end): (usize, usize)) -> Option<(usize, usiz
     while words.len() < 3 {
         let rest = &text[at..end];
         let Some(m) = word.find(rest) else { break };
-        if ORDINARY.contains(&m.as_str()) {
+        if ORDINARY.contains(&m.as_str())
+            || extract::dates::month_of(m.as_str()).is_some()
+            || extract::dates::weekday_of(m.as_str()).is_some()
+        {
             break;
         }
         words.push(m.as_str().to_string());

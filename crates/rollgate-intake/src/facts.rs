@@ -392,6 +392,15 @@ pub struct Approval {
 }
 
 impl TeamFacts {
+    /// The names of the people the input names ("the author" is the writer
+    /// unnamed, not a name).
+    pub fn named_people(&self) -> impl Iterator<Item = &str> {
+        self.people
+            .iter()
+            .map(|p| p.value.name.as_str())
+            .filter(|n| *n != "the author")
+    }
+
     /// People counted from the roles, when no size was stated.
     pub fn headcount(&self) -> u32 {
         match &self.size {

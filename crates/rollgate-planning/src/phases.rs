@@ -80,13 +80,7 @@ pub fn approvers(cx: &Ctx<'_>) -> Approvers {
     // inventing a tech lead.
     // Several people named ("Me (Hélène, DBA), Bogdan and Ines …") are no
     // team of one, whatever role counts were read.
-    let named_people = cx
-        .facts
-        .team
-        .people
-        .iter()
-        .filter(|p| p.value.name != "the author")
-        .count();
+    let named_people = cx.facts.team.named_people().count();
     if named_people < 2
         && (cx.facts.team.size.as_ref().is_some_and(|s| s.value == 1)
             || (cx.facts.team.members.len() == 1

@@ -243,12 +243,7 @@ pub(crate) fn pager(cx: &Ctx<'_>) -> String {
 /// The team as the input gives it: a size, the roles counted, the people
 /// named; never "across 0 roles" when the input names people, not roles.
 fn team_in_words(team: &rollgate_intake::TeamFacts, people: u32) -> String {
-    let named: Vec<&str> = team
-        .people
-        .iter()
-        .map(|p| p.value.name.as_str())
-        .filter(|n| *n != "the author")
-        .collect();
+    let named: Vec<&str> = team.named_people().collect();
     let mut out = if people == 1 {
         "1 person".to_string()
     } else {
@@ -267,11 +262,7 @@ fn team_in_words(team: &rollgate_intake::TeamFacts, people: u32) -> String {
 fn on_call(cx: &Ctx<'_>, phases: &[Phase]) -> Question {
     let team = &cx.facts.team;
     // Named people count when no size or role counts were stated.
-    let named = team
-        .people
-        .iter()
-        .filter(|p| p.value.name != "the author")
-        .count() as u32;
+    let named = team.named_people().count() as u32;
     let people = team.headcount().max(named);
     let contractor = team.members.iter().any(|m| m.value.contractor);
     let zones = team.time_zones.len();

@@ -601,7 +601,8 @@ pub fn duration_role(text: &str, start: usize, end: usize) -> Option<DurationRol
     None
 }
 
-fn weekday_of(name: &str) -> Option<u8> {
+/// The weekday a name or abbreviation names (1 = Monday), 0 for "weekend".
+pub fn weekday_of(name: &str) -> Option<u8> {
     let n = name.to_ascii_lowercase();
     let n = n.trim_end_matches('s');
     Some(match n {

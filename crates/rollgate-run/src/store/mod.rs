@@ -21,6 +21,13 @@ pub struct RolloutRow {
     pub created_at: String,
 }
 
+/// Both stores refuse a second rollout of the same name in the same words.
+fn rollout_exists(id: &str) -> RunError {
+    RunError::Refused(format!(
+        "a rollout named {id:?} already exists in this store; name the new one with --name"
+    ))
+}
+
 pub trait Store {
     /// Records a new rollout with its frozen plan and its first event.
     fn create(

@@ -110,10 +110,7 @@ impl Store for PgStore {
             )
             .map_err(pg)?;
         if inserted == 0 {
-            return Err(RunError::Refused(format!(
-                "a rollout named {:?} already exists in this store; name the new one with --name",
-                row.id
-            )));
+            return Err(super::rollout_exists(&row.id));
         }
         let entry = append_in(&mut tx, &row.id, &row.created_at, actor, first)?;
         tx.commit().map_err(pg)?;

@@ -77,10 +77,7 @@ impl Store for SqliteStore {
             })
             .optional()?;
         if exists.is_some() {
-            return Err(RunError::Refused(format!(
-                "a rollout named {:?} already exists in this store; name the new one with --name",
-                row.id
-            )));
+            return Err(super::rollout_exists(&row.id));
         }
         tx.execute(
             "INSERT INTO rollouts (id, title, plan_sha256, plan_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
