@@ -61,17 +61,22 @@ now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 # Both floors matter when the servers share cores; pinned, "both at once"
-# should equal "one side". The hash floor uses the cheapest row hash the
-# server has (the one rollgate uses); the md5 floor is what text-hashing
+# should equal "one side". The hash floor uses the row hash rollgate uses
+# (each column's own hash function, combined; see content.rs), the
+# cheapest the server has; the record floor is `hash_record_extended` over
+# the row, the floor of earlier rounds; the md5 floor is what text-hashing
 # tools pay.
-echo "| state | floor: hash scan, one side | floor: hash scan, both at once | floor: md5 of row text, one side | floor: count(*) | rollgate verify | rollgate peak RSS | rollgate --expect-equal | reladiff | rollgate / one-side floor | --expect-equal / one-side floor | reladiff / rollgate |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| state | floor: hash scan, one side | floor: hash scan, both at once | floor: hash_record_extended, one side | floor: md5 of row text, one side | floor: count(*) | rollgate verify | rollgate peak RSS | rollgate --expect-equal | reladiff | rollgate / one-side floor | --expect-equal / one-side floor | rollgate / record floor | reladiff / rollgate |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 measure() {
   local state=$1
-  local scan="SELECT count(*), sum(hash_record_extended(ROW(t.a, t.b, t.c, t.d, t.id), 0)) FROM bench t"
+  local row="coalesce(hashint4extended(t.a, 1), 1) # coalesce(hashtextextended(t.b, 2), 2) # coalesce(timestamp_hash_extended(t.c AT TIME ZONE 'UTC', 3), 3) # coalesce(hash_numeric_extended(t.d, 4), 4) # hashint8extended(t.id, 5)"
+  local scan="SELECT count(*), sum($row) FROM bench t"
+  local record="SELECT count(*), sum(hash_record_extended(ROW(t.a, t.b, t.c, t.d, t.id), 0)) FROM bench t"
   local md5="SELECT bit_xor(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint) FROM bench t"
   tb0=$(now); psql "$A" -qAt -c "$scan" >/dev/null & psql "$B" -qAt -c "$scan" >/dev/null; wait; tb1=$(now)
   both_floor=$(secs "$tb0" "$tb1")
+  tr0=$(now); psql "$A" -qAt -c "$record" >/dev/null; tr1=$(now)
   t0=$(now); psql "$A" -qAt -c "$scan" >/dev/null; t1=$(now)
   psql "$A" -qAt -c "SELECT count(*) FROM bench" >/dev/null; t2=$(now)
   # shellcheck disable=SC2086 # ROLLGATE_ARGS is a list of options
@@ -93,7 +98,8 @@ v = json.load(open(sys.argv[1])); t = v["tables"][0]
 print(f"{sys.argv[2]} ({sys.argv[1].rsplit('/', 1)[1]}): rollgate says equal={v['equal']} rows={t['source_rows']}/{t['target_rows']} missing={t['missing_count']} extra={t['extra_count']} changed={t['changed_count']}")
 PY
   done
-  echo "| $state | ${floor}s | ${both_floor}s | $(secs "$tm0" "$tm1")s | $(secs "$t1" "$t2")s | ${rg}s | $(( $(tail -1 "$work/rss") / 1024 )) MiB | ${ee}s | ${rl}s | $(python3 -c "print(f'{$rg/$floor:.2f}x')") | $(python3 -c "print(f'{$ee/$floor:.2f}x')") | $(python3 -c "print(f'{$rl/$rg:.1f}x')") |"
+  rec=$(secs "$tr0" "$tr1")
+  echo "| $state | ${floor}s | ${both_floor}s | ${rec}s | $(secs "$tm0" "$tm1")s | $(secs "$t1" "$t2")s | ${rg}s | $(( $(tail -1 "$work/rss") / 1024 )) MiB | ${ee}s | ${rl}s | $(python3 -c "print(f'{$rg/$floor:.2f}x')") | $(python3 -c "print(f'{$ee/$floor:.2f}x')") | $(python3 -c "print(f'{$rg/$rec:.2f}x')") | $(python3 -c "print(f'{$rl/$rg:.1f}x')") |"
 }
 measure "identical"
 psql "$B" -q -c "UPDATE bench SET a = a + 1 WHERE id IN (SELECT (g * ($ROWS / 10))::bigint FROM generate_series(1, 10) g)"

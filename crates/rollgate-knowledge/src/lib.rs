@@ -251,8 +251,9 @@ mod tests {
             }
         }
         for c in k.commands.commands() {
+            // `rollgate` is this tool itself, not a technology of the input.
             assert!(
-                k.catalog.get(&c.tool).is_some(),
+                c.tool == "rollgate" || k.catalog.get(&c.tool).is_some(),
                 "command {} needs unknown tool {}",
                 c.id,
                 c.tool

@@ -253,6 +253,14 @@ impl<'a> Ctx<'a> {
         self.engine_is(true, "postgresql") && self.engine_is(false, "postgresql")
     }
 
+    /// MySQL or MariaDB on one side and PostgreSQL on the other: the pair
+    /// `rollgate verify` compares across engines.
+    pub fn verifiable_across_engines(&self) -> bool {
+        let mysql_like = |side| self.engine_is(side, "mysql") || self.engine_is(side, "mariadb");
+        (mysql_like(true) && self.engine_is(false, "postgresql"))
+            || (self.engine_is(true, "postgresql") && mysql_like(false))
+    }
+
     pub fn tech_name(&self, id: &str) -> String {
         self.k
             .catalog
@@ -389,7 +397,8 @@ impl<'a> Ctx<'a> {
         Some(Step {
             description: c.description.clone(),
             command: Some(text),
-            example: !self.names(&c.tool),
+            // rollgate's own commands are the plan's, never an option.
+            example: c.tool != "rollgate" && !self.names(&c.tool),
         })
     }
 

@@ -319,6 +319,7 @@ pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
             .collect();
     }
     let pg = cx.both_postgres();
+    let across = cx.verifiable_across_engines();
     let cmd = |id: &str| cx.command(id, &[]).into_iter().collect::<Vec<_>>();
     let around_cutover = match chosen.id {
         StrategyId::LogicalReplication | StrategyId::CdcReplication => "daily during sync and reads; hourly from 24 hours before the write cutover to 24 hours after; daily in reverse during the hold",
@@ -355,11 +356,13 @@ pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
                     m.push_str(" After an in-place upgrade there is no old server to compare with: restore the pre-upgrade snapshot to a scratch instance and use it as $SOURCE_URL.");
                 }
                 m
+            } else if across {
+                format!("Hash every row inside both servers from a canonical text that {} and {} write alike (numbers, UTC timestamps, booleans, NULL apart from empty, binary as hex) and compare by primary key: `rollgate verify` does this across engines in one read-only run that exits non-zero on any difference, and names every column it could only compare by another rule (zero dates, unsigned ranges, collations).", cx.tech_name(cx.source_engine.as_deref().unwrap_or("")), cx.tech_name(cx.target_engine.as_deref().unwrap_or("")))
             } else {
                 "Checksum rows in primary-key ranges on both sides; bisect a mismatching range down to the rows. Include the first, a middle and the last range of every large table.".into()
             },
             schedule: around_cutover.into(),
-            pass: if pg {
+            pass: if pg || across {
                 "the verifier exits 0: no row missing, extra or changed after its recheck".into()
             } else {
                 "no mismatching range".into()
@@ -370,6 +373,24 @@ pub fn parity(cx: &Ctx<'_>, chosen: &Chosen) -> Vec<ParityCheck> {
                 let mut s = cmd("pg-rollgate-verify");
                 s.extend(cmd("pg-range-checksum"));
                 s
+            } else if across {
+                // The MySQL-protocol side in the input's own words: a
+                // MariaDB plan says mariadb://, never MySQL.
+                let mysql_side = [&cx.source_engine, &cx.target_engine]
+                    .into_iter()
+                    .flatten()
+                    .find(|e| e.as_str() != "postgresql")
+                    .cloned()
+                    .unwrap_or_default();
+                cx.command(
+                    "cross-engine-rollgate-verify",
+                    &[
+                        ("mysql_side", cx.tech_name(&mysql_side)),
+                        ("mysql_scheme", mysql_side),
+                    ],
+                )
+                .into_iter()
+                .collect()
             } else {
                 Vec::new()
             },

@@ -37,7 +37,11 @@ fn steps(out: &mut String, steps: &[Step], numbered: bool) {
         let _ = writeln!(out, "{marker} {}", s.description);
         if let Some(c) = &s.command {
             if s.example {
-                let tool = c.split_whitespace().next().unwrap_or("this tool");
+                let tool = c
+                    .lines()
+                    .find(|l| !l.trim_start().starts_with('#'))
+                    .and_then(|l| l.split_whitespace().next())
+                    .unwrap_or("this tool");
                 let _ = writeln!(out, "   For example (uses `{tool}`, which your input does not name; treat it as an option):");
             }
             // A fence longer than any run of backticks in the command, so

@@ -1,6 +1,6 @@
 //! Content comparison of one table. Each server hashes every row itself
-//! (`hash_record_extended` over the columns in a fixed order, or the md5 of
-//! the row's text where a server lacks it); only sums, counts and, for
+//! (each column by its type's own extended hash function, combined, or the
+//! md5 of the row's text where a server lacks them); only sums, counts and, for
 //! small differing ranges, (key, hash) pairs cross the wire.
 //!
 //! The passes, cheapest first: one whole-table hash per side (settles equal
@@ -23,10 +23,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RowHash {
-    /// `hash_record_extended` (PostgreSQL 14+): values hashed as the type's
-    /// equality sees them, the functions hash partitioning keeps stable
-    /// across versions.
-    HashRecordExtended,
+    /// Each column by its type's extended hash function (the ones hash
+    /// partitioning keeps stable across versions; `hash_record_extended`,
+    /// PostgreSQL 14+, for types without a directly callable one), seeded
+    /// by the column's place and combined by XOR: values hashed as the
+    /// type's equality sees them.
+    TypeHashes,
     /// md5 of the row's text form: slower, available everywhere.
     Md5Text,
     /// Across engines: md5 of a canonical text of the row that MySQL,
@@ -154,17 +156,23 @@ pub(crate) struct Sizes {
 pub(crate) fn probe_row_hash(pair: &mut Pair) -> (RowHash, Option<String>) {
     // No backslash in the literals: `'\x00ff'` read as an escape string
     // (standard_conforming_strings = off) is a NUL byte and an error, which
-    // looked like a server without hash_record_extended.
+    // looked like a server without hash_record_extended. The probe calls
+    // every hash function `column_hash` may use.
     let probe = Statement::plain(
-        "SELECT hash_record_extended(ROW(42::int8, 'ß😀 x'::text, 1.5::numeric, \
-         '2026-01-01 00:00+00'::timestamptz, '{\"a\": [1, 2]}'::jsonb, 1.25::float8, \
-         decode('00ff', 'hex'), ARRAY[1, 2], NULL::text, true), 0)::text",
+        "SELECT (hashint8extended(42, 1) # hashint4extended(7, 2) # hashint2extended(3::int2, 3) \
+         # hashtextextended('ß😀 x', 4) # hashbpcharextended('ab '::bpchar, 5) \
+         # hash_numeric_extended(1.5, 6) # hashfloat8extended(1.25, 7) # hashfloat4extended(0.5, 8) \
+         # timestamp_hash_extended(timestamptz '2026-01-01 00:00+00' AT TIME ZONE 'UTC', 9) \
+         # timestamp_hash_extended(date '2026-01-01'::timestamp, 10) \
+         # uuid_hash_extended('00000000-0000-0000-0000-000000000001'::uuid, 11) \
+         # jsonb_hash_extended('{\"a\": [1, 2]}'::jsonb, 12) \
+         # hash_record_extended(ROW(decode('00ff', 'hex'), ARRAY[1, 2], NULL::text, true), 13))::text",
     );
     let a = pair.src.try_query(&probe);
     let b = pair.dst.try_query(&probe);
     match (a, b) {
         (Some(a), Some(b)) if a[0].get::<_, String>(0) == b[0].get::<_, String>(0) => {
-            (RowHash::HashRecordExtended, None)
+            (RowHash::TypeHashes, None)
         }
         (Some(_), Some(_)) => (
             RowHash::Md5Text,
@@ -198,19 +206,13 @@ pub(crate) fn key_hash_sql(t: &Table, mode: RowHash) -> String {
 
 fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
     match mode {
-        RowHash::HashRecordExtended => {
-            let fields: Vec<String> = cols
+        RowHash::TypeHashes => {
+            let parts: Vec<String> = cols
                 .iter()
-                .map(|c| {
-                    let id = format!("t.{}", quote_ident(&c.name));
-                    if c.hashable {
-                        id
-                    } else {
-                        format!("convert_to({id}::text, 'UTF8')")
-                    }
-                })
+                .zip(1u64..)
+                .map(|(c, place)| column_hash(c, place))
                 .collect();
-            format!("hash_record_extended(ROW({}), 0)", fields.join(", "))
+            format!("({})", parts.join(" # "))
         }
         RowHash::Md5Text | RowHash::Md5CanonicalText => {
             let fields: Vec<String> = cols
@@ -223,6 +225,80 @@ fn hash_sql(cols: &[&crate::catalog::Column], mode: RowHash) -> String {
             )
         }
     }
+}
+
+/// One column's hash, seeded by its place in name order so that equal
+/// values in two columns (or swapped between them) hash apart.
+///
+/// The common types call their hash function directly: that costs about a
+/// third less per row than `hash_record_extended`, which builds a record
+/// and looks every column's function up again for each row (measured at
+/// 10 M rows: a cell pass over five columns went from about 1.3x to 1.0x
+/// the plain `hash_record_extended` scan). `timestamptz` and `date` have
+/// no SQL-callable function of their own type; they go through
+/// `timestamp` in UTC, which keeps infinities (a difference from an epoch
+/// would fail on them). A NULL hashes to a constant of the column's own.
+fn column_hash(c: &crate::catalog::Column, place: u64) -> String {
+    let id = format!("t.{}", quote_ident(&c.name));
+    let base = without_modifiers(&c.sql_type);
+    let direct = |f: &str, arg: &str| format!("{f}({arg}, {place})");
+    let hash = if !c.hashable {
+        direct("hashtextextended", &format!("{id}::text COLLATE \"C\""))
+    } else if c.sql_type.ends_with("[]") {
+        direct("hash_array_extended", &id)
+    } else {
+        match base.as_str() {
+            "smallint" => direct("hashint2extended", &id),
+            "integer" => direct("hashint4extended", &id),
+            "bigint" => direct("hashint8extended", &id),
+            "boolean" => direct("hashint4extended", &format!("{id}::int4")),
+            "text" | "character varying" => direct("hashtextextended", &id),
+            "character" => direct("hashbpcharextended", &id),
+            "numeric" => direct("hash_numeric_extended", &id),
+            "double precision" => direct("hashfloat8extended", &id),
+            "real" => direct("hashfloat4extended", &id),
+            "uuid" => direct("uuid_hash_extended", &id),
+            "jsonb" => direct("jsonb_hash_extended", &id),
+            "date" => direct("timestamp_hash_extended", &format!("{id}::timestamp")),
+            "timestamp without time zone" => direct("timestamp_hash_extended", &id),
+            "timestamp with time zone" => direct(
+                "timestamp_hash_extended",
+                &format!("{id} AT TIME ZONE 'UTC'"),
+            ),
+            "time without time zone" => direct("time_hash_extended", &id),
+            "interval" => direct("interval_hash_extended", &id),
+            _ => direct("hash_record_extended", &format!("ROW({id})")),
+        }
+    };
+    if c.not_null {
+        hash
+    } else {
+        format!("coalesce({hash}, {})", null_hash(place))
+    }
+}
+
+/// `timestamp(3) with time zone` → `timestamp with time zone`.
+fn without_modifiers(sql_type: &str) -> String {
+    let mut out = String::with_capacity(sql_type.len());
+    let mut depth = 0u32;
+    for ch in sql_type.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The stand-in hash of a NULL in the column at `place`: a fixed mix of
+/// the place (splitmix64), so NULLs in two columns do not cancel out.
+fn null_hash(place: u64) -> i64 {
+    let mut z = place.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as i64
 }
 
 /// A key (or a prefix of it) as a row of parameters cast to the key
@@ -764,11 +840,53 @@ mod tests {
             &[("z", true), ("doc", false), ("id", true)],
         );
         assert_eq!(
-            row_hash_sql(&t, RowHash::HashRecordExtended),
-            "hash_record_extended(ROW(convert_to(t.\"doc\"::text, 'UTF8'), t.\"id\", t.\"z\"), 0)"
+            row_hash_sql(&t, RowHash::TypeHashes),
+            format!(
+                "(coalesce(hashtextextended(t.\"doc\"::text COLLATE \"C\", 1), {}) \
+                 # coalesce(hash_record_extended(ROW(t.\"id\"), 2), {}) \
+                 # coalesce(hash_record_extended(ROW(t.\"z\"), 3), {}))",
+                null_hash(1),
+                null_hash(2),
+                null_hash(3)
+            )
         );
         assert!(row_hash_sql(&t, RowHash::Md5Text)
             .contains("md5(ROW(t.\"doc\", t.\"id\", t.\"z\")::text)"));
+    }
+
+    #[test]
+    fn common_types_call_their_own_hash_function_and_nulls_get_a_stand_in() {
+        let col = |ty: &str, not_null: bool| Column {
+            name: "c".into(),
+            sql_type: ty.into(),
+            not_null,
+            hashable: true,
+        };
+        for (ty, want) in [
+            ("bigint", "hashint8extended(t.\"c\", 4)"),
+            ("character varying(80)", "hashtextextended(t.\"c\", 4)"),
+            ("numeric(12,2)", "hash_numeric_extended(t.\"c\", 4)"),
+            (
+                "timestamp(3) with time zone",
+                "timestamp_hash_extended(t.\"c\" AT TIME ZONE 'UTC', 4)",
+            ),
+            (
+                "timestamp(6) without time zone",
+                "timestamp_hash_extended(t.\"c\", 4)",
+            ),
+            ("date", "timestamp_hash_extended(t.\"c\"::timestamp, 4)"),
+            ("boolean", "hashint4extended(t.\"c\"::int4, 4)"),
+            ("integer[]", "hash_array_extended(t.\"c\", 4)"),
+            ("mood", "hash_record_extended(ROW(t.\"c\"), 4)"),
+        ] {
+            assert_eq!(column_hash(&col(ty, true), 4), want, "{ty}");
+        }
+        assert_eq!(
+            column_hash(&col("bigint", false), 4),
+            format!("coalesce(hashint8extended(t.\"c\", 4), {})", null_hash(4))
+        );
+        let nulls: std::collections::BTreeSet<i64> = (1..1000).map(null_hash).collect();
+        assert_eq!(nulls.len(), 999, "every place has its own NULL hash");
     }
 
     #[test]

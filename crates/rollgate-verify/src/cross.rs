@@ -1215,6 +1215,14 @@ pub(crate) fn verify_across(opts: &Options) -> Result<Report, VerifyError> {
             continue;
         }
         let mut rep = compare_table(&mut pair, plan, opts)?;
+        if let (Some(secs), false) = (opts.recheck_after, rep.equal) {
+            // Across engines nothing finer than the table is kept between
+            // passes: the whole table is compared again, and what still
+            // differs then is the verdict.
+            std::thread::sleep(std::time::Duration::from_secs(secs));
+            rep = compare_table(&mut pair, plan, opts)?;
+            rep.persisted_after_recheck = Some(!rep.equal);
+        }
         rep.warnings.extend(table_warnings.iter().cloned());
         for u in mapping.uncanonical.iter().filter(|u| u.table == plan.name) {
             rep.warnings

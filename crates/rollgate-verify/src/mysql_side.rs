@@ -59,6 +59,14 @@ impl MyEndpoint {
                 _ => "not a valid mysql:// URL (write a raw `@` in a password as %40)".to_string(),
             },
         })?;
+        // As the mysql client does: a password left out of the URL comes
+        // from MYSQL_PWD, so that plans and shell history carry none.
+        let opts = match (opts.get_pass(), std::env::var("MYSQL_PWD")) {
+            (None, Ok(pwd)) if !pwd.is_empty() => {
+                mysql::Opts::from(mysql::OptsBuilder::from_opts(opts).pass(Some(pwd)))
+            }
+            _ => opts,
+        };
         let host = opts.get_ip_or_hostname().to_string();
         let mut shown = format!("host={host} port={}", opts.get_tcp_port());
         if let Some(db) = opts.get_db_name() {

@@ -361,3 +361,39 @@ fn many_buckets_by_integer_and_text_keys() {
     assert_eq!((names.changed_count, names.missing_count), (3, 1), "{text}");
     assert_eq!(names.missing_in_target, vec!["key-17"], "{text}");
 }
+
+/// `--recheck-after` across engines compares a differing table again after
+/// the wait and says whether the difference persisted; a MySQL-side URL
+/// without a password takes it from MYSQL_PWD, as the mysql client does.
+#[test]
+fn recheck_after_and_mysql_pwd_across_engines() {
+    let (m, p) = servers();
+    p.sql("UPDATE big SET v = -1 WHERE id = 3");
+    // No other test here sets MYSQL_PWD, and every other URL carries its
+    // password, which wins over the variable.
+    std::env::set_var("MYSQL_PWD", "S3cret-m4ria");
+    let source = m.url().replace("app:S3cret-m4ria@", "app@");
+    let r = verify(&Options {
+        source,
+        target: p.url(),
+        tables: Some("big".into()),
+        recheck_after: Some(1),
+        ..Options::default()
+    })
+    .unwrap();
+    let big = table(&r, "big");
+    assert!(!big.equal);
+    assert_eq!(big.persisted_after_recheck, Some(true));
+    assert_eq!(big.changed.len(), 1);
+    p.sql("UPDATE big SET v = 3 WHERE id = 3");
+    let r = verify(&Options {
+        source: m.url(),
+        target: p.url(),
+        tables: Some("big".into()),
+        recheck_after: Some(1),
+        ..Options::default()
+    })
+    .unwrap();
+    assert!(table(&r, "big").equal, "{}", rollgate_verify::text(&r));
+    assert_eq!(table(&r, "big").persisted_after_recheck, None);
+}

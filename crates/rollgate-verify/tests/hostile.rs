@@ -152,7 +152,7 @@ fn values_travel_as_parameters_when_standard_conforming_strings_is_off() {
     let text = rollgate_verify::text(&r);
     // Regression: the probe row's bytea literal broke under the setting
     // and the run fell back to md5 with a false warning.
-    assert_eq!(r.row_hash, RowHash::HashRecordExtended, "{text}");
+    assert_eq!(r.row_hash, RowHash::TypeHashes, "{text}");
     assert!(!text.contains("lacks hash_record_extended"), "{text}");
     let t = |name: &str| r.tables.iter().find(|t| t.table == name).unwrap();
     let hist = t("public.hist");
@@ -242,7 +242,7 @@ fn servers_that_differ_in_standard_conforming_strings_agree() {
     })
     .unwrap();
     let text = rollgate_verify::text(&r);
-    assert_eq!(r.row_hash, RowHash::HashRecordExtended, "{text}");
+    assert_eq!(r.row_hash, RowHash::TypeHashes, "{text}");
     assert!(r.warnings.is_empty(), "{text}");
     // Only the index's uniqueness differs: names are stripped alike.
     assert_eq!(r.schema_differences.len(), 1, "{text}");
