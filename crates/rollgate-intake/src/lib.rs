@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod error;
 pub mod extract;
 pub mod facts;
+pub mod headed;
 pub mod source;
 pub mod spec;
 pub mod tagged;
@@ -73,7 +74,7 @@ impl InputForm {
         if t.starts_with('{') {
             return InputForm::Spec(SpecFormat::Json);
         }
-        if tagged::looks_tagged(text) || t.starts_with('<') {
+        if tagged::looks_tagged(text) || t.starts_with('<') || headed::looks_headed(text) {
             return InputForm::Tagged;
         }
         if text.parse::<toml::Table>().is_ok() {
@@ -217,7 +218,15 @@ pub fn read_text(
 ) -> Result<Facts, IntakeError> {
     match form {
         InputForm::Tagged => {
-            let doc = tagged::parse(&src)?;
+            // Headings (`TEAM: …`) stand in for tags only in a text with no
+            // tags at all; a tagged text keeps its colons as content.
+            let doc = match tagged::looks_tagged(&src.text) {
+                false => match headed::parse(&src) {
+                    Some(doc) => doc,
+                    None => tagged::parse(&src)?,
+                },
+                true => tagged::parse(&src)?,
+            };
             let mut prose = Vec::new();
             let mut warnings = doc.warnings.clone();
             for f in &doc.fields {
@@ -245,9 +254,10 @@ pub fn read_text(
                     let lead = src.text[l.start..l.end].len()
                         - src.text[l.start..l.end].trim_start().len();
                     Uninterpreted {
-                        field: match &l.unknown_tag {
-                            Some(t) => format!("<{t}>"),
-                            None => "outside tags".into(),
+                        field: match (&l.unknown_tag, l.heading) {
+                            (Some(t), true) => format!("{t}:"),
+                            (Some(t), false) => format!("<{t}>"),
+                            (None, _) => "outside tags".into(),
                         },
                         text: text.to_string(),
                         span: Some(src.span(l.start + lead, l.start + lead + text.len())),

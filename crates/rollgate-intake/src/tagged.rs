@@ -98,6 +98,9 @@ pub struct Loose {
     pub end: usize,
     /// Set when the text sat inside a tag rollgate does not know.
     pub unknown_tag: Option<String>,
+    /// Whether `unknown_tag` was written as a heading (`CONCERNS:`) rather
+    /// than a tag.
+    pub heading: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -299,6 +302,7 @@ pub fn parse(src: &SourceText) -> Result<TaggedDoc, IntakeError> {
                             start: content_start,
                             end: raw.start,
                             unknown_tag: Some(written),
+                            heading: false,
                         });
                     }
                 }
@@ -352,6 +356,7 @@ fn push_loose(doc: &mut TaggedDoc, text: &str, start: usize, end: usize, tag: Op
             start,
             end,
             unknown_tag: tag,
+            heading: false,
         });
     }
 }

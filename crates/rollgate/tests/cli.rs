@@ -907,3 +907,36 @@ fn html_report_is_self_contained_and_escapes_user_text() {
         "escaped where shown"
     );
 }
+
+/// A form written with headings instead of tags (a file, and the same text
+/// on stdin) reads as the tags its headings name; an unknown heading's text
+/// is reported, under its name, as not interpreted.
+#[test]
+fn headings_stand_in_for_tags_in_a_file_and_on_stdin() {
+    let form = "MIGRATION-TYPE: Engine change, MySQL 5.7 to PostgreSQL 15.\n\
+                FROM: MySQL 5.7 on EC2, 300 GB.\n\
+                TARGET: PostgreSQL 15 on RDS.\n\
+                TEAM: Ana (DBA) and me.\n\
+                ROLLBACK: 15 minutes.\n\
+                CONCERNS: Zero dates in the orders table.\n";
+    for run in [
+        Test::new()
+            .file("form.txt", form)
+            .args(&["check", "form.txt"])
+            .run(),
+        Test::new().stdin(form).args(&["check", "-"]).run(),
+    ] {
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        for want in [
+            "MySQL 5.7",
+            "PostgreSQL 15",
+            "15 minute",
+            "warning[heading-read-as-tag]",
+            "TEAM → <team-availability>",
+            "warning[unknown-heading]",
+            "Zero dates in the orders table.",
+        ] {
+            assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
+        }
+    }
+}
