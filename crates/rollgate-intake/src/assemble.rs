@@ -544,6 +544,7 @@ pub fn assemble(
                             h.value.id == t.value.id
                                 && h.value.version.is_some()
                                 && !h.value.negated
+                                && !crate::extract::tells_history(&p.text, h.start)
                         })
                     })
                     .flatten()
@@ -554,6 +555,10 @@ pub fn assemble(
                 side.version = Some(cx.fact(i, &prose[i], v, h.start, h.end));
             }
         }
+    }
+
+    if let Some(w) = upgrade_of_the_target(&mut cx, &prose, &tech_hits, &mut facts) {
+        warnings.push(w);
     }
 
     if let Some(spec) = spec {
@@ -1485,6 +1490,62 @@ fn is_own_part(text: &str, at: usize) -> bool {
         .is_some_and(|c| c.get(1).is_none_or(|w| w.as_str() != "our"))
 }
 
+/// "We're on Rails 6.0 with Ruby 2.7, and we want Rails 7.2": a migration
+/// type that names the target's own technology, and not the one the
+/// from-state mentioned first (a job queue, a database around the app),
+/// describes an upgrade of that technology; its present version, there or
+/// in the from-state, is the source.
+fn upgrade_of_the_target(
+    cx: &mut Ctx<'_>,
+    prose: &[Prose],
+    tech_hits: &[Vec<Hit<TechHit>>],
+    facts: &mut Facts,
+) -> Option<Warning> {
+    let target = facts.target.technology.as_ref()?.value.id.clone();
+    let source = facts.source.technology.as_ref()?.value.id.clone();
+    if source == target {
+        return None;
+    }
+    let kind = prose.iter().position(|p| p.tag == Tag::MigrationType)?;
+    let named = |id: &str| {
+        tech_hits[kind]
+            .iter()
+            .any(|h| h.value.id == id && !h.value.negated)
+    };
+    if !named(&target) || named(&source) {
+        return None;
+    }
+    let target_version = facts.target.version.as_ref().map(|v| v.value.clone());
+    let (i, h) = [Tag::MigrationType, Tag::FromState]
+        .into_iter()
+        .flat_map(|tag| prose.iter().enumerate().filter(move |(_, p)| p.tag == tag))
+        .find_map(|(i, p)| {
+            tech_hits[i]
+                .iter()
+                .find(|h| {
+                    h.value.id == target
+                        && !h.value.negated
+                        && h.value.version.is_some()
+                        && h.value.version != target_version
+                        && !extract::tells_history(&p.text, h.start)
+                })
+                .map(|h| (i, h.clone()))
+        })?;
+    let t = cx.k.catalog.get(&target)?;
+    let was = facts.source.technology.as_ref()?.value.name.clone();
+    facts.source.technology = Some(cx.fact(i, &prose[i], tech_ref(t), h.start, h.end));
+    let v = h.value.version.clone().expect("filtered on a version");
+    facts.source.version = Some(cx.fact(i, &prose[i], v, h.start, h.end));
+    Some(Warning {
+        code: "subject-from-migration-type".into(),
+        message: format!(
+            "the migration type describes an upgrade of {}: it is the source, not {was}, which the from-state names first",
+            t.name
+        ),
+        span: facts.source.technology.as_ref().and_then(|f| f.origin.span),
+    })
+}
+
 fn system(
     cx: &mut Ctx<'_>,
     i: usize,
@@ -1502,7 +1563,10 @@ fn system(
         };
         if is_primary_kind(t.kind) {
             // "With its own PostgreSQL database" is part of the side, not it.
-            if primary_hit.is_none() && !is_own_part(text, h.start) {
+            if primary_hit.is_none()
+                && !is_own_part(text, h.start)
+                && !extract::tells_history(text, h.start)
+            {
                 primary_hit = Some(h);
             }
         } else if t.kind.is_hosting() {

@@ -107,6 +107,103 @@ fn parse_year(s: &str) -> Option<i16> {
 /// Every date expression in `text`: ISO dates, `July 1, 2026`, `1 July`,
 /// `07/01/2026`, quarters (`Q3 2026`, `end of Q1`), half-years, month ends,
 /// and relative phrases (`this month`, `in 8 weeks`, `end of year`).
+/// Whether the text writes numeric dates day first (`17/12`), from the
+/// slash dates it holds that can only be read one way: day first when
+/// any such date has a first part above 12 and none a second part above
+/// 12. Month first otherwise (the default, said as ambiguous).
+fn slash_order(text: &str) -> bool {
+    let any = crate::re!(r"\b(\d{1,2})/(\d{1,2})\b");
+    let (mut day_first, mut month_first) = (0, 0);
+    for c in any.captures_iter(text) {
+        let a: i8 = c[1].parse().unwrap_or(0);
+        let b: i8 = c[2].parse().unwrap_or(0);
+        if (a, b) == (24, 7) {
+            continue;
+        }
+        if a > 12 && b <= 12 {
+            day_first += 1;
+        } else if b > 12 && a <= 12 {
+            month_first += 1;
+        }
+    }
+    day_first > 0 && month_first == 0
+}
+
+/// (month, day, ambiguous) of a slash date's two parts.
+fn month_and_day(a: i8, b: i8, day_first: bool) -> (i8, i8, bool) {
+    if a > 12 {
+        (b, a, false)
+    } else if b > 12 {
+        (a, b, false)
+    } else if day_first {
+        (b, a, a != b)
+    } else {
+        (a, b, a != b)
+    }
+}
+
+fn slash_reading(date: Option<Date>, ambiguous: bool, day_first: bool) -> String {
+    match date {
+        Some(dt) if ambiguous => format!(
+            "{dt} (read as {}, as the text's other dates are; write ISO dates to be unambiguous)",
+            if day_first { "day/month" } else { "month/day" }
+        ),
+        Some(dt) => dt.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Whether a year-less `a/b` at `s..e` is written as a date.
+fn short_date_context(
+    text: &str,
+    s: usize,
+    e: usize,
+    a: &regex::Match<'_>,
+    b: &regex::Match<'_>,
+) -> bool {
+    if a.as_str().len() == 2 && b.as_str().len() == 2 {
+        return true;
+    }
+    let before = super::behind(text, s, 24).to_ascii_lowercase();
+    let before = before.trim_end();
+    // A range joiner right before ("12/18-1/4", "17/12 -> 04/01").
+    if ["->", "→", "-", "–"].iter().any(|j| before.ends_with(j)) {
+        return true;
+    }
+    let cue = [
+        "by",
+        "until",
+        "till",
+        "before",
+        "after",
+        "from",
+        "on",
+        "due",
+        "to",
+        "since",
+        "freeze",
+        "ends",
+        "out",
+        "pto",
+        "off",
+        "leave",
+        "deadline:",
+    ];
+    if cue.iter().any(|w| {
+        before.ends_with(w)
+            && before[..before.len() - w.len()]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric())
+    }) {
+        return true;
+    }
+    let after = text[e..].trim_start();
+    ["->", "→", "–", "- ", "to ", "until "]
+        .iter()
+        .any(|j| after.starts_with(j))
+}
+
 pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
     let mut found = (Vec::new(), Claimed::default());
     let push = |(out, claimed): &mut (Vec<Hit<DateExpr>>, Claimed),
@@ -231,28 +328,52 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         let reading = d.map(|d| d.to_string()).unwrap_or_default();
         push(&mut found, d, reading, false, w.start(), w.end());
     }
+    let day_first = slash_order(text);
     let slash = crate::re!(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b");
     for c in slash.captures_iter(text) {
         let w = c.get(0).unwrap();
         let a: i8 = c[1].parse().unwrap_or(0);
         let b: i8 = c[2].parse().unwrap_or(0);
         let y: i16 = c[3].parse().unwrap_or(0);
-        let (m, d, ambiguous) = if a > 12 {
-            (b, a, false)
-        } else if b > 12 {
-            (a, b, false)
-        } else {
-            (a, b, a != b)
-        };
+        let (m, d, ambiguous) = month_and_day(a, b, day_first);
         let date = Date::new(y, m, d).ok();
-        let reading = match date {
-            Some(dt) if ambiguous => {
-                format!("{dt} (read as month/day; write ISO dates to be unambiguous)")
-            }
-            Some(dt) => dt.to_string(),
-            None => String::new(),
-        };
-        push(&mut found, date, reading, ambiguous, w.start(), w.end());
+        push(
+            &mut found,
+            date,
+            slash_reading(date, ambiguous, day_first),
+            ambiguous,
+            w.start(),
+            w.end(),
+        );
+    }
+    // "17/12 -> 04/01", "by 26/02", "3/15": a day and a month without a
+    // year, the next time it comes. Only where it reads as a date: both
+    // parts written with two digits, a date word just before, or a range
+    // with another such date; never "24/7" or a fraction ("1/2 of").
+    let slash_short = crate::re!(r"(?:^|[^\w/.,])(\d{1,2})/(\d{1,2})(?:[^\w/%]|$)");
+    let mut at = 0;
+    while let Some(c) = slash_short.captures_at(text, at) {
+        let (a_m, b_m) = (c.get(1).unwrap(), c.get(2).unwrap());
+        at = b_m.end();
+        let (a, b): (i8, i8) = (
+            a_m.as_str().parse().unwrap_or(0),
+            b_m.as_str().parse().unwrap_or(0),
+        );
+        if (a, b) == (24, 7) || !short_date_context(text, a_m.start(), b_m.end(), &a_m, &b_m) {
+            continue;
+        }
+        let (m, d, ambiguous) = month_and_day(a, b, day_first);
+        let date = Date::new(start.year(), m, d)
+            .ok()
+            .and_then(|_| next_occurrence(start, m, d));
+        push(
+            &mut found,
+            date,
+            slash_reading(date, ambiguous, day_first),
+            ambiguous,
+            a_m.start(),
+            b_m.end(),
+        );
     }
     // "31.10.2026": a dotted date is day.month.year where it is written.
     let dotted = crate::re!(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b");
@@ -915,8 +1036,10 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
 
 /// Whether the words between two dates make them a range ("to", "until").
 fn is_range_joiner(between: &str) -> bool {
-    ["to", "until", "-", "–", "through", "thru", "and", "till"]
-        .contains(&between.trim().to_ascii_lowercase().as_str())
+    [
+        "to", "until", "-", "–", "through", "thru", "and", "till", "->", "→", "-->",
+    ]
+    .contains(&between.trim().to_ascii_lowercase().as_str())
 }
 
 /// The first two dates of `text` joined as a range, the second moved a
@@ -1475,5 +1598,46 @@ mod tests {
             .collect();
         assert_eq!(codes, vec!["US", "GB"]);
         assert!(holiday_countries("holiday season").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod short_numeric_dates {
+    use super::*;
+    const START: Date = jiff::civil::date(2026, 11, 30);
+
+    fn read(text: &str) -> Vec<String> {
+        dates(text, START)
+            .into_iter()
+            .map(|h| h.value.date.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn day_month_and_month_day_without_a_year_follow_the_texts_own_order() {
+        assert_eq!(
+            read("freeze 17/12 -> 04/01"),
+            vec!["2026-12-17", "2027-01-04"]
+        );
+        assert_eq!(read("PTO 21/12 -> 08/01"), vec!["2026-12-21", "2027-01-08"]);
+        assert_eq!(
+            read("code freeze 12/18-1/4"),
+            vec!["2026-12-18", "2027-01-04"]
+        );
+        assert_eq!(read("by 3/15"), vec!["2027-03-15"]);
+        // Not dates: round the clock, fractions, versions, ratios.
+        assert!(read("on call 24/7").is_empty());
+        assert!(read("1/2 of the traffic, 3/4 of the keys").is_empty());
+        assert!(read("TLS 1.2/1.3 and HTTP/2").is_empty());
+    }
+
+    #[test]
+    fn freezes_read_short_numeric_ranges() {
+        let f = freezes("- code freeze 12/18-1/4", START);
+        assert!(
+            matches!(f.first().map(|h| &h.value), Some(Freeze::Range { from, to, .. })
+                if from.to_string() == "2026-12-18" && to.to_string() == "2027-01-04"),
+            "{f:?}"
+        );
     }
 }

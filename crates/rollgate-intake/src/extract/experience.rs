@@ -191,8 +191,12 @@ fn is_version_step(clause: &str) -> bool {
     let unit = crate::re!(
         r"(?i)^\s*(?:weeks?|days?|months?|hours?|years?|minutes?|%|people|persons?|engineers?|times)\b"
     );
+    // "PTO 21/12 -> 08/01" holds "12 -> 08", which is two dates.
+    let in_a_date = |m: &regex::Match<'_>| {
+        clause[..m.start()].ends_with('/') || clause[m.end()..].starts_with('/')
+    };
     step.find_iter(clause)
-        .any(|m| !unit.is_match(&clause[m.end()..]))
+        .any(|m| !unit.is_match(&clause[m.end()..]) && !in_a_date(&m))
 }
 
 /// Words that report a problem in a past migration.

@@ -132,9 +132,55 @@ pub fn clauses(text: &str) -> Vec<Clause> {
 fn ends_clause(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
         b'\n' | b';' => true,
-        b'.' | b'!' | b'?' => bytes
+        b'!' | b'?' => bytes
             .get(i + 1)
             .is_none_or(|n| matches!(n, b' ' | b'\n' | b'\r' | b'\t')),
+        b'.' => {
+            bytes
+                .get(i + 1)
+                .is_none_or(|n| matches!(n, b' ' | b'\n' | b'\r' | b'\t'))
+                && !abbreviation_before(bytes, i)
+        }
+        _ => false,
+    }
+}
+
+/// Words whose full stop ends no sentence: "ca. 410.000 users", "Dr.
+/// Vogel", "e.g. Kafka".
+const ABBREVIATIONS: &[&str] = &[
+    "ca", "approx", "appr", "dr", "mr", "mrs", "ms", "prof", "e.g", "i.e", "eg", "ie", "vs",
+    "incl", "esp", "cf", "resp", "max", "min", "no", "nr", "jr", "sr", "st", "z.b", "bzw", "evtl",
+    "ggf", "inkl", "usw",
+];
+
+/// Whether the full stop at `i` closes an abbreviation, an initial ("Tomasz
+/// K. (SRE)") or an ordinal day ("from the 20. to the 27."), rather than a
+/// sentence: judged by the word before it and, for the ambiguous ones, by
+/// the next word starting in lower case.
+fn abbreviation_before(bytes: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && (bytes[s - 1].is_ascii_alphanumeric() || bytes[s - 1] == b'.') {
+        s -= 1;
+    }
+    let word = &bytes[s..i];
+    if word.is_empty() || (s > 0 && bytes[s - 1].is_ascii_alphanumeric()) {
+        return false;
+    }
+    let next = bytes[i + 1..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let continues = next.is_some_and(|n| n.is_ascii_lowercase() || n.is_ascii_digit() || n == b'(');
+    let lower = word.to_ascii_lowercase();
+    match lower.as_slice() {
+        // Words that also end sentences ("at most 5 min.", "said no.")
+        // continue one only when the text goes on in lower case.
+        b"max" | b"min" | b"no" | b"st" => continues,
+        w if ABBREVIATIONS.iter().any(|a| a.as_bytes() == w) => true,
+        [c] if c.is_ascii_alphabetic() && word[0].is_ascii_uppercase() => continues,
+        w if w.iter().all(u8::is_ascii_digit) && w.len() <= 2 => {
+            next.is_some_and(|n| n.is_ascii_lowercase())
+        }
         _ => false,
     }
 }
@@ -161,6 +207,19 @@ fn trim_clause(text: &str, start: usize, end: usize) -> Option<Clause> {
 
 fn push_clause(text: &str, start: usize, end: usize, out: &mut Vec<Clause>) {
     out.extend(trim_clause(text, start, end));
+}
+
+/// Whether the mention at `at` sits in a clause about the past of the
+/// system rather than its present: "It was started in 2014 on Rails 4",
+/// "originally on MySQL 5.5", "back when we ran Redis 3". A version there
+/// is history, not the version running today.
+pub fn tells_history(text: &str, at: usize) -> bool {
+    let (start, _) = clause_around(text, at);
+    let before = text[start..at.max(start)].to_ascii_lowercase();
+    let cue = crate::re!(
+        r"\b(?:(?:in|since|from|back in)\s+(?:19|20)\d{2}|started|originally|initially|used to|back when|was built|were built|began|began on|years ago|at the time|previously|formerly)\b"
+    );
+    cue.is_match(&before)
 }
 
 /// How far, in bytes, the context of a point reaches on either side. The
@@ -427,6 +486,46 @@ mod tests {
         let (s, e) = clause_around(&long, 2500);
         assert!(e - s <= 2 * CONTEXT_BYTES);
         assert!(s <= 2500 && 2500 < e);
+    }
+
+    #[test]
+    fn history_clauses_are_told_from_the_present() {
+        let t = "One big monolith. It was started in 2014 on Rails 4, so it is large. We run Rails 6.0 today.";
+        assert!(tells_history(t, t.find("Rails 4").unwrap()));
+        assert!(!tells_history(t, t.find("Rails 6.0").unwrap()));
+        let t = "Originally on MySQL 5.5; now MySQL 5.7.44 on Percona.";
+        assert!(tells_history(t, t.find("MySQL 5.5").unwrap()));
+        assert!(!tells_history(t, t.find("MySQL 5.7").unwrap()));
+    }
+
+    #[test]
+    fn abbreviations_initials_and_ordinal_days_end_no_clause() {
+        let texts = |t: &str| -> Vec<String> {
+            clauses(t)
+                .into_iter()
+                .map(|c| t[c.start..c.end].to_string())
+                .collect()
+        };
+        assert_eq!(
+            texts("We have ca. 410.000 users. Dr. Vogel signs off. Tomasz K. (SRE) is away."),
+            vec![
+                "We have ca. 410.000 users.",
+                "Dr. Vogel signs off.",
+                "Tomasz K. (SRE) is away."
+            ]
+        );
+        assert_eq!(
+            texts("No changes from the 20. to the 27. of every month. It took 40 min. Then we stopped."),
+            vec![
+                "No changes from the 20. to the 27. of every month.",
+                "It took 40 min.",
+                "Then we stopped."
+            ]
+        );
+        assert_eq!(
+            texts("We use plan B. Next step."),
+            vec!["We use plan B.", "Next step."]
+        );
     }
 
     #[test]

@@ -184,10 +184,14 @@ fn role_of(duty: &str, roles: &RoleBook) -> Option<String> {
 fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
     let duty_words = crate::re!(DUTY_WORDS);
     let mut out: Vec<Hit<(String, Option<String>)>> = Vec::new();
-    let name_paren = crate::re!(&format!(r"\b({NAME})\s*\(([^()]{{2,60}})\)"));
+    // "Tomasz K. (SRE, CET)": a surname's initial belongs to the name.
+    let name_paren = crate::re!(&format!(
+        r"\b({NAME}(?:\s+\p{{Lu}}\.)?)\s*\(([^()]{{2,60}})\)"
+    ));
     for c in name_paren.captures_iter(text) {
         let (n, d) = (c.get(1).expect("name"), c.get(2).expect("duty"));
-        if is_name(n.as_str()) && duty_words.is_match(d.as_str()) {
+        let first = n.as_str().split_whitespace().next().unwrap_or("");
+        if is_name(first) && duty_words.is_match(d.as_str()) {
             out.push(Hit::new(
                 (n.as_str().to_string(), Some(d.as_str().trim().to_string())),
                 n.start(),
