@@ -1986,6 +1986,30 @@ fn read_schedule(
     if team_field {
         return;
     }
+    for h in extract::dates::change_windows(text) {
+        // "06:00-09:00 UTC", "04:00–06:00 Oslo": a zone named right after
+        // the hours is the window's own.
+        let after_end = extract::char_floor(text, (h.value.zone_text_at + 24).min(text.len()));
+        let zone = extract::team::time_zones(&text[h.value.zone_text_at..after_end], &cx.k.zones)
+            .into_iter()
+            .find(|z| z.start <= 2)
+            .map(|z| z.value);
+        let w = ChangeWindow {
+            weekdays: h.value.weekdays,
+            from_minute: h.value.from_minute,
+            to_minute: h.value.to_minute,
+            zone,
+        };
+        let f = cx.fact(i, p, w, h.start, h.end);
+        if !facts
+            .schedule
+            .change_windows
+            .iter()
+            .any(|x| x.value == f.value)
+        {
+            facts.schedule.change_windows.push(f);
+        }
+    }
     if let Some(h) = extract::dates::reference_month(text) {
         cx.cover(i, h.start, h.end);
         if h.value != start.month() {
@@ -3114,6 +3138,20 @@ fn overlay(
                     _ => None,
                 })
                 .collect();
+            let zone_known = w
+                .zone
+                .as_deref()
+                .is_none_or(|z| jiff::tz::db().get(z).is_ok());
+            if !zone_known {
+                push_value_problem(
+                    cx,
+                    &path,
+                    "zone",
+                    w.zone.as_deref().unwrap_or_default(),
+                    "an IANA time zone such as \"UTC\" or \"Europe/Oslo\"",
+                );
+                continue;
+            }
             match (days, minutes(&w.from), minutes(&w.to)) {
                 (Some(days), Some(from), Some(to)) if from < to && !days.is_empty() => {
                     facts.schedule.change_windows.push(Fact {
@@ -3121,6 +3159,7 @@ fn overlay(
                             weekdays: days,
                             from_minute: from,
                             to_minute: to,
+                            zone: w.zone.clone(),
                         },
                         origin: structured(
                             &path,

@@ -659,6 +659,10 @@ pub struct ChangeWindow {
     /// Minutes after local midnight.
     pub from_minute: u32,
     pub to_minute: u32,
+    /// The IANA zone the hours are in when the input names one ("06:00-09:00
+    /// UTC"); otherwise they are in the team's own time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

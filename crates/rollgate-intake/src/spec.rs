@@ -183,6 +183,10 @@ pub struct ChangeWindowSpec {
     pub from: String,
     /// Local end, "HH:MM".
     pub to: String,
+    /// The IANA zone the hours are in ("UTC", "Europe/Oslo"); the team's
+    /// own zone when left out.
+    #[serde(default)]
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -364,6 +364,7 @@ pub fn plan(facts: &Facts, knowledge: &Knowledge, mode: Mode) -> Plan {
         time_zone: cx.time_zone.clone(),
         time_zones: cal.calendar.zones.clone(),
         change_window: cal.window_text.clone(),
+        change_window_zone: cal.calendar.window.zone.clone(),
         holiday_countries: cal.countries.clone(),
         latest_start,
         compressible_holds: compressible,
@@ -419,6 +420,7 @@ fn plan_calendar(
         weekdays: w.weekdays.clone(),
         from_minute: w.from_minute,
         to_minute: w.to_minute,
+        zone: w.zone.clone(),
     };
     let c = &cal.calendar;
     let from = start.checked_sub(jiff::ToSpan::days(7)).unwrap_or(start);
@@ -492,6 +494,7 @@ fn calendar(cx: &Ctx<'_>, k: &Knowledge, chosen: &strategy::Chosen) -> CalendarC
             weekdays: w.value.weekdays.clone(),
             from_minute: w.value.from_minute,
             to_minute: w.value.to_minute,
+            zone: w.value.zone.clone(),
         },
         None if careful => Window::business_midweek(),
         None => Window::weekdays_working(),

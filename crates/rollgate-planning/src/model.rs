@@ -109,6 +109,9 @@ pub struct ChangeWindow {
     /// Minutes after local midnight.
     pub from_minute: u32,
     pub to_minute: u32,
+    /// The zone the window is stated in, when not the calendar's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +168,10 @@ pub struct Summary {
     pub time_zones: Vec<String>,
     /// When transitions may happen, in the plan's zone.
     pub change_window: String,
+    /// The zone the input stated the change window in, when it named one
+    /// ("06:00–09:00 UTC"): the window holds there, not in each team zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_window_zone: Option<String>,
     /// Countries whose public holidays the schedule avoids.
     pub holiday_countries: Vec<String>,
     /// When the deadline is missed: the latest start that would meet it.

@@ -278,12 +278,16 @@ fn compose(plan: &Plan, opts: Options) -> String {
     } else {
         format!("; never on a public holiday of {}, the working day before a long weekend, or in a freeze", s.holiday_countries.join(", "))
     };
-    let _ = writeln!(
-        o,
-        "| Transitions | {} in {}{avoid} |",
-        s.change_window,
-        s.time_zones.join(" + ")
-    );
+    let zones = match &s.change_window_zone {
+        // The window already names its zone; the team's zones only say
+        // where the people are.
+        Some(_) => format!(
+            " (as the input states; the team is in {})",
+            s.time_zones.join(" + ")
+        ),
+        None => format!(" in {}", s.time_zones.join(" + ")),
+    };
+    let _ = writeln!(o, "| Transitions | {}{zones}{avoid} |", s.change_window);
     match (s.deadline, s.fits_deadline) {
         (Some(d), Some(true)) => {
             let _ = writeln!(

@@ -21,14 +21,13 @@ pub fn check(cal: &PlanCalendar, now: Timestamp, maintenance: bool) -> WindowSta
         (Some(m), true) => m,
         _ => &cal.window,
     };
-    let tz = match TimeZone::get(&cal.time_zone) {
+    // A window stated in its own zone ("06:00–09:00 UTC") is judged there.
+    let zone = window.zone.as_deref().unwrap_or(&cal.time_zone);
+    let tz = match TimeZone::get(zone) {
         Ok(tz) => tz,
         Err(_) => {
             return WindowState::Closed {
-                reason: format!(
-                    "the plan's time zone {:?} is unknown to this runner",
-                    cal.time_zone
-                ),
+                reason: format!("the plan's time zone {zone:?} is unknown to this runner"),
                 next_open: None,
             }
         }
@@ -100,7 +99,7 @@ fn closed_reason(cal: &PlanCalendar, window: &ChangeWindow, local: DateTime) -> 
             window.from_minute % 60,
             window.to_minute / 60,
             window.to_minute % 60,
-            cal.time_zone
+            window.zone.as_deref().unwrap_or(&cal.time_zone)
         ));
     }
     None
@@ -157,6 +156,7 @@ mod tests {
                 weekdays: vec![2, 3, 4],
                 from_minute: 9 * 60,
                 to_minute: 15 * 60,
+                zone: None,
             },
             maintenance_window: None,
             days_off: vec![DayOff {

@@ -10,13 +10,17 @@ use rollgate_knowledge::HolidayBook;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A recurring window for transitions, in the primary zone's local time.
+/// A recurring window for transitions, in the primary zone's local time
+/// unless it names its own zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Window {
     /// 1 = Monday … 7 = Sunday.
     pub weekdays: Vec<u8>,
     pub from_minute: u32,
     pub to_minute: u32,
+    /// The zone the hours are stated in ("06:00–09:00 UTC"): the window
+    /// then holds in that zone alone, not in every team zone's copy.
+    pub zone: Option<String>,
 }
 
 impl Window {
@@ -25,6 +29,7 @@ impl Window {
             weekdays: vec![2, 3, 4],
             from_minute: 9 * 60,
             to_minute: 15 * 60,
+            zone: None,
         }
     }
 
@@ -33,6 +38,7 @@ impl Window {
             weekdays: vec![1, 2, 3, 4],
             from_minute: 9 * 60,
             to_minute: 17 * 60,
+            zone: None,
         }
     }
 
@@ -42,6 +48,7 @@ impl Window {
             weekdays: vec![2, 3, 4],
             from_minute: 19 * 60,
             to_minute: 23 * 60,
+            zone: None,
         }
     }
 
@@ -52,14 +59,18 @@ impl Window {
             .iter()
             .filter_map(|d| names.get(*d as usize - 1).copied())
             .collect();
-        format!(
+        let mut text = format!(
             "{} {:02}:{:02}–{:02}:{:02}",
             days.join("/"),
             self.from_minute / 60,
             self.from_minute % 60,
             self.to_minute / 60,
             self.to_minute % 60
-        )
+        );
+        if let Some(z) = &self.zone {
+            text.push_str(&format!(" {z}"));
+        }
+        text
     }
 }
 
@@ -238,7 +249,16 @@ impl Calendar {
     /// The transition time on `d`: an hour into the window, moved into the
     /// overlap of every zone's copy of the window when there are several.
     fn slot_on(&self, d: Date, window: &Window) -> Slot {
-        let primary = &self.zones[0];
+        // A window stated in its own zone holds there alone.
+        let own: Vec<String>;
+        let zones: &[String] = match &window.zone {
+            Some(z) => {
+                own = vec![z.clone()];
+                &own
+            }
+            None => &self.zones,
+        };
+        let primary = &zones[0];
         let tz = jiff::tz::db().get(primary).unwrap_or(TimeZone::UTC);
         let local = |minute: u32| {
             d.to_datetime(
@@ -254,7 +274,7 @@ impl Calendar {
             .to_ambiguous_timestamp(local(window.to_minute))
             .compatible()
             .ok();
-        for z in self.zones.iter().skip(1) {
+        for z in zones.iter().skip(1) {
             let Ok(other) = jiff::tz::db().get(z) else {
                 continue;
             };
@@ -276,7 +296,7 @@ impl Calendar {
             };
         }
         let (at, in_overlap) = match (start, end) {
-            (Some(s), Some(e)) if self.zones.len() == 1 => {
+            (Some(s), Some(e)) if zones.len() == 1 => {
                 let one_hour = s.checked_add(1.hour()).unwrap_or(s);
                 (if one_hour < e { one_hour } else { s }, true)
             }

@@ -217,3 +217,46 @@ fn the_day_before_a_long_weekend_takes_no_transition() {
         .blocked(date(2026, 4, 2), &Window::weekdays_working())
         .is_some());
 }
+
+/// A window the input states in its own zone ("tue/wed 06:00-09:00 UTC")
+/// holds there, whatever zones the team sits in: every transition falls
+/// inside it, on one of its days.
+#[test]
+fn a_window_in_its_own_zone_holds_there_not_in_the_team_zones() {
+    let cal = Calendar::new(
+        vec![
+            "Asia/Kolkata".into(),
+            "Europe/Berlin".into(),
+            "Europe/Dublin".into(),
+        ],
+        Window {
+            weekdays: vec![2, 3],
+            from_minute: 6 * 60,
+            to_minute: 9 * 60,
+            zone: Some("UTC".into()),
+        },
+        None,
+        &K.holidays,
+        &[],
+        &[],
+        vec![],
+        2026..=2028,
+    );
+    let needs: Vec<PhaseNeed> = [2, 3, 1, 4]
+        .iter()
+        .map(|m| PhaseNeed {
+            min_days: *m,
+            maintenance: false,
+        })
+        .collect();
+    for s in schedule(&needs, date(2026, 12, 1), &cal).iter().skip(1) {
+        let at: jiff::Timestamp = s.transition_at.parse().unwrap();
+        let utc = at.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+        assert!(
+            (6..9).contains(&utc.hour()) && matches!(utc.weekday().to_monday_one_offset(), 2 | 3),
+            "{}",
+            s.transition_at
+        );
+        assert!(s.in_overlap);
+    }
+}

@@ -1641,3 +1641,127 @@ mod short_numeric_dates {
         );
     }
 }
+
+/// A change window stated in prose: "tue/wed 06:00-09:00 UTC preferred",
+/// "maintenance window Tue 04:00–06:00 Oslo", "changes only Tuesdays and
+/// Thursdays 22:00 to 23:30". Weekdays (a list or a range) and an hour
+/// range are needed; the zone is the hit's third part when the text names
+/// one right after the hours. A range the text forbids ("no cutover
+/// 07:00-10:00 UTC") is no window.
+pub struct WindowHit {
+    pub weekdays: Vec<u8>,
+    pub from_minute: u32,
+    pub to_minute: u32,
+    /// Bytes right after the hours, where a zone may be named.
+    pub zone_text_at: usize,
+}
+
+const WEEKDAY_RE: &str = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?";
+
+pub fn change_windows(text: &str) -> Vec<Hit<WindowHit>> {
+    let shape = crate::re!(&format!(
+        r"(?i)\b({WEEKDAY_RE}(?:\s*(?:/|,|&|and|or|-|–|to)\s*{WEEKDAY_RE})*)\b[^\d\n]{{0,12}}?(\d{{1,2}})(?::(\d{{2}}))?\s*(?:-|–|to|until)\s*(\d{{1,2}})(?::(\d{{2}}))?"
+    ));
+    let mut out = Vec::new();
+    for c in shape.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let (start, _) = super::clause_around(text, whole.start());
+        let before = text[start..whole.start()].to_ascii_lowercase();
+        let forbidding = crate::re!(r"\b(?:no|not|never|avoid|except|outside|nothing|without)\b");
+        if forbidding.is_match(&before) {
+            continue;
+        }
+        let Some(weekdays) = weekday_set(&c[1]) else {
+            continue;
+        };
+        let minute = |h: Option<regex::Match<'_>>, m: Option<regex::Match<'_>>| -> Option<u32> {
+            let h: u32 = h?.as_str().parse().ok()?;
+            let m: u32 = m.map_or(Some(0), |m| m.as_str().parse().ok())?;
+            (h <= 24 && m < 60).then_some(h * 60 + m)
+        };
+        let (Some(from), Some(to)) = (minute(c.get(2), c.get(3)), minute(c.get(4), c.get(5)))
+        else {
+            continue;
+        };
+        if from >= to {
+            continue;
+        }
+        out.push(Hit::new(
+            WindowHit {
+                weekdays,
+                from_minute: from,
+                to_minute: to.min(24 * 60),
+                zone_text_at: whole.end(),
+            },
+            whole.start(),
+            whole.end(),
+        ));
+    }
+    out
+}
+
+/// "tue/wed" → [2, 3]; "Tue-Thu" → [2, 3, 4]; "Tuesdays and Thursdays" →
+/// [2, 4].
+fn weekday_set(s: &str) -> Option<Vec<u8>> {
+    let word = crate::re!(r"(?i)[a-z]+");
+    let names: Vec<(u8, usize, usize)> = word
+        .find_iter(s)
+        .filter_map(|m| Some((weekday_of(m.as_str())?, m.start(), m.end())))
+        .filter(|(d, _, _)| *d > 0)
+        .collect();
+    let mut days: Vec<u8> = Vec::new();
+    for (n, w) in names.iter().enumerate() {
+        let joined_as_range = n > 0 && {
+            let between = s[names[n - 1].2..w.1].trim().to_ascii_lowercase();
+            matches!(between.as_str(), "-" | "–" | "to")
+        };
+        if joined_as_range {
+            let from = names[n - 1].0;
+            let mut d = from;
+            while d != w.0 {
+                d = d % 7 + 1;
+                days.push(d);
+            }
+        } else {
+            days.push(w.0);
+        }
+    }
+    days.sort();
+    days.dedup();
+    (!days.is_empty()).then_some(days)
+}
+
+#[cfg(test)]
+mod change_window_tests {
+    use super::*;
+
+    fn read(t: &str) -> Vec<(Vec<u8>, u32, u32)> {
+        change_windows(t)
+            .into_iter()
+            .map(|h| (h.value.weekdays, h.value.from_minute, h.value.to_minute))
+            .collect()
+    }
+
+    #[test]
+    fn windows_in_prose_with_lists_and_ranges_of_days() {
+        assert_eq!(
+            read("- NO sunday changes. tue/wed 06:00-09:00 UTC preferred"),
+            vec![(vec![2, 3], 360, 540)]
+        );
+        assert_eq!(
+            read("maintenance window Tue 04:00–06:00 Oslo time"),
+            vec![(vec![2], 240, 360)]
+        );
+        assert_eq!(
+            read("changes only Tue-Thu 22:00 to 23:30"),
+            vec![(vec![2, 3, 4], 1320, 1410)]
+        );
+        assert_eq!(
+            read("Tuesdays and Thursdays, 9-11"),
+            vec![(vec![2, 4], 540, 660)]
+        );
+        // Forbidden hours are no window; nor is a day with no hours.
+        assert!(read("No cutover on Mondays 07:00-10:00 UTC").is_empty());
+        assert!(read("we deploy on Tuesdays").is_empty());
+    }
+}

@@ -262,7 +262,7 @@ pub fn clause_around(text: &str, at: usize) -> (usize, usize) {
     }
 }
 
-fn char_floor(text: &str, mut i: usize) -> usize {
+pub(crate) fn char_floor(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
     }
