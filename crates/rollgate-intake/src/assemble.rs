@@ -2024,13 +2024,30 @@ fn read_schedule(
         }
     }
     let frozen = Coverage::of(&freezes.iter().map(|f| (f.start, f.end)).collect::<Vec<_>>());
-    let in_freeze = |at: usize| frozen.touches(at, at + 1);
+    // "The peak-season freeze starts 1 September and runs until
+    // mid-January (Black Friday, then Christmas)": a date in brackets in a
+    // freeze's clause says what the freeze is for.
+    let freeze_clauses: Vec<(usize, usize)> = freezes
+        .iter()
+        .map(|f| extract::clause_around(text, f.start))
+        .collect();
+    let bracketed = |at: usize| {
+        let before = &text[..at];
+        before
+            .rfind('(')
+            .is_some_and(|o| before.rfind(')').is_none_or(|c| c < o))
+    };
+    let named_by_freeze =
+        |at: usize| bracketed(at) && freeze_clauses.iter().any(|&(s, e)| s <= at && at < e);
+    let in_freeze = |at: usize| frozen.touches(at, at + 1) || named_by_freeze(at);
     let retail = crate::re!(r"(?i)^(?:black\s+friday|cyber\s+monday|thanksgiving)$");
+    let mut outer_bound_seen = false;
     for h in extract::dates::dates(text, start) {
         // A date inside a freeze belongs to it; but "live before Black
         // Friday" names the peak as a freeze and as the deadline both.
         let retail_deadline = retail.is_match(&text[h.start..h.end])
-            && extract::dates::is_deadline_context(text, h.start);
+            && extract::dates::is_deadline_context(text, h.start)
+            && !named_by_freeze(h.start);
         if in_freeze(h.start) && !retail_deadline {
             continue;
         }
@@ -2046,7 +2063,42 @@ fn read_schedule(
         // but a date the team only wants or plans ("plan: backfill by end of
         // April") never displaces a firm end, and a firm end displaces it.
         let wished = wished_date(text, cs, h.start);
+        // "…by the end of August at the very latest": the outer bound the
+        // input sets outranks the earlier dates it only hopes for.
+        let last_word = crate::re!(
+            r"(?i)\b(?:at\s+the\s+(?:very\s+)?latest|hard\s+stop|hard\s+deadline|no\s+later\s+than|absolute\s+latest)\b"
+        );
+        let outer = last_word.is_match(&text[h.start..ce.max(h.start)])
+            || last_word.is_match(&text[cs..h.start]);
+        if outer_bound_seen && !outer {
+            if extract::dates::is_deadline_context(text, h.start) {
+                if let Some(firm) = facts.schedule.deadline.as_ref() {
+                    let f = cx.fact(
+                        i,
+                        p,
+                        Deadline {
+                            date: h.value.date,
+                            reading: h.value.reading.clone(),
+                            reason: None,
+                            wish: true,
+                        },
+                        cs,
+                        ce,
+                    );
+                    facts.warnings.push(milestone_warning(&f, firm));
+                }
+            }
+            continue;
+        }
         let binds = |d: Date| {
+            if outer {
+                return !outer_bound_seen
+                    || facts
+                        .schedule
+                        .deadline
+                        .as_ref()
+                        .is_none_or(|old| d < old.value.date);
+            }
             facts
                 .schedule
                 .deadline
@@ -2120,11 +2172,12 @@ fn read_schedule(
                 ce,
             );
             if let Some(old) = facts.schedule.deadline.take() {
-                if old.value.wish && !wished {
+                if (old.value.wish && !wished) || (outer && !outer_bound_seen) {
                     facts.warnings.push(milestone_warning(&old, &f));
                 }
             }
             facts.schedule.deadline = Some(f);
+            outer_bound_seen |= outer;
         } else if wished && extract::dates::is_deadline_context(text, h.start) {
             // A wish the firm end outranks: said back, never dropped.
             if let Some(firm) = facts.schedule.deadline.as_ref().filter(|d| !d.value.wish) {

@@ -460,6 +460,13 @@ pub enum Freeze {
     LastBusinessDaysOfMonth { name: String, days: u32 },
     /// The first `days` business days of every month.
     FirstBusinessDaysOfMonth { name: String, days: u32 },
+    /// The same days of every month, inclusive ("from the 20th to the
+    /// 27th of every month"); a day past the month's end stops at it.
+    DaysOfMonth {
+        name: String,
+        from_day: i8,
+        to_day: i8,
+    },
     /// The last `days` business days of every quarter ("the last week of
     /// every quarter" is 5).
     LastBusinessDaysOfQuarter { name: String, days: u32 },
@@ -573,6 +580,7 @@ impl Freeze {
             Self::Range { name, .. }
             | Self::LastBusinessDaysOfMonth { name, .. }
             | Self::FirstBusinessDaysOfMonth { name, .. }
+            | Self::DaysOfMonth { name, .. }
             | Self::LastBusinessDaysOfQuarter { name, .. }
             | Self::Weekdays { name, .. }
             | Self::Yearly { name, .. }
@@ -586,6 +594,7 @@ impl Freeze {
             Self::Range { name, .. }
             | Self::LastBusinessDaysOfMonth { name, .. }
             | Self::FirstBusinessDaysOfMonth { name, .. }
+            | Self::DaysOfMonth { name, .. }
             | Self::LastBusinessDaysOfQuarter { name, .. }
             | Self::Weekdays { name, .. }
             | Self::Yearly { name, .. }
@@ -617,6 +626,9 @@ impl Freeze {
             Self::FirstBusinessDaysOfMonth { days, .. } => {
                 working(d) && count(d.first_of_month(), d) <= *days
             }
+            Self::DaysOfMonth {
+                from_day, to_day, ..
+            } => *from_day <= d.day() && d.day() <= *to_day,
             Self::LastBusinessDaysOfQuarter { days, .. } => {
                 let quarter_end_month = (d.month() - 1) / 3 * 3 + 3;
                 let Ok(end) = Date::new(d.year(), quarter_end_month, 1) else {

@@ -255,6 +255,9 @@ fn freeze_str(f: &Freeze) -> String {
         Freeze::Range { from, to, .. } => format!("range {from}..{to}"),
         Freeze::LastBusinessDaysOfMonth { days, .. } => format!("last-business-days {days}"),
         Freeze::FirstBusinessDaysOfMonth { days, .. } => format!("first-business-days {days}"),
+        Freeze::DaysOfMonth {
+            from_day, to_day, ..
+        } => format!("days-of-month {from_day}-{to_day}"),
         Freeze::Weekdays { weekdays, .. } => format!(
             "weekdays {}",
             weekdays

@@ -376,3 +376,34 @@ fn a_date_the_team_only_wants_is_a_milestone_under_a_firm_end() {
         date(2027, 4, 30)
     );
 }
+
+/// "…by the end of August at the very latest. I'd love it done by the end
+/// of Q2": the outer bound the input sets is the deadline, earlier dates
+/// it only hopes for are milestones; a holiday named in brackets inside a
+/// freeze's clause belongs to the freeze.
+#[test]
+fn the_outer_bound_is_the_deadline_and_hopes_before_it_are_milestones() {
+    let f = read("<migration-type>Rails 6.0 to Rails 7.2</migration-type><constraints>The peak-season freeze starts 1 September and runs until mid-January (Black Friday, then Christmas), so everything has to be finished by the end of August 2027 at the very latest. I'd love it done by the end of Q2 2027, because the board meeting is on 15 June.</constraints>");
+    assert_eq!(
+        f.schedule.deadline.as_ref().unwrap().value.date,
+        date(2027, 8, 31)
+    );
+    let milestones: Vec<&str> = f
+        .warnings
+        .iter()
+        .filter(|w| w.code == "milestone")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        milestones.iter().any(|m| m.starts_with("2027-06-30")),
+        "{milestones:?}"
+    );
+    assert!(
+        f.schedule.freezes.iter().any(|fr| matches!(
+            &fr.value,
+            rollgate_intake::Freeze::Range { from, .. } if (from.month(), from.day()) == (9, 1)
+        )),
+        "{:?}",
+        f.schedule.freezes
+    );
+}

@@ -390,6 +390,9 @@ pub fn render(f: &Facts) -> String {
             Freeze::FirstBusinessDaysOfMonth { days, .. } => {
                 format!("first {days} business day(s) of each month")
             }
+            Freeze::DaysOfMonth {
+                from_day, to_day, ..
+            } => format!("days {from_day}–{to_day} of every month"),
             Freeze::LastBusinessDaysOfQuarter { days, .. } => {
                 format!("last {days} business day(s) of each quarter")
             }

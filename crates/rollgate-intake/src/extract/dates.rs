@@ -387,7 +387,7 @@ pub fn dates(text: &str, start: Date) -> Vec<Hit<DateExpr>> {
         push(&mut found, date, reading, false, w.start(), w.end());
     }
     let month_end = crate::re!(&format!(
-        r"(?i)\b(?:(end|start|beginning|middle|mid)\s+(?:of\s+)?)?({MONTH_RE})\.?(?:\s+('?\d{{4}}))?\b"
+        r"(?i)\b(?:(end|start|beginning|middle|mid)(?:\s+|-)(?:of\s+)?)?({MONTH_RE})\.?(?:\s+('?\d{{4}}))?\b"
     ));
     for c in month_end.captures_iter(text) {
         let w = c.get(0).unwrap();
@@ -797,6 +797,28 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             out.push(Hit::new(freeze, end + w.start(), end + w.end()));
         }
     }
+    // "No changes from the 20. to the 27. of every month", "between the
+    // 20th and 27th of each month", "20-27 of every month (payroll)".
+    let month_days = crate::re!(
+        r"(?i)\b(?:from\s+|between\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|\.)?\s*(?:-|–|to|until|till|and|through)\s*(?:the\s+)?(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:day\s+)?of\s+(?:every|each|the|a)\s+month\b"
+    );
+    for c in month_days.captures_iter(text) {
+        let w = c.get(0).expect("whole match");
+        let (from_day, to_day): (i8, i8) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        if !(1..=31).contains(&from_day) || !(from_day..=31).contains(&to_day) {
+            continue;
+        }
+        let (cs, ce) = super::clause_around(text, w.start());
+        out.push(Hit::new(
+            Freeze::DaysOfMonth {
+                name: text[cs..ce].trim().trim_end_matches(['.', ';']).to_string(),
+                from_day,
+                to_day,
+            },
+            w.start(),
+            w.end(),
+        ));
+    }
     let weekly = crate::re!(
         r"(?i)\b(?:no|never|nothing|don't|do\s+not)\s+(?:deploys?|deployments?|changes?|releases?|ships?|shipping|migrations?|cutovers?|deploy|release|change)?\s*(?:(?P<prep>on|during|over)\s+(?:the\s+)?)?(?P<d1>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?)(?:\s*(?P<j>or|and|/|,|-|–|to|through|thru)\s*(?P<d2>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|weekends?))?\b"
     );
@@ -850,7 +872,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
     }
     // One-off ranges: a freeze cue, then two dates joined by to/until/-/through.
     let cue = crate::re!(
-        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed)|(?:do\s+not|don't|never)\s+(?:make|do|ship|deploy|allow)\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?(?:deploys?|changes?|releases?))\b"
+        r"(?i)\b(?:(?:code|change|deploy(?:ment)?|release|holiday|end[\s-]of[\s-]year|year[\s-]end)\s+)?(?:freeze|frozen|blackout|moratorium|no\s+(?:[\w-]+\s+){0,3}?(?:deploys?|changes|releases|go[\s-]lives?|cutovers?)|nothing\s+(?:ships?|changes|goes\s+out|is\s+deployed|gets\s+deployed)|(?:do\s+not|don't|never)\s+(?:make|do|ship|deploy|allow)\s+(?:any\s+)?(?:[\w-]+\s+){0,2}?(?:deploys?|changes?|releases?))\b"
     );
     for h in quarter_end_freezes(text, cue) {
         if !out.overlaps(h.start, h.end) {
@@ -974,12 +996,12 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
         // "Peak season from November 15 to December 31, no changes in this
         // time": the freeze points back to the dates before it.
         let back = crate::re!(
-            r"(?i)^\s*(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?|dates?)\b|^\s*then\b"
+            r"(?i)^\s*(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?|dates?)\b|^\s*then\b|^\s*(?:during|over|in|for)\s+(?:it|them)\b"
         );
         // "…from 15 November until 10 January and in this time we do not
         // make any change": the pointer stands before the freeze words.
         let back_before = crate::re!(
-            r"(?i)\b(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?)\s*,?\s*(?:we\s+|they\s+)?$"
+            r"(?i)\b(?:in|during|over|for)\s+(?:this|that|the\s+same|those|these)\s+(?:time|period|window|weeks?|days?|months?)\s*,?\s*(?:we\s+|they\s+)?$|\b(?:with\s+)?the\s+same\s+$"
         );
         let points_back =
             back.is_match(&text[m.end()..window_end]) || back_before.is_match(&text[cs..m.start()]);
@@ -987,7 +1009,8 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
             // The dates stand in the same clause, or in the one before a
             // semicolon ("runs Dec 28 to Jan 3; nothing ships then").
             let mut from = cs;
-            let mut range = range_in(&text[cs..m.start()], start);
+            let mut range = range_in(&text[cs..m.start()], start)
+                .or_else(|| weeks_of_month(&text[cs..m.start()], start));
             if range.is_none() && text[..cs].trim_end().ends_with(';') {
                 let semi = text[..cs].trim_end().len() - 1;
                 let (ps, _) = super::clause_around(text, semi.saturating_sub(1));
@@ -1036,10 +1059,50 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
 
 /// Whether the words between two dates make them a range ("to", "until").
 fn is_range_joiner(between: &str) -> bool {
-    [
+    let b = between.trim().to_ascii_lowercase();
+    if [
         "to", "until", "-", "–", "through", "thru", "and", "till", "->", "→", "-->",
     ]
-    .contains(&between.trim().to_ascii_lowercase().as_str())
+    .contains(&b.as_str())
+    {
+        return true;
+    }
+    // "starts 1 September and runs until mid-January".
+    let runs = crate::re!(
+        r"^(?:and\s+)?(?:runs?|lasts?|goes|continues|is\s+on)\s+(?:to|until|till|through)$"
+    );
+    runs.is_match(&b)
+}
+
+/// "the first two weeks of July": days 1–14 of that month, the next time
+/// it comes (or in the year written).
+fn weeks_of_month(text: &str, start: Date) -> Option<(Date, Date)> {
+    let shape = crate::re!(&format!(
+        r"(?i)\b(first|last)\s+(two|three|2|3)\s+weeks\s+of\s+({MONTH_RE})(?:\s+(\d{{4}}))?\b"
+    ));
+    let c = shape.captures(text)?;
+    let m = month_number(&c[3])?;
+    let weeks: i8 = match c[2].to_ascii_lowercase().as_str() {
+        "two" | "2" => 2,
+        _ => 3,
+    };
+    let year = match c.get(4).and_then(|y| parse_year(y.as_str())) {
+        Some(y) => y,
+        None if last_day(start.year(), m).is_some_and(|d| d >= start) => start.year(),
+        None => start.year() + 1,
+    };
+    let last = last_day(year, m)?;
+    if c[1].eq_ignore_ascii_case("first") {
+        Some((
+            Date::new(year, m, 1).ok()?,
+            Date::new(year, m, weeks * 7).ok()?,
+        ))
+    } else {
+        Some((
+            last.checked_sub((i64::from(weeks) * 7 - 1).days()).ok()?,
+            last,
+        ))
+    }
 }
 
 /// The first two dates of `text` joined as a range, the second moved a
@@ -1763,5 +1826,58 @@ mod change_window_tests {
         // Forbidden hours are no window; nor is a day with no hours.
         assert!(read("No cutover on Mondays 07:00-10:00 UTC").is_empty());
         assert!(read("we deploy on Tuesdays").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod freezes_in_ordinary_words {
+    use super::*;
+    const START: Date = jiff::civil::date(2026, 11, 30);
+
+    fn read(text: &str) -> Vec<Freeze> {
+        freezes(text, START).into_iter().map(|h| h.value).collect()
+    }
+
+    #[test]
+    fn monthly_days_back_references_weeks_of_a_month_and_runs_until() {
+        for t in [
+            "No changes at all from the 20. to the 27. of every month (payroll).",
+            "no changes between the 20th and 27th of each month",
+        ] {
+            assert!(
+                matches!(
+                    read(t).as_slice(),
+                    [Freeze::DaysOfMonth {
+                        from_day: 20,
+                        to_day: 27,
+                        ..
+                    }]
+                ),
+                "{t}: {:?}",
+                read(t)
+            );
+        }
+        let range = |t: &str| match read(t).as_slice() {
+            [Freeze::Range { from, to, .. }] => (from.to_string(), to.to_string()),
+            other => panic!("{t}: {other:?}"),
+        };
+        assert_eq!(
+            range("The Easter sale runs from 24 March to 5 April 2027, and checkout is frozen during it."),
+            ("2027-03-24".into(), "2027-04-05".into())
+        );
+        assert_eq!(
+            range("The summer sale is the first two weeks of July, with the same freeze."),
+            ("2027-07-01".into(), "2027-07-14".into())
+        );
+        assert_eq!(
+            range("The peak-season freeze starts 1 September and runs until mid-January"),
+            ("2027-09-01".into(), "2028-01-15".into())
+        );
+        assert!(matches!(
+            read("No go-live in the first week of January (new year).").as_slice(),
+            [Freeze::Yearly { .. }]
+        ));
+        // A day range that is no month's.
+        assert!(read("we have 20 to 27 engineers on the team").is_empty());
     }
 }

@@ -27,6 +27,21 @@ pub struct MariaDb {
     pub port: u16,
 }
 
+/// Whether the server in `dir` answers on its socket.
+fn try_socket(dir: &std::path::Path) -> bool {
+    Command::new(bin("/usr/bin", "mariadb"))
+        // A test sets MYSQL_PWD for rollgate; root here has no password.
+        .env_remove("MYSQL_PWD")
+        .arg("--no-defaults")
+        .arg(format!("--socket={}", dir.join("sock").display()))
+        .args(["-u", "root", "--batch", "-e", "SELECT 1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
 impl MariaDb {
     pub fn start() -> Self {
         let dir = tempfile::Builder::new()
@@ -47,6 +62,7 @@ impl MariaDb {
             Vec::new()
         };
         let out = Command::new(bin("/usr/bin", "mariadb-install-db"))
+            .env_remove("MYSQL_PWD")
             .env("TMPDIR", &tmp)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
@@ -60,46 +76,80 @@ impl MariaDb {
             "mariadb-install-db: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(bin("/usr/sbin", "mariadbd"))
-            .env("TMPDIR", &tmp)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--port={port}"))
-            .arg("--bind-address=127.0.0.1")
-            .arg(format!("--socket={}", dir.path().join("sock").display()))
-            .arg(format!("--pid-file={}", dir.path().join("pid").display()))
-            .arg("--general-log=1")
-            .arg(format!(
-                "--general-log-file={}",
-                dir.path().join("general.log").display()
-            ))
-            .arg("--skip-log-bin")
-            .arg("--innodb-buffer-pool-size=64M")
-            .arg("--character-set-server=utf8mb4")
-            .arg("--collation-server=utf8mb4_general_ci")
-            .args(&user)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mariadbd");
-        let m = Self { dir, child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !m.try_sql("SELECT 1") {
-            assert!(Instant::now() < deadline, "mariadbd did not start");
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        // A port picked by binding and releasing it can be taken by another
+        // server starting at the same time (the tests start several): a
+        // server that exits is started again on a fresh port.
+        let mut attempt = 0;
+        let m = loop {
+            attempt += 1;
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let log = std::fs::File::create(dir.path().join(format!("mariadbd-{attempt}.err")))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null());
+            let mut child = Command::new(bin("/usr/sbin", "mariadbd"))
+                .env_remove("MYSQL_PWD")
+                .env("TMPDIR", &tmp)
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
+                .arg(format!("--port={port}"))
+                .arg("--bind-address=127.0.0.1")
+                .arg(format!("--socket={}", dir.path().join("sock").display()))
+                .arg(format!("--pid-file={}", dir.path().join("pid").display()))
+                .arg("--general-log=1")
+                .arg(format!(
+                    "--general-log-file={}",
+                    dir.path().join("general.log").display()
+                ))
+                .arg("--skip-log-bin")
+                .arg("--innodb-buffer-pool-size=64M")
+                .arg("--character-set-server=utf8mb4")
+                .arg("--collation-server=utf8mb4_general_ci")
+                .args(&user)
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("mariadbd");
+            let deadline = Instant::now() + Duration::from_secs(120);
+            let mut exited = false;
+            loop {
+                if child.try_wait().ok().flatten().is_some() {
+                    exited = true;
+                    break;
+                }
+                if try_socket(dir.path()) {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "mariadbd did not start in 120 s: {}",
+                    std::fs::read_to_string(dir.path().join(format!("mariadbd-{attempt}.err")))
+                        .unwrap_or_default()
+                );
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            if !exited {
+                break Self { dir, child, port };
+            }
+            assert!(
+                attempt < 4,
+                "mariadbd exited at start {attempt} times: {}",
+                std::fs::read_to_string(dir.path().join(format!("mariadbd-{attempt}.err")))
+                    .unwrap_or_default()
+            );
+        };
         m.sql("CREATE DATABASE shop; CREATE USER 'app'@'%' IDENTIFIED BY 'S3cret-m4ria'; GRANT ALL ON shop.* TO 'app'@'%';");
         m
     }
 
     fn client(&self) -> Command {
         let mut c = Command::new(bin("/usr/bin", "mariadb"));
-        c.arg("--no-defaults")
+        // A test sets MYSQL_PWD for rollgate; root here has no password.
+        c.env_remove("MYSQL_PWD")
+            .arg("--no-defaults")
             .arg(format!(
                 "--socket={}",
                 self.dir.path().join("sock").display()
