@@ -325,7 +325,7 @@ pub fn part_tolerances(text: &str) -> Vec<Hit<(String, Tolerance)>> {
     let mut out: Vec<Hit<(String, Tolerance)>> = Vec::new();
     for c in super::clauses(text) {
         let clause = &text[c.start..c.end];
-        let by_comma: Vec<Hit<(String, Tolerance)>> = super::integration::items(clause)
+        let by_comma: Vec<Hit<(String, Tolerance)>> = super::integration::paragraph_items(clause)
             .into_iter()
             .filter_map(|(s, e)| {
                 piece_part(&clause[s..e]).map(|v| Hit::new(v, c.start + s, c.start + e))

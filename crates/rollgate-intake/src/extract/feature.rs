@@ -14,7 +14,7 @@ const FEATURE_WORDS: &str = r"(?i)\b(?:sso|saml|oidc|openid(?:\s+connect)?|oauth
 pub fn features(text: &str) -> Vec<Hit<String>> {
     let words = crate::re!(FEATURE_WORDS);
     let mut out = Vec::new();
-    for (s, e) in super::integration::items(text) {
+    for (s, e) in super::integration::paragraph_items(text) {
         let item = text[s..e].trim_end_matches(['.', ':', ' ']);
         // "no SSO today" says the feature is absent.
         let Some(m) = words.find(item) else { continue };

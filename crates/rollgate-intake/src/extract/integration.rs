@@ -23,10 +23,76 @@ fn continues_item(rest: &str) -> bool {
     words.is_match(rest)
 }
 
-/// Splits a list of integrations at top-level commas, semicolons, line
-/// breaks and bullets (not inside parentheses, nor at a comma the item's
-/// own words carry on after), and at "and" before the last.
+/// Splits a list of integrations. Written one per line, each line is one
+/// integration with its details ("Hangfire workers READ Invoices, WRITE
+/// ExternalId back onto Invoices"), split further only at semicolons or
+/// where every comma piece is a short name ("Okta, Entra ID, ADFS"); a
+/// chat paste's "jules  9:50 AM" headers are no items. Written as one
+/// paragraph, see `paragraph_items`.
 pub fn items(text: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0usize, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l.trim_end_matches(['\n', '\r'])))
+        })
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    if lines.len() < 2 {
+        return paragraph_items(text);
+    }
+    let chat_header = crate::re!(r"(?i)^\s*[\w.@-]{1,40}\s+\d{1,2}:\d{2}\s*(?:am|pm)?\s*$");
+    let mut out = Vec::new();
+    for (at, line) in lines {
+        if chat_header.is_match(line) {
+            continue;
+        }
+        for (s, e) in top_level_pieces(line, b';') {
+            let piece = &line[s..e];
+            let commas = top_level_pieces(piece, b',');
+            let short_names = commas.len() > 1
+                && commas
+                    .iter()
+                    .all(|&(a, b)| piece[a..b].split_whitespace().count() <= 3);
+            if short_names {
+                for (a, b) in commas {
+                    push_item(text, at + s + a, at + s + b, &mut out);
+                }
+            } else {
+                push_item(text, at + s, at + e, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// `text` cut at top-level `sep` (not inside brackets).
+fn top_level_pieces(text: &str, sep: u8) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = (depth - 1).max(0),
+            _ if b == sep && depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push((start, text.len()));
+    out.retain(|&(a, b)| !text[a..b].trim().is_empty());
+    out
+}
+
+/// Splits a list at top-level commas, semicolons, line breaks and sentence
+/// ends (not inside parentheses, nor at a comma the item's own words carry
+/// on after), and at "and" before the last: a one-paragraph list of
+/// integrations, and lists of features or per-part tolerances.
+pub fn paragraph_items(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -57,7 +123,7 @@ fn push_item(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let mut s = start + lead;
-    let mut t = piece.trim();
+    let mut t = piece.trim().trim_end_matches('.').trim_end();
     for prefix in ["and ", "And ", "- ", "* ", "• ", "plus "] {
         if let Some(rest) = t.strip_prefix(prefix) {
             s += prefix.len();
@@ -225,9 +291,15 @@ fn past_label(
     tech_kinds_in: &dyn Fn(usize, usize) -> Vec<String>,
 ) -> (usize, usize) {
     let item = &text[s..e];
+    // "Three change stream consumers:", "Downstream systems:" introduce a
+    // list; "horizon workers: write db0" names its item.
+    let intro = crate::re!(
+        r"(?i)^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many|some|a\s+few|the\s+following|our\s+other)\b|\b(?:integrations?|dependencies|consumers|systems|readers|writers|clients|downstream|upstream|touchpoints)$"
+    );
     match item.find(": ") {
         Some(i)
             if (2..=6).contains(&item[..i].split_whitespace().count())
+                && intro.is_match(item[..i].trim())
                 && tech_kinds_in(s, s + i).is_empty()
                 && e > s + i + 2 =>
         {
@@ -287,6 +359,21 @@ mod tests {
         assert_eq!(
             split("- mobile apps\n- partner API; cron jobs and reports"),
             vec!["mobile apps", "partner API", "cron jobs and reports"]
+        );
+    }
+
+    #[test]
+    fn a_list_written_line_by_line_keeps_each_line_whole() {
+        assert_eq!(
+            split("jules  9:50 AM\n- Hangfire workers READ Invoices, WRITE ExternalId back onto Invoices\n- Postmark: invoice emails, sent from monolith\nOkta, Entra ID, ADFS\nmarta.k  9:52 AM\n^ the Power BI one i found last wk"),
+            vec![
+                "Hangfire workers READ Invoices, WRITE ExternalId back onto Invoices",
+                "Postmark: invoice emails, sent from monolith",
+                "Okta",
+                "Entra ID",
+                "ADFS",
+                "^ the Power BI one i found last wk",
+            ]
         );
     }
 
