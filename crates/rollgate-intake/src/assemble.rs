@@ -1770,6 +1770,7 @@ fn read_capabilities(
                 present: h.value.present,
                 provider,
                 mechanism: h.value.mechanism.clone(),
+                takes_minutes: h.value.takes_minutes,
             },
             h.start,
             end,
@@ -1810,6 +1811,7 @@ fn read_capabilities(
                         present: true,
                         provider: Some(tech_ref(tech)),
                         mechanism: None,
+                        takes_minutes: None,
                     },
                     t.start,
                     t.end,
@@ -2754,6 +2756,7 @@ fn overlay(
                     present,
                     provider,
                     mechanism,
+                    takes_minutes: None,
                 },
                 origin: structured(path, text, span),
             });

@@ -345,6 +345,10 @@ pub struct Capability {
     /// How it works (env var, per service, config file…), when said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mechanism: Option<String>,
+    /// How long using it takes to reach every consumer, when the input says
+    /// ("env + redeploy (~12 min rolling)", "the toggle is cached 5 min").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub takes_minutes: Option<u32>,
 }
 
 /// People on the team, grouped by role.

@@ -68,6 +68,10 @@ pub struct Ctx<'a> {
     pub data_gb: Option<f64>,
     pub consumers: Option<u64>,
     pub switch: Switch,
+    /// How long the team's switch takes to reach every consumer, when the
+    /// input says ("env + redeploy (~12 min rolling)"): it wins over the
+    /// estimate.
+    pub stated_switch_minutes: Option<u64>,
     pub read_routing: Option<String>,
     pub inexperienced: bool,
     pub time_zone: String,
@@ -118,7 +122,9 @@ impl<'a> Ctx<'a> {
         let critical_path = mode == Mode::CriticalPath
             || criticality == Criticality::Critical
             || (criticality == Criticality::High && money_or_identity);
-        let consumers = ["services", "consumers", "applications", "workers"]
+        // Workers are processes of a service ("~2,400 php-fpm workers"),
+        // not consumers that each follow a switch.
+        let consumers = ["services", "consumers", "applications"]
             .iter()
             .filter_map(|w| facts.count_of(w).map(|c| c.value.count))
             .max()
@@ -151,6 +157,14 @@ impl<'a> Ctx<'a> {
             (Some(f), _, _) if f.value.present => Switch::LiveConfig { cite: cite(f) },
             _ => Switch::None,
         };
+        let stated_switch_minutes = match &switch {
+            Switch::Flag { .. } => flags,
+            Switch::LiveConfig { .. } => live.filter(|l| l.value.present).or(flags),
+            Switch::EnvVar { .. } => routing,
+            Switch::None => None,
+        }
+        .and_then(|c| c.value.takes_minutes)
+        .map(u64::from);
         let read_routing = routing.filter(|r| r.value.present).map(|r| {
             r.value
                 .mechanism
@@ -204,6 +218,7 @@ impl<'a> Ctx<'a> {
             data_gb: facts.data_size.as_ref().map(|d| d.value.gigabytes()),
             consumers,
             switch,
+            stated_switch_minutes,
             read_routing,
             inexperienced,
             time_zone: facts
@@ -460,6 +475,9 @@ impl<'a> Ctx<'a> {
 
     /// Minutes to make every consumer follow the switch.
     pub fn switch_minutes(&self) -> u64 {
+        if let Some(m) = self.stated_switch_minutes {
+            return m;
+        }
         match &self.switch {
             Switch::Flag { .. } => self.est.flag_flip_minutes.ceil() as u64,
             Switch::LiveConfig { .. } => (self.est.flag_flip_minutes * 2.0).ceil() as u64,

@@ -11,6 +11,8 @@ pub struct CapabilityHit {
     pub kind: CapabilityKind,
     pub present: bool,
     pub mechanism: Option<String>,
+    /// Minutes the input says using it takes (a switch's roll-out time).
+    pub takes_minutes: Option<u32>,
 }
 
 const PATTERNS: &[(CapabilityKind, &str)] = &[
@@ -20,7 +22,7 @@ const PATTERNS: &[(CapabilityKind, &str)] = &[
     ),
     (
         CapabilityKind::ReadRouting,
-        r"route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?|routes?\s+(?:the\s+)?reads?|reads?\s+from\s+(?:the\s+)?replicas?",
+        r"switchable\s+(?:per\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:via|through|by|with)|(?:can\s+be\s+)?switched\s+(?:per\s+[\w-]+(?:\s+[\w-]+)?\s+)?(?:via|through|by|with)|route\s+(?:the\s+)?reads?|routes?\s+read\s+traffic|read[\s-]routing|read/write\s+split(?:ting)?|read[\s-]write\s+split(?:ting)?|reads?\s+(?:can\s+be\s+)?(?:routed|pointed|sent)|send\s+reads?|routes?\s+(?:the\s+)?reads?|reads?\s+from\s+(?:the\s+)?replicas?",
     ),
     (
         CapabilityKind::DualWrite,
@@ -109,12 +111,36 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
             }
             let (cs, ce) = clause_around(text, m.start());
             let clause = text[cs..ce].to_ascii_lowercase();
+            // "unleash for app flags, not wired into the cache layer",
+            // "we have Flipper, but … I wouldn't call it a feature flag
+            // service": there, but not a switch this migration can use.
+            let unusable = crate::re!(
+                r"(?i)\bnot\s+(?:yet\s+)?(?:wired|hooked|connected|integrated|plugged)\b|\bwouldn't\s+call\s+it\b|\bisn't\s+(?:really\s+)?a\s+(?:real\s+)?(?:feature[\s-]flag\s+)?service\b|\bonly\s+(?:really\s+)?(?:use\s+it\s+)?for\s+(?:banners|marketing|experiments)\b"
+            );
+            if *kind == CapabilityKind::FeatureFlags && unusable.is_match(&text[m.start()..ce]) {
+                present = false;
+            }
             let mechanism = mechanism(*kind, &clause, &text[cs..ce]);
+            let takes_minutes = matches!(
+                kind,
+                CapabilityKind::ReadRouting
+                    | CapabilityKind::FeatureFlags
+                    | CapabilityKind::ConfigWithoutDeploy
+            )
+            .then(|| {
+                super::duration::durations(&text[m.start()..ce])
+                    .into_iter()
+                    .map(|d| (d.value.days() * 1440.0).round())
+                    .find(|m| (1.0..=240.0).contains(m))
+                    .map(|m| m as u32)
+            })
+            .flatten();
             out.push(Hit::new(
                 CapabilityHit {
                     kind: *kind,
                     present,
                     mechanism,
+                    takes_minutes,
                 },
                 m.start(),
                 m.end(),
@@ -151,7 +177,10 @@ fn mechanism(kind: CapabilityKind, clause: &str, original: &str) -> Option<Strin
         CapabilityKind::ReadRouting
         | CapabilityKind::FeatureFlags
         | CapabilityKind::ConfigWithoutDeploy => {
-            if clause.contains("env var") || clause.contains("environment variable") {
+            if clause.contains("env var")
+                || clause.contains("environment variable")
+                || crate::re!(r"\benv\b").is_match(clause)
+            {
                 parts.push("environment variable");
             }
             if clause.contains("dns") {
@@ -288,5 +317,43 @@ mod tests {
         ] {
             assert!(caps(t).is_empty(), "{t}: {:?}", caps(t));
         }
+    }
+}
+
+#[cfg(test)]
+mod switch_tests {
+    use super::*;
+
+    #[test]
+    fn a_switch_by_environment_and_redeploy_keeps_its_stated_time_and_unwired_flags_are_no_switch()
+    {
+        let hits = capabilities(
+            "- CACHE_STORE / SESSION_CONNECTION switchable per ECS service via env + redeploy (~12 min rolling)\n- unleash (self-hosted) for app flags, not wired into cache layer",
+        );
+        let routing = hits
+            .iter()
+            .find(|h| h.value.kind == CapabilityKind::ReadRouting)
+            .expect("the env switch");
+        assert!(routing.value.present);
+        assert_eq!(routing.value.takes_minutes, Some(12));
+        assert!(routing
+            .value
+            .mechanism
+            .as_deref()
+            .is_some_and(|m| m.contains("environment variable")));
+        let flags = hits
+            .iter()
+            .find(|h| h.value.kind == CapabilityKind::FeatureFlags)
+            .expect("the flags");
+        assert!(
+            !flags.value.present,
+            "flags not wired into the cache layer switch nothing here"
+        );
+        // Flags that are wired in stay a switch.
+        let wired = capabilities(
+            "We have feature flags via LaunchDarkly, cached 5 minutes in each service.",
+        );
+        assert!(wired[0].value.present);
+        assert_eq!(wired[0].value.takes_minutes, Some(5));
     }
 }
