@@ -989,7 +989,8 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 to = to.checked_add(1.year()).unwrap_or(to);
             }
             let end = m.end() + found[1].end;
-            set_range(&mut out, &text[m.start()..end], (from, to), m.start(), end);
+            let range = ongoing((from, to), start, &text[m.start()..end]);
+            set_range(&mut out, &text[m.start()..end], range, m.start(), end);
             continue;
         }
         let (cs, _) = super::clause_around(text, m.start());
@@ -1020,6 +1021,7 @@ pub fn freezes(text: &str, start: Date) -> Vec<Hit<Freeze>> {
                 }
             }
             if let Some(range) = range {
+                let range = ongoing(range, start, &text[from..m.start()]);
                 set_range(
                     &mut out,
                     text[from..window_end].trim(),
@@ -1072,6 +1074,20 @@ fn is_range_joiner(between: &str) -> bool {
         r"^(?:and\s+)?(?:runs?|lasts?|goes|continues|is\s+on)\s+(?:to|until|till|through)$"
     );
     runs.is_match(&b)
+}
+
+/// A range written without a year is its next occurrence, unless the
+/// start date falls inside the one before ("the peak-season freeze runs
+/// from 1 September until mid-January", read on 30 November): then that
+/// one, which is under way.
+fn ongoing((from, to): (Date, Date), start: Date, written: &str) -> (Date, Date) {
+    if crate::re!(r"\b(?:19|20)\d{2}\b").is_match(written) {
+        return (from, to);
+    }
+    match (from.checked_sub(1.year()), to.checked_sub(1.year())) {
+        (Ok(f), Ok(t)) if f <= start && start <= t => (f, t),
+        _ => (from, to),
+    }
 }
 
 /// "the first two weeks of July": days 1–14 of that month, the next time
@@ -1293,7 +1309,7 @@ fn as_yearly(text: &str, hit: Hit<Freeze>) -> Hit<Freeze> {
     let (cs, ce) = super::clause_around(text, hit.start);
     let clause = &text[cs..ce.max(hit.end).min(text.len())];
     let yearly = crate::re!(
-        r"(?i)\b(?:every|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|\bevery\s+(?:winter|summer|spring|autumn|fall|christmas|december|november)\b|\b(?:peak|holiday|christmas|festive)\s+season\b"
+        r"(?i)\b(?:every|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|\bevery\s+(?:winter|summer|spring|autumn|fall|christmas|december|november)\b|\b(?:peak|holiday|christmas|festive)[\s-]season\b"
     );
     let dated = crate::re!(r"\b(?:19|20)\d{2}\b|\bthis\s+year\b|\bnext\s+year\b");
     if !yearly.is_match(clause)
@@ -1869,10 +1885,24 @@ mod freezes_in_ordinary_words {
             range("The summer sale is the first two weeks of July, with the same freeze."),
             ("2027-07-01".into(), "2027-07-14".into())
         );
+        // Read on 30 November 2026: the stretch under way is the one meant.
         assert_eq!(
-            range("The peak-season freeze starts 1 September and runs until mid-January"),
-            ("2027-09-01".into(), "2028-01-15".into())
+            range("The freeze starts 1 November and runs until mid-January"),
+            ("2026-11-01".into(), "2027-01-15".into())
         );
+        // A season comes back every year.
+        assert!(matches!(
+            read("The peak-season freeze starts 1 September and runs until mid-January").as_slice(),
+            [Freeze::Yearly {
+                rule: YearlyRule::Dates {
+                    from_month: 9,
+                    from_day: 1,
+                    to_month: 1,
+                    to_day: 15
+                },
+                ..
+            }]
+        ));
         assert!(matches!(
             read("No go-live in the first week of January (new year).").as_slice(),
             [Freeze::Yearly { .. }]

@@ -199,6 +199,38 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
             ));
         }
     }
+    // "- Jens Kowalski, Teamlead Backend, 100 %, but parental leave …",
+    // "- Marek, external DevOps from an agency": a list line that opens
+    // with a name and a comma says who that is in the rest of the line.
+    let list_line = crate::re!(&format!(
+        r"(?m)^[ \t]*(?:[-*•][ \t]*)?({NAME}(?:[ \t]+{NAME}){{0,2}}(?:[ \t]+\p{{Lu}}\.)?)[ \t]*,[ \t]*([^\n]{{2,200}})"
+    ));
+    let line_duty = crate::re!(
+        r"(?i)\b(?:head|lead|teamlead|team\s+lead|manager|engineer|developer|dev|devops|dba|sre|cto|ceo|vp|architect|designer|analyst|admin|backend|frontend|mobile|ios|android|support|qa|tester|owner|contractor|external|freelancer|consultant|me)\b"
+    );
+    for c in list_line.captures_iter(text) {
+        let (n, d) = (c.get(1).expect("name"), c.get(2).expect("duty"));
+        let first = n.as_str().split_whitespace().next().unwrap_or("");
+        let all_names = n
+            .as_str()
+            .split_whitespace()
+            .all(|w| is_name(w.trim_end_matches('.')));
+        if is_name(first) && all_names && line_duty.is_match(d.as_str()) {
+            // The first sentence of the line: "01.06.2027" is no sentence end.
+            let duty = crate::re!(r"\.\s|;")
+                .split(d.as_str())
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_end_matches('.')
+                .to_string();
+            out.push(Hit::new(
+                (n.as_str().to_string(), Some(duty)),
+                n.start(),
+                d.end(),
+            ));
+        }
+    }
     // "one person (Ulrike) who can validate exports": the words before
     // the name say who they are, the clause after what they do.
     let paren_name = crate::re!(&format!(
@@ -603,6 +635,32 @@ pub fn people(text: &str, start: Date, roles: &RoleBook, known: &[String]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_line_opening_with_a_name_and_a_comma_names_a_person() {
+        let t = "- Stefanie Brandt, Head of Engineering (me), Munich.\n- Jens Kowalski, Teamlead Backend, 100 %, but parental leave 01.06.–31.07.2027.\n- Marek, external DevOps, only Tue–Thu. He used Keycloak before.\n- Berlin, Munich and Köln offices.";
+        let got: Vec<(String, Option<String>)> =
+            named(t, &[]).into_iter().map(|h| h.value).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Stefanie Brandt".to_string(),
+                    Some("Head of Engineering (me), Munich".to_string())
+                ),
+                (
+                    "Jens Kowalski".to_string(),
+                    Some(
+                        "Teamlead Backend, 100 %, but parental leave 01.06.–31.07.2027".to_string()
+                    )
+                ),
+                (
+                    "Marek".to_string(),
+                    Some("external DevOps, only Tue–Thu".to_string())
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn an_absence_across_months_is_read_before_a_later_month_in_the_sentence() {
