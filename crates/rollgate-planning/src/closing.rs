@@ -148,7 +148,7 @@ pub fn cleanup(cx: &Ctx<'_>, rules: Vec<Fired>) -> Vec<Item> {
     v.push(Item {
         id: "cleanup-retro".into(),
         title: "Write the retrospective".into(),
-        text: "Measured times against this plan's estimates, what surprised you, and the estimates to use next time (they can go into a --knowledge pack).".into(),
+        text: "Measured times against this plan's estimates, what surprised you, and the estimates to use next time, written where the next plan's authors will find them.".into(),
         steps: Vec::new(),
         because: because("cleanup.retro", vec![]),
     });

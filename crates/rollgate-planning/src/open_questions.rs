@@ -87,7 +87,7 @@ pub fn build(facts: &Facts) -> Vec<OpenQuestion> {
         }
         out.push(OpenQuestion {
             question: format!(
-                "rollgate could not read \"{}\": what must the plan do to honour it?",
+                "The input says \"{}\", which this plan could not turn into a step or a gate: what must the plan do to honour it?",
                 one_line(&u.text, 240)
             ),
             assumed: UNREAD_ASSUMED.into(),

@@ -64,9 +64,13 @@ pub fn plan(cx: &Ctx<'_>, replicates: bool) -> People {
         .filter(|m| m.value.role != "dba")
         .map(|m| m.value.count)
         .sum();
-    if engineers > 0 {
-        notes.push(format!("All {engineers} engineers read the runbook and can flip the kill switch; the flip is drilled once per engineer before the canary."));
-    }
+    let drill = match engineers {
+        0 => None,
+        1 => Some("The one engineer reads the runbook and can flip the kill switch; the flip is drilled before the canary.".to_string()),
+        2 => Some("Both engineers read the runbook and can flip the kill switch; the flip is drilled once per engineer before the canary.".to_string()),
+        n => Some(format!("All {n} engineers read the runbook and can flip the kill switch; the flip is drilled once per engineer before the canary.")),
+    };
+    notes.extend(drill);
     if team.members.is_empty() && team.people.is_empty() {
         notes.push("The input names no team: fill in the roles before the first gate.".into());
     } else if team.members.is_empty() {
