@@ -1771,6 +1771,7 @@ fn read_capabilities(
                 provider,
                 mechanism: h.value.mechanism.clone(),
                 takes_minutes: h.value.takes_minutes,
+                settings: h.value.settings.clone(),
             },
             h.start,
             end,
@@ -1812,6 +1813,7 @@ fn read_capabilities(
                         provider: Some(tech_ref(tech)),
                         mechanism: None,
                         takes_minutes: None,
+                        settings: Vec::new(),
                     },
                     t.start,
                     t.end,
@@ -2757,6 +2759,7 @@ fn overlay(
                     provider,
                     mechanism,
                     takes_minutes: None,
+                    settings: Vec::new(),
                 },
                 origin: structured(path, text, span),
             });

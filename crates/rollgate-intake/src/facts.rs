@@ -349,6 +349,10 @@ pub struct Capability {
     /// ("env + redeploy (~12 min rolling)", "the toggle is cached 5 min").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub takes_minutes: Option<u32>,
+    /// The settings the input names for it ("CACHE_STORE /
+    /// SESSION_CONNECTION switchable via env").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
 }
 
 /// People on the team, grouped by role.

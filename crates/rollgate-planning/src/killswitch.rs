@@ -130,8 +130,16 @@ pub fn flip_steps(cx: &Ctx<'_>, state: &str, reason: &str) -> Vec<Step> {
     }
 }
 
+/// The environment variable that switches: the one the input names for
+/// its switch ("CACHE_STORE … switchable via env"), else one named after
+/// the source.
 pub fn env_var(cx: &Ctx<'_>) -> String {
-    flag_name(cx).to_ascii_uppercase().replace('-', "_")
+    cx.facts
+        .capabilities
+        .iter()
+        .filter(|c| c.value.present)
+        .find_map(|c| c.value.settings.first().cloned())
+        .unwrap_or_else(|| flag_name(cx).to_ascii_uppercase().replace('-', "_"))
 }
 
 pub fn build(cx: &Ctx<'_>, chosen: &Chosen, phases: &[Phase]) -> KillSwitch {

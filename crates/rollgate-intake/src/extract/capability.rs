@@ -13,6 +13,8 @@ pub struct CapabilityHit {
     pub mechanism: Option<String>,
     /// Minutes the input says using it takes (a switch's roll-out time).
     pub takes_minutes: Option<u32>,
+    /// Setting names written in its clause (`CACHE_STORE`).
+    pub settings: Vec<String>,
 }
 
 const PATTERNS: &[(CapabilityKind, &str)] = &[
@@ -135,12 +137,17 @@ pub fn capabilities(text: &str) -> Vec<Hit<CapabilityHit>> {
                     .map(|m| m as u32)
             })
             .flatten();
+            let settings: Vec<String> = crate::re!(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+                .find_iter(&text[cs..ce])
+                .map(|m| m.as_str().to_string())
+                .collect();
             out.push(Hit::new(
                 CapabilityHit {
                     kind: *kind,
                     present,
                     mechanism,
                     takes_minutes,
+                    settings,
                 },
                 m.start(),
                 m.end(),
@@ -336,6 +343,10 @@ mod switch_tests {
             .expect("the env switch");
         assert!(routing.value.present);
         assert_eq!(routing.value.takes_minutes, Some(12));
+        assert_eq!(
+            routing.value.settings,
+            vec!["CACHE_STORE", "SESSION_CONNECTION"]
+        );
         assert!(routing
             .value
             .mechanism
