@@ -370,6 +370,14 @@ fn about_something_else(text: &str, start: usize, end: usize, minutes: u64) -> b
     if other_process.is_match(clause) {
         return true;
     }
+    // "cold-cache test on prod-mirror: aurora CPU 52% -> 91% for ~9 min":
+    // how long a measured effect lasted, not how long a rollback may take.
+    let measured_effect = crate::re!(
+        r"(?i)\d+(?:\.\d+)?\s*%\s*(?:->|→|to)\s*\d+(?:\.\d+)?\s*%|\bcpu\b|\bspiked?\b|\bmeasured\b"
+    );
+    if measured_effect.is_match(clause) {
+        return true;
+    }
     // Only the words for "at once" describe a mechanism's speed; a number
     // of minutes next to "rollback" is usually the bound itself.
     let said_as_word = !text[start..end].chars().any(|c| c.is_ascii_digit());
@@ -571,5 +579,30 @@ mod tests {
         assert!(days("pg16").is_empty());
         assert!(days("the m5 instance").is_empty());
         assert!(days("Tuesday 10am").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod measured_effects {
+    use super::*;
+
+    #[test]
+    fn how_long_a_measured_effect_lasted_is_no_tolerance() {
+        let t = "- cache: minutes. cold-cache test on prod-mirror: aurora CPU 52% -> 91% for ~9 min. ok off-peak\n- rate limiter: 30 min fail-open fine";
+        let parts: Vec<(String, u64)> = part_tolerances(t)
+            .into_iter()
+            .map(|h| (h.value.0, h.value.1.max_minutes))
+            .collect();
+        assert!(
+            parts.iter().all(|(_, m)| *m != 9),
+            "the 9-minute CPU spike is not a tolerance: {parts:?}"
+        );
+        assert!(
+            parts
+                .iter()
+                .any(|(p, m)| p.contains("rate limiter") && *m == 30),
+            "{parts:?}"
+        );
+        assert!(tolerance("after the failover CPU spiked for 20 minutes").is_none());
     }
 }
