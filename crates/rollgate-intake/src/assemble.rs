@@ -1068,6 +1068,31 @@ fn wished_date(text: &str, clause_start: usize, at: usize) -> bool {
         && !whole.is_match(before)
 }
 
+/// The date `h` (in the clause `cs..ce`) said back as a milestone under
+/// the deadline `firm`: a hope, or a date an outer bound outranks.
+fn milestone_under(
+    cx: &mut Ctx<'_>,
+    i: usize,
+    p: &Prose,
+    h: &Hit<extract::dates::DateExpr>,
+    (cs, ce): (usize, usize),
+    firm: &Fact<Deadline>,
+) -> Warning {
+    let wish = cx.fact(
+        i,
+        p,
+        Deadline {
+            date: h.value.date,
+            reading: h.value.reading.clone(),
+            reason: None,
+            wish: true,
+        },
+        cs,
+        ce,
+    );
+    milestone_warning(&wish, firm)
+}
+
 /// Says that a date the team wants is read as a milestone under the firm
 /// end that is the deadline.
 fn milestone_warning(wish: &Fact<Deadline>, firm: &Fact<Deadline>) -> Warning {
@@ -2077,19 +2102,8 @@ fn read_schedule(
         if outer_bound_seen && !outer {
             if extract::dates::is_deadline_context(text, h.start) {
                 if let Some(firm) = facts.schedule.deadline.as_ref() {
-                    let f = cx.fact(
-                        i,
-                        p,
-                        Deadline {
-                            date: h.value.date,
-                            reading: h.value.reading.clone(),
-                            reason: None,
-                            wish: true,
-                        },
-                        cs,
-                        ce,
-                    );
-                    facts.warnings.push(milestone_warning(&f, firm));
+                    let w = milestone_under(cx, i, p, &h, (cs, ce), firm);
+                    facts.warnings.push(w);
                 }
             }
             continue;
@@ -2185,19 +2199,8 @@ fn read_schedule(
         } else if wished && extract::dates::is_deadline_context(text, h.start) {
             // A wish the firm end outranks: said back, never dropped.
             if let Some(firm) = facts.schedule.deadline.as_ref().filter(|d| !d.value.wish) {
-                let f = cx.fact(
-                    i,
-                    p,
-                    Deadline {
-                        date: h.value.date,
-                        reading: h.value.reading.clone(),
-                        reason: None,
-                        wish: wished,
-                    },
-                    cs,
-                    ce,
-                );
-                facts.warnings.push(milestone_warning(&f, firm));
+                let w = milestone_under(cx, i, p, &h, (cs, ce), firm);
+                facts.warnings.push(w);
             }
         }
         // Any other date is left uncovered: unless another fact reads its

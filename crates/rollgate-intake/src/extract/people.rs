@@ -134,6 +134,12 @@ const NOT_NAMES: &[&str] = &[
 /// tool)" and "Zendesk (support)" are products.
 const DUTY_WORDS: &str = r"(?i)\b(?:only|lead|head|owner|manager|engineer|developer|dev|admin|person|backend|frontend|dba|sre|qa|ops|pm|po|cto|designer|analyst|accountant|controller|architect|tester|product|android|ios|me|on[\s-]?call)s?\b";
 
+/// The words that make "Name, …" at the head of a list line a person:
+/// job titles only. Stricter than `DUTY_WORDS` ("only", "person" would
+/// make "- Berlin, only Tue–Thu" a person) and wider where titles are
+/// written as one word ("Teamlead", "DevOps").
+const LIST_LINE_DUTY_WORDS: &str = r"(?i)\b(?:head|lead|teamlead|team\s+lead|manager|engineer|developer|dev|devops|dba|sre|cto|ceo|vp|architect|designer|analyst|admin|backend|frontend|mobile|ios|android|support|qa|tester|owner|contractor|external|freelancer|consultant|me)\b";
+
 /// The duty of the person a list names as "me (Jonas)": the writer, whose
 /// "I am away …" is theirs.
 const AUTHOR_DUTY: &str = "the writer of this description";
@@ -205,9 +211,7 @@ fn named(text: &str, known: &[String]) -> Vec<Hit<(String, Option<String>)>> {
     let list_line = crate::re!(&format!(
         r"(?m)^[ \t]*(?:[-*•][ \t]*)?({NAME}(?:[ \t]+{NAME}){{0,2}}(?:[ \t]+\p{{Lu}}\.)?)[ \t]*,[ \t]*([^\n]{{2,200}})"
     ));
-    let line_duty = crate::re!(
-        r"(?i)\b(?:head|lead|teamlead|team\s+lead|manager|engineer|developer|dev|devops|dba|sre|cto|ceo|vp|architect|designer|analyst|admin|backend|frontend|mobile|ios|android|support|qa|tester|owner|contractor|external|freelancer|consultant|me)\b"
-    );
+    let line_duty = crate::re!(LIST_LINE_DUTY_WORDS);
     for c in list_line.captures_iter(text) {
         let (n, d) = (c.get(1).expect("name"), c.get(2).expect("duty"));
         let first = n.as_str().split_whitespace().next().unwrap_or("");
